@@ -1,0 +1,127 @@
+/*
+ * echoclient.c - sends stdin to an echo server and prints what comes back.
+ * Model: one thread multiplexing two inputs with poll(): the keyboard (or
+ * a pipe) and the server. Observe: against echoserveri, a second client's
+ * lines are accepted but their echo waits until the first client leaves;
+ * if the server goes away, the client says so at once.
+ * Run: ./echoclient localhost 15213   (type lines; Ctrl-D ends)
+ * Book: CS:APP3e Figure 11.20 sends a line and then waits for its echo.
+ * That lockstep hangs on a last line with no newline (the server waits
+ * for the rest of the line, the client for its echo) and pays one round
+ * trip per line. This one keeps sending while it reads, counts bytes
+ * instead of using strlen (so NUL bytes pass), and at end of input shuts
+ * down its sending side, which tells the server to flush what it holds.
+ */
+#include "csapp.h"
+
+#include <poll.h>
+
+static const char *prog = "echoclient";
+
+static void fail(const char *what, const char *why)
+{
+    fprintf(stderr, "%s: %s: %s\n", prog, what, why);
+    exit(1);
+}
+
+typedef struct {
+    int fd;                /* the connection, non-blocking */
+    char out[MAXBUF];      /* stdin bytes not yet sent */
+    size_t out_len, out_off;
+    int stdin_done;        /* end of input seen and sending side shut down */
+    unsigned long long sent, received;
+} client_t;
+
+/* Moves the server's echo to stdout. */
+static void receive_echo(client_t *c)
+{
+    char buf[65536];
+    ssize_t n = read(c->fd, buf, sizeof(buf));
+
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (n < 0)
+        fail("read from server", strerror(errno));
+    if (n == 0)
+        fail("read from server", "server closed the connection early");
+    if (rio_writen(STDOUT_FILENO, buf, (size_t)n) < 0)
+        fail("write to stdout", strerror(errno));
+    c->received += (unsigned long long)n;
+}
+
+/* Sends what the server's socket buffer will take without blocking. */
+static void send_pending(client_t *c)
+{
+    ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (n < 0)
+        fail("write to server", strerror(errno));
+    c->out_off += (size_t)n;
+    c->sent += (unsigned long long)n;
+    if (c->out_off == c->out_len)
+        c->out_off = c->out_len = 0;
+}
+
+/* Takes the next chunk of stdin; at its end, half-closes the connection. */
+static void read_stdin(client_t *c)
+{
+    ssize_t n = read(STDIN_FILENO, c->out, sizeof(c->out));
+
+    if (n < 0 && errno == EINTR)
+        return;
+    if (n < 0)
+        fail("read from stdin", strerror(errno));
+    if (n == 0) {
+        c->stdin_done = 1;
+        shutdown(c->fd, SHUT_WR);
+        return;
+    }
+    c->out_len = (size_t)n;
+}
+
+static void run(client_t *c)
+{
+    /* Done once the input has ended and every byte sent has come back. */
+    while (!c->stdin_done || c->received < c->sent) {
+        struct pollfd fds[2] = {
+            {.fd = c->fd, .events = POLLIN},
+            {.fd = STDIN_FILENO, .events = 0},
+        };
+        if (c->out_len > 0)
+            fds[0].events |= POLLOUT;
+        else if (!c->stdin_done) /* read more only once the last is sent */
+            fds[1].events = POLLIN;
+        if (poll(fds, 2, -1) < 0 && errno != EINTR)
+            fail("poll", strerror(errno));
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+            receive_echo(c);
+        if (fds[0].revents & POLLOUT)
+            send_pending(c);
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
+            read_stdin(c);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static client_t client; /* static: zeroed, and off the stack */
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s <host> <port>\n", prog);
+        return 2;
+    }
+    /* A server that resets the connection should give an error line, not
+     * a silent death by SIGPIPE. */
+    Signal(SIGPIPE, SIG_IGN);
+    if ((client.fd = open_clientfd(argv[1], argv[2])) < 0) {
+        fprintf(stderr, "%s: cannot connect to %s port %s: %s\n", prog,
+                argv[1], argv[2], open_error(client.fd));
+        return 1;
+    }
+    fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK);
+    run(&client);
+    close(client.fd);
+    return 0;
+}

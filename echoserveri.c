@@ -1,0 +1,27 @@
+/*
+ * echoserveri.c - echo server, one client at a time.
+ * Model: iterative. The server serves a client until it leaves, then
+ * accepts the next. Observe: connect two echoclients; the second one's
+ * connect succeeds (the kernel queues it in the listen backlog) and its
+ * lines are written, but their echo arrives only after the first client
+ * leaves. That is the fundamental flaw the concurrent servers fix.
+ * Run: ./echoserveri 15213 & ./echoclient localhost 15213
+ * Book: CS:APP3e Figure 11.21 (same loop; errors cost one connection only).
+ */
+#include "server.h"
+
+int main(int argc, char **argv)
+{
+    int listenfd, connfd;
+
+    if (argc != 2)
+        usage_exit(argv[0], "<port>");
+    listenfd = start_server(argv[0], argv[1]);
+
+    for (;;) {
+        if ((connfd = accept_client(listenfd)) < 0)
+            continue;
+        echo(connfd); /* returns when the client leaves */
+        close(connfd);
+    }
+}

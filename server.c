@@ -1,0 +1,142 @@
+/*
+ * server.c - the start-up path and the accept step every server shares.
+ * See server.h. The per-model part of each server lives in its own file.
+ */
+#include "server.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+
+const char *prog_name(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    return slash ? slash + 1 : argv0;
+}
+
+void usage_exit(const char *argv0, const char *args)
+{
+    fprintf(stderr, "usage: %s %s\n", prog_name(argv0), args);
+    exit(2);
+}
+
+/* A port is all digits, at most 65535: "80x", "-1" and "" are refused. */
+static int valid_port(const char *s)
+{
+    long value = 0;
+
+    if (*s == '\0' || strlen(s) > 5)
+        return 0;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        value = value * 10 + (*s - '0');
+    }
+    return value <= 65535;
+}
+
+int start_server(const char *argv0, const char *port_arg)
+{
+    const char *prog = prog_name(argv0);
+    int listenfd;
+
+    if (!valid_port(port_arg)) {
+        fprintf(stderr, "%s: bad port '%s': want a number from 0 to 65535\n",
+                prog, port_arg);
+        exit(2);
+    }
+    /*
+     * Writing to a client that has reset its connection raises SIGPIPE,
+     * whose default action kills the whole server. Ignored, the write
+     * fails with EPIPE instead, and only that connection is closed.
+     */
+    Signal(SIGPIPE, SIG_IGN);
+    /* Log lines must reach a pipe or file promptly, not at exit. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    if ((listenfd = open_listenfd(port_arg)) < 0) {
+        fprintf(stderr, "%s: cannot listen on port %s: %s\n", prog, port_arg,
+                open_error(listenfd));
+        exit(1);
+    }
+    printf("%s: listening on port %d\n", prog, socket_port(listenfd));
+    return listenfd;
+}
+
+/* Prints "Connected to (HOST, PORT)", with IPv4 clients of a dual-stack
+ * socket shown as 127.0.0.1 rather than ::ffff:127.0.0.1. */
+static void log_connection(const struct sockaddr_storage *addr, socklen_t len)
+{
+    char host[64], port[16]; /* room for any numeric IPv6 address, port */
+    const char *shown = host;
+
+    /* Numeric lookups only: a reverse DNS query could stall the server. */
+    if (getnameinfo((const SA *)addr, len, host, sizeof(host), port,
+                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        strcpy(host, "?");
+        strcpy(port, "?");
+    }
+    if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') != NULL)
+        shown = host + 7;
+    printf("Connected to (%s, %s)\n", shown, port);
+}
+
+/*
+ * With every descriptor in use, accept fails with EMFILE but the client
+ * stays queued, so the listening socket stays readable and a naive loop
+ * spins. Keeping one descriptor in reserve lets us accept that client and
+ * close it at once. Touched only by the accepting thread.
+ */
+static int spare_fd = -1;
+
+static void reserve_spare(void)
+{
+    if (spare_fd < 0)
+        spare_fd = open("/dev/null", O_RDONLY);
+}
+
+static void drop_one_connection(int listenfd)
+{
+    printf("accept: %s: dropping a connection\n", strerror(errno));
+    if (spare_fd >= 0) {
+        close(spare_fd);
+        spare_fd = -1;
+        int connfd = accept(listenfd, NULL, NULL);
+        if (connfd >= 0)
+            close(connfd);
+        reserve_spare();
+    } else {
+        poll(NULL, 0, 10); /* no spare to use: at least do not spin */
+    }
+}
+
+int accept_client(int listenfd)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    int connfd;
+
+    reserve_spare();
+    while ((connfd = accept(listenfd, (SA *)&addr, &len)) < 0) {
+        switch (errno) {
+        case EINTR:        /* a signal handler ran (SIGCHLD): go on */
+        case ECONNABORTED: /* the client gave up while queued */
+        case EPROTO:
+            len = sizeof(addr);
+            continue;
+        case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+        case EWOULDBLOCK:
+#endif
+            return -1; /* non-blocking listener, nobody waiting */
+        case EMFILE:
+        case ENFILE:
+            drop_one_connection(listenfd);
+            return -1;
+        default: /* ENOBUFS, ENOMEM...: this connection is lost, not us */
+            printf("accept: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    log_connection(&addr, len);
+    return connfd;
+}

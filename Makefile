@@ -49,3 +49,4 @@ clean:
 	rm -rf tests/bin
 
 .PHONY: all test run clean
+.SECONDARY: # keep test objects: no rebuild on every make test

@@ -1,0 +1,41 @@
+#!/bin/sh
+# run.sh - runs every test program and sums up: one line per test, then
+# "N passed, N failed". Exit status 0 exactly when nothing failed.
+# Run from the top of the tree (make test does); SERVERS names the server
+# binaries to hold to the contract.
+: "${SERVERS:=echoserveri}"
+
+out=${TMPDIR:-/tmp}/echotests.$$
+trap 'rm -f "$out" "$out.status"' EXIT
+trap 'exit 130' INT TERM
+: >"$out"
+
+# run PROGRAM ARGS...: shows its lines as they come. A program that exits
+# non-zero without reporting a failed test (it crashed) counts as a failure.
+run() {
+    before=$(grep -c '^FAIL ' "$out")
+    { "$@"; echo $? >"$out.status"; } | tee -a "$out"
+    after=$(grep -c '^FAIL ' "$out")
+    status=$(cat "$out.status")
+    if [ "$status" != 0 ] && [ "$after" = "$before" ]; then
+        echo "FAIL $1 exited with status $status" | tee -a "$out"
+    fi
+}
+
+for t in test_rio test_open test_programs; do
+    run "tests/bin/$t"
+done
+servers=""
+for s in $SERVERS; do servers="$servers ./$s"; done
+# shellcheck disable=SC2086 # one argument per server
+run tests/bin/test_servers $servers
+
+passed=$(grep -c '^PASS ' "$out")
+failed=$(grep -c '^FAIL ' "$out")
+skipped=$(grep -c '^SKIP ' "$out")
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,174 @@
+/*
+ * test_programs.c - the contract of the programs that are not servers:
+ * echoclient (exact bytes both ways, exit codes and error lines) and
+ * hello. echoclient talks to the real echoserveri, or to a peer thread
+ * here that misbehaves on purpose.
+ * Run: tests/bin/test_programs [test_name...]
+ */
+#include "testlib.h"
+
+/* Runs echoclient on input against a fresh echoserveri; checks the bytes. */
+static void expect_client_echoes(const char *input, size_t len)
+{
+    server_t s;
+    run_result_t r;
+    char port[16];
+
+    if (server_start(&s, "./echoserveri", "0", NULL) < 0)
+        return;
+    snprintf(port, sizeof(port), "%d", s.port);
+    char *argv[] = {"./echoclient", "localhost", port, NULL};
+    run_program(argv, input, len, 20000, &r);
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    CHECK(r.out.len == len && memcmp(r.out.data, input, len) == 0,
+          "stdout has %zu bytes, want the %zu sent, unchanged", r.out.len, len);
+    run_result_free(&r);
+}
+
+static void client_echoes_nul_bytes_cr_lf_and_an_unterminated_line(void)
+{
+    static const char input[] = "one\n\0two\0\nthree\r\n\r\nlast, no newline";
+    expect_client_echoes(input, sizeof(input) - 1);
+}
+
+static void client_echoes_lines_longer_than_8192_bytes(void)
+{
+    enum { LEN = 100000 };
+    char *input = Malloc(LEN);
+
+    for (int i = 0; i < LEN; i++)
+        input[i] = i % 30000 == 29999 ? '\n' : (char)('A' + i % 26);
+    expect_client_echoes(input, LEN);
+    free(input);
+}
+
+static void client_echoes_eight_megabytes_of_piped_input(void)
+{
+    enum { LEN = 8 << 20 };
+    char *input = random_bytes(LEN, 3);
+    expect_client_echoes(input, LEN);
+    free(input);
+}
+
+static void client_exits_0_on_empty_input(void) { expect_client_echoes("", 0); }
+
+static void client_prints_usage_and_exits_2(void)
+{
+    char *argv[] = {"./echoclient", "localhost", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 3000, &r);
+    CHECK(r.status == 2, "exit status %d, want 2", r.status);
+    CHECK(strstr(r.err.data, "usage: echoclient <host> <port>") != NULL,
+          "stderr \"%s\" has no usage line", r.err.data);
+    run_result_free(&r);
+}
+
+static void expect_cannot_connect(const char *host, const char *port)
+{
+    char *argv[] = {"./echoclient", (char *)host, (char *)port, NULL};
+    run_result_t r;
+
+    run_program(argv, "x\n", 2, 5000, &r);
+    CHECK(r.status == 1, "%s %s: exit status %d, want 1", host, port, r.status);
+    CHECK(strstr(r.err.data, host) && strstr(r.err.data, port),
+          "stderr \"%s\" does not name host %s and port %s", r.err.data, host,
+          port);
+    CHECK(strchr(r.err.data, '\n') == r.err.data + r.err.len - 1,
+          "want one error line, got \"%s\"", r.err.data);
+    run_result_free(&r);
+}
+
+static void client_reports_a_refused_connection_and_exits_1(void)
+{
+    char port[16];
+    int fd = open_listenfd("0");
+
+    snprintf(port, sizeof(port), "%d", socket_port(fd));
+    close(fd); /* nobody listens there any more */
+    expect_cannot_connect("127.0.0.1", port);
+}
+
+static void client_reports_an_unknown_host_and_exits_1(void)
+{
+    expect_cannot_connect("no-such-host.invalid", "15213");
+}
+
+/* A peer that reads all `expect` bytes, echoes `keep` of them, hangs up. */
+typedef struct {
+    int listenfd;
+    size_t expect, keep;
+} early_closer_t;
+
+static void *close_early(void *arg)
+{
+    early_closer_t *peer = arg;
+    char buf[64];
+    int connfd = accept(peer->listenfd, NULL, NULL);
+
+    if (connfd >= 0) {
+        size_t got = recv_upto(connfd, buf, peer->expect, 3000);
+        rio_writen(connfd, buf, got < peer->keep ? got : peer->keep);
+        close(connfd);
+    }
+    return NULL;
+}
+
+static void client_reports_a_server_that_closes_early(void)
+{
+    early_closer_t peer = {.listenfd = open_listenfd("0"), .expect = 8, .keep = 4};
+    char port[16];
+    pthread_t tid;
+    run_result_t r;
+
+    snprintf(port, sizeof(port), "%d", socket_port(peer.listenfd));
+    Pthread_create(&tid, NULL, close_early, &peer);
+    char *argv[] = {"./echoclient", "127.0.0.1", port, NULL};
+    run_program(argv, "abc\ndef\n", 8, 5000, &r);
+    Pthread_join(tid, NULL);
+    CHECK(r.status == 1, "exit status %d, want 1", r.status);
+    CHECK(strstr(r.err.data, "closed the connection") != NULL &&
+              strchr(r.err.data, '\n') == r.err.data + r.err.len - 1,
+          "want one line saying the server closed the connection, got \"%s\"",
+          r.err.data);
+    CHECK(r.out.len == 4 && memcmp(r.out.data, "abc\n", 4) == 0,
+          "the echo that did arrive was not printed: \"%s\"", r.out.data);
+    run_result_free(&r);
+}
+
+static void hello_thread_prints_greeting(void)
+{
+    char *argv[] = {"./hello", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 3000, &r);
+    CHECK(r.status == 0, "exit status %d, want 0", r.status);
+    CHECK(strcmp(r.out.data, "Hello, world!\n") == 0,
+          "stdout \"%s\", want \"Hello, world!\\n\"", r.out.data);
+    run_result_free(&r);
+}
+
+static const test_t tests[] = {
+    {"client_echoes_nul_bytes_cr_lf_and_an_unterminated_line",
+     client_echoes_nul_bytes_cr_lf_and_an_unterminated_line},
+    {"client_echoes_lines_longer_than_8192_bytes",
+     client_echoes_lines_longer_than_8192_bytes},
+    {"client_echoes_eight_megabytes_of_piped_input",
+     client_echoes_eight_megabytes_of_piped_input},
+    {"client_exits_0_on_empty_input", client_exits_0_on_empty_input},
+    {"client_prints_usage_and_exits_2", client_prints_usage_and_exits_2},
+    {"client_reports_a_refused_connection_and_exits_1",
+     client_reports_a_refused_connection_and_exits_1},
+    {"client_reports_an_unknown_host_and_exits_1",
+     client_reports_an_unknown_host_and_exits_1},
+    {"client_reports_a_server_that_closes_early",
+     client_reports_a_server_that_closes_early},
+    {"hello_thread_prints_greeting", hello_thread_prints_greeting},
+};
+
+int main(int argc, char **argv)
+{
+    return run_tests("programs", tests, sizeof(tests) / sizeof(tests[0]), argc,
+                     argv);
+}

@@ -1,0 +1,117 @@
+/*
+ * testlib.h - the small harness every test program uses: a test table run
+ * one test per child process (so a crash or a hang fails one test, not
+ * the run), checks that say what was expected and what came instead, and
+ * helpers to start the real binaries and talk to them over loopback.
+ * Every wait here is bounded.
+ */
+#ifndef TESTLIB_H
+#define TESTLIB_H
+
+#include "csapp.h"
+
+/* ---- Tests and checks ---- */
+
+typedef struct {
+    const char *name; /* the behaviour it proves: echoes_nul_bytes */
+    void (*run)(void);
+} test_t;
+
+/*
+ * Runs the tests named on the command line (all when none is), each in
+ * its own child with a time limit, printing "PASS group name", "FAIL ..."
+ * plus the failed checks, or "SKIP ..." plus why. Returns the exit status: 0 when all passed.
+ */
+int run_tests(const char *group, const test_t *tests, size_t ntests,
+              int argc, char **argv);
+
+/* Ends the current test as skipped, saying why (no IPv6 here, say). */
+void skip_test(const char *why) __attribute__((noreturn));
+
+/* Records a failed check (with where and why) when ok is false. */
+int check_(int ok, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define CHECK(ok, ...) check_(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
+
+/* Milliseconds on a monotonic clock, for timing what the tests observe. */
+long long now_ms(void);
+void sleep_ms(int ms);
+
+/* ---- A growing byte buffer (output can hold NUL bytes) ---- */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} bytes_t;
+
+void bytes_add(bytes_t *b, const void *data, size_t n);
+void bytes_free(bytes_t *b);
+/* Fills a fresh buffer with n deterministic pseudo-random bytes. */
+char *random_bytes(size_t n, unsigned seed);
+
+/* ---- Running a program to completion ---- */
+
+typedef struct {
+    int status;       /* exit status, 128+signal if killed, -1 on timeout */
+    bytes_t out, err; /* everything it wrote */
+    long long elapsed_ms;
+} run_result_t;
+
+/* Runs argv with `in` on stdin (then end of file), within timeout_ms. */
+void run_program(char *const argv[], const void *in, size_t inlen,
+                 int timeout_ms, run_result_t *r);
+void run_result_free(run_result_t *r);
+
+/* ---- Servers started in the background ---- */
+
+typedef struct {
+    pid_t pid;
+    int port;          /* from its "listening on port N" line */
+    char log[64];      /* file holding its stdout and stderr */
+    int status;        /* exit status once reaped, else -1 */
+} server_t;
+
+/*
+ * Starts prog with args (NULL-terminated; usually just "0") and waits up
+ * to 5 s for its "listening on port N" line. Returns 0, or -1 after a
+ * failed check. Servers still running when a test ends are killed.
+ */
+int server_start(server_t *s, const char *prog, ...);
+/* Sends sig and waits up to timeout_ms for the exit; 0 if it exited. */
+int server_signal_wait(server_t *s, int sig, int timeout_ms);
+void server_stop(server_t *s);
+int server_alive(server_t *s);
+/* How many times needle occurs in the server's log so far. */
+int server_log_count(server_t *s, const char *needle);
+/* Waits until needle occurs at least count times; 0 if it did in time. */
+int server_log_wait(server_t *s, const char *needle, int count,
+                    int timeout_ms);
+/* The whole log, NUL-terminated (caller frees). */
+char *server_log(server_t *s);
+
+/* Counts entries in /proc/PID/task or /proc/PID/fd; -1 where unsupported. */
+int proc_count(pid_t pid, const char *what);
+
+/* ---- Talking to a server ---- */
+
+/* Connects to host (an address literal) on port; -1 after a failed check. */
+int tcp_connect(const char *host, int port);
+int send_all(int fd, const void *data, size_t n);
+/* Reads until n bytes arrived, end of file, or timeout; returns the count. */
+size_t recv_upto(int fd, void *buf, size_t n, int timeout_ms);
+/* Sends until done or until no byte fits for stall_ms (nobody reads). */
+size_t send_what_fits(int fd, const void *data, size_t n, int stall_ms);
+/* Waits for end of file; returns 1 if it came within timeout_ms. */
+int wait_eof(int fd, int timeout_ms);
+/* Returns 1 if fd becomes readable (data or EOF) within timeout_ms. */
+int readable_within(int fd, int timeout_ms);
+/*
+ * Sends data while reading the echo (so neither side's buffers fill and
+ * deadlock), shuts down the sending side, then reads to end of file.
+ * Returns 1 if what came back equals what was sent, else 0 after a check.
+ */
+int echo_exact(int fd, const void *data, size_t n, int timeout_ms);
+/* Closes with SO_LINGER 0: the peer sees a reset (RST), not a FIN. */
+void close_with_reset(int fd);
+
+#endif /* TESTLIB_H */

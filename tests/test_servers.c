@@ -1,5 +1,5 @@
 /*
- * test_servers.c - the contract every echo server keeps (../CONTRACT.md),
+ * test_servers.c - the contract every echo server keeps (the project contract),
  * checked against the real binaries started on port 0: arguments and exit
  * codes, exact echo, half-close, hostile clients, signals, and whether
  * clients are served one at a time (echoserveri) or at once (the rest).

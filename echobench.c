@@ -57,7 +57,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
-#ifdef __linux__
+/* Build with -DECHOBENCH_POLL to try the portable poll() path on Linux. */
+#if defined(__linux__) && !defined(ECHOBENCH_POLL)
+#define USE_EPOLL 1
 #include <sys/epoll.h>
 #endif
 
@@ -65,9 +67,9 @@
 #define MIN_LINE (HDR_BYTES + 2)
 #define OUTBUF_MAX (256 * 1024) /* per-client send buffer cap */
 #define READBUF (256 * 1024)    /* per-thread receive buffer */
-#define CONNECT_TIMEOUT_MS 5000
+#define CONNECT_TIMEOUT_MS 5000   /* plus 1 ms per client: see wait_ms() */
 #define DRAIN_TIMEOUT_MS 3000   /* after SECONDS, wait this long for echoes */
-#define IDLE_RTT_TIMEOUT_MS 5000
+#define IDLE_RTT_TIMEOUT_MS 5000  /* plus 1 ms per client */
 #define TICK_MS 100             /* longest single wait for events */
 #define MAX_EVENTS 512
 
@@ -86,6 +88,15 @@ static volatile int failed;        /* set once a verification error is found */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stop_at_ns;        /* stop queueing new lines here */
 static uint64_t give_up_ns;        /* unanswered lines after here are errors */
+
+/*
+ * A bound for waits that grow with the client count: a server that forks per
+ * client needs about a millisecond for each of 10,000 connects.
+ */
+static uint64_t wait_ms(uint64_t base)
+{
+    return base + (uint64_t)opt.clients;
+}
 
 static uint64_t now_ns(void)
 {
@@ -108,6 +119,16 @@ static void fail(const char *fmt, ...)
         failed = 1;
     }
     pthread_mutex_unlock(&fail_lock);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        perror("echobench: calloc");
+        exit(1);
+    }
+    return p;
 }
 
 /* ---------- latency histogram: 64 sub-buckets per power of two (<1.6% error) ---------- */
@@ -241,7 +262,7 @@ typedef struct {
     int *idx, *rev;          /* ready client indexes and their EV_ bits */
 } ready_t;
 
-#ifdef __linux__
+#ifdef USE_EPOLL
 static void poller_init(worker_t *w)
 {
     w->efd = epoll_create1(0);
@@ -489,41 +510,32 @@ static bool worker_finished(const worker_t *w, uint64_t now)
 static void *worker_main(void *arg)
 {
     worker_t *w = arg;
-    int idx[MAX_EVENTS > 0 ? MAX_EVENTS : 1];
-    int *big_idx = NULL, *big_rev = NULL;
-    ready_t r = { idx, NULL };
-    int rev[MAX_EVENTS];
-    r.rev = rev;
-#ifndef __linux__
-    big_idx = malloc(sizeof(int) * (size_t)w->nc);  /* poll() may report every fd */
-    big_rev = malloc(sizeof(int) * (size_t)w->nc);
-    if (!big_idx || !big_rev) {
-        perror("malloc");
-        exit(1);
-    }
-    r.idx = big_idx;
-    r.rev = big_rev;
-#endif
+    size_t max = w->nc > MAX_EVENTS ? (size_t)w->nc : MAX_EVENTS;  /* poll() may report all */
+    ready_t r = { xcalloc(max, sizeof(int)), xcalloc(max, sizeof(int)) };
     for (int i = 0; i < w->nc; i++)
-        handle(w, &w->c[i], 0);
+        handle(w, &w->c[i], 0);           /* fill every window */
     while (!worker_finished(w, now_ns())) {
         int n = poller_wait(w, &r, TICK_MS);
         for (int i = 0; i < n && !failed; i++)
             handle(w, &w->c[r.idx[i]], r.rev[i]);
     }
-    free(big_idx);
-    free(big_rev);
+    free(r.idx);
+    free(r.rev);
     return NULL;
 }
 
 /* ---------- connecting ---------- */
 
+static int connect_errno;   /* why the last failed connect failed (main thread only) */
+
 /* Start a non-blocking connect; returns the fd (connected or in progress) or -1. */
 static int start_connect(const struct addrinfo *ai, bool *in_progress)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0)
+    if (fd < 0) {
+        connect_errno = errno;          /* typically EMFILE: out of descriptors */
         return -1;
+    }
     int one = 1;    /* latency benchmark: never let Nagle hold back a line */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -534,6 +546,7 @@ static int start_connect(const struct addrinfo *ai, bool *in_progress)
         *in_progress = true;
         return fd;
     }
+    connect_errno = errno;
     close(fd);
     return -1;
 }
@@ -556,6 +569,7 @@ static void finish_connects(int *fds, struct pollfd *p, int n, uint64_t deadline
             socklen_t len = sizeof err;
             getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
             if (err != 0) {
+                connect_errno = err;
                 close(fds[i]);
                 fds[i] = -1;
             }
@@ -565,6 +579,7 @@ static void finish_connects(int *fds, struct pollfd *p, int n, uint64_t deadline
     }
     for (int i = 0; i < n; i++)
         if (p[i].fd >= 0) {      /* still not connected at the deadline */
+            connect_errno = ETIMEDOUT;
             close(fds[i]);
             fds[i] = -1;
         }
@@ -601,7 +616,9 @@ static int open_clients(client_t *c, int n)
         fprintf(stderr, "echobench: %s port %s: %s\n", opt.host, opt.port, gai_strerror(rc));
         exit(1);
     }
-    uint64_t deadline = now_ns() + CONNECT_TIMEOUT_MS * 1000000ull;
+    uint64_t deadline = now_ns() + wait_ms(CONNECT_TIMEOUT_MS) * 1000000ull;
+    for (int i = 0; i < n; i++)
+        c[i].fd = -1;
     for (ai = list; ai; ai = ai->ai_next) {   /* first address that answers wins */
         connect_clients(c, 1, ai, deadline);
         if (c[0].fd >= 0)
@@ -613,7 +630,10 @@ static int open_clients(client_t *c, int n)
     int ok = 0;
     for (int i = 0; i < n; i++)
         ok += c[i].fd >= 0;
-    return ai ? ok : 0;
+    if (ok < n)
+        fprintf(stderr, "echobench: %d of %d clients could not connect to %s port %s: %s\n",
+                n - ok, n, opt.host, opt.port, strerror(connect_errno));
+    return ok;
 }
 
 /* ---------- server CPU time from /proc ---------- */
@@ -728,16 +748,6 @@ static void raise_fd_limit(void)
 
 /* ---------- setting up, running and reporting ---------- */
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        perror("echobench: calloc");
-        exit(1);
-    }
-    return p;
-}
-
 /* Give each connected client its buffers; returns the connected ones, packed. */
 static client_t *prepare_clients(client_t *all, int n, int *connected)
 {
@@ -829,7 +839,7 @@ static void print_cpu(char *buf, size_t len, double cpu)
 }
 
 static void report(const totals_t *t, int connected, double secs, double cpu,
-                   uint64_t held, uint64_t errors)
+                   double self, uint64_t held, uint64_t errors)
 {
     const hist_t *h = &t->hist;
     double p50 = hist_pct_us(h, 50), p90 = hist_pct_us(h, 90), p99 = hist_pct_us(h, 99);
@@ -846,18 +856,28 @@ static void report(const totals_t *t, int connected, double secs, double cpu,
                errors ? " (FAILED)" : "");
     else if (!opt.quiet)
         printf("echobench: %d/%d clients, %llu lines in %.2f s: %.0f lines/s, %.1f MB/s; "
-               "RTT us p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f; server CPU %s s%s\n",
+               "RTT us p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f; CPU s server %s, "
+               "echobench %.2f%s\n",
                connected, opt.clients, (unsigned long long)t->lines, secs, lps, mbps,
-               p50, p90, p99, p999, mx, cpus, errors ? " (FAILED)" : "");
+               p50, p90, p99, p999, mx, cpus, self, errors ? " (FAILED)" : "");
     printf("RESULT mode=%s clients=%d connected=%d served=%llu held=%llu dropped=%llu "
            "unanswered=%llu lines=%llu seconds=%.2f lines_per_s=%.0f mb_per_s=%.1f "
            "p50_us=%.0f p90_us=%.0f p99_us=%.0f p999_us=%.0f max_us=%.0f "
-           "server_cpu_s=%s errors=%llu\n",
+           "server_cpu_s=%s bench_cpu_s=%.2f errors=%llu\n",
            opt.idle ? "idle" : "run", opt.clients, connected,
            (unsigned long long)t->served, (unsigned long long)held,
            (unsigned long long)t->dropped, (unsigned long long)t->unanswered,
            (unsigned long long)t->lines, secs, lps, mbps, p50, p90, p99, p999, mx, cpus,
-           (unsigned long long)errors);
+           self, (unsigned long long)errors);
+}
+
+/* Our own CPU seconds (all threads): near SECONDS per thread means we were the limit. */
+static double self_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static double cpu_if_asked(void)
@@ -868,13 +888,13 @@ static double cpu_if_asked(void)
 /* Load mode: keep every window full for SECONDS, then drain. Returns errors. */
 static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
 {
-    double cpu0 = cpu_if_asked();
+    double cpu0 = cpu_if_asked(), self0 = self_cpu();
     uint64_t start = now_ns();
     stop_at_ns = start + (uint64_t)opt.seconds * 1000000000u;
     give_up_ns = stop_at_ns + DRAIN_TIMEOUT_MS * 1000000ull;
     worker_t *w = start_workers(c, n, nthreads, 0);
     sleep_until(stop_at_ns);
-    double cpu1 = cpu_if_asked();
+    double cpu1 = cpu_if_asked(), self1 = self_cpu();
     join_workers(w, nthreads, tot);
     if (tot->unanswered && !failed)
         fprintf(stderr, "echobench: ERROR: %llu lines unanswered %d ms after the run "
@@ -882,30 +902,30 @@ static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
                 DRAIN_TIMEOUT_MS);
     double secs = (double)(stop_at_ns - start) / 1e9;
     uint64_t errors = (uint64_t)failed + tot->unanswered + tot->dropped;
-    report(tot, n, secs, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, 0, errors);
+    report(tot, n, secs, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self1 - self0, 0, errors);
     return errors;
 }
 
 /* Idle mode: one round trip per client, then hold them all silent. Returns errors. */
 static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
 {
-    stop_at_ns = now_ns() + IDLE_RTT_TIMEOUT_MS * 1000000ull;
+    stop_at_ns = now_ns() + wait_ms(IDLE_RTT_TIMEOUT_MS) * 1000000ull;
     give_up_ns = stop_at_ns;
     worker_t *w = start_workers(c, n, nthreads, 1);
     join_workers(w, nthreads, tot);
     printf("HOLDING connected=%d served=%llu\n", n, (unsigned long long)tot->served);
     fflush(stdout);           /* a script reads the server's RSS once it sees this */
-    double cpu0 = cpu_if_asked();
+    double cpu0 = cpu_if_asked(), self0 = self_cpu();
     if (!failed)
         sleep_until(now_ns() + (uint64_t)opt.seconds * 1000000000u);
-    double cpu1 = cpu_if_asked();
+    double cpu1 = cpu_if_asked(), self1 = self_cpu();
     uint64_t held = count_held(c, n);
     uint64_t lost = (uint64_t)n - tot->dropped - held;   /* closed during the hold */
     if (tot->unanswered && !failed)
         fprintf(stderr, "echobench: ERROR: %llu clients got no echo within %d ms\n",
-                (unsigned long long)tot->unanswered, IDLE_RTT_TIMEOUT_MS);
+                (unsigned long long)tot->unanswered, (int)wait_ms(IDLE_RTT_TIMEOUT_MS));
     uint64_t errors = (uint64_t)failed + tot->unanswered + tot->dropped + lost;
-    report(tot, n, 0, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, held, errors);
+    report(tot, n, 0, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self1 - self0, held, errors);
     return errors;
 }
 
@@ -921,9 +941,8 @@ int main(int argc, char **argv)
     open_clients(all, opt.clients);
     client_t *c = prepare_clients(all, opt.clients, &n);
     if (n == 0) {
-        fprintf(stderr, "echobench: ERROR: could not connect to %s port %s\n",
-                opt.host, opt.port);
-        report(tot, 0, 0, -1, 0, 0);
+        fprintf(stderr, "echobench: ERROR: no client connected\n");
+        report(tot, 0, 0, -1, 0, 0, 1);
         return 1;
     }
     int nthreads = opt.threads < n ? opt.threads : n;

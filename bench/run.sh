@@ -37,12 +37,19 @@ children_of() {
         awk -v pp="$1" '/^Pid:/ { p = $2 } /^PPid:/ { if ($2 == pp) print p }'
 }
 
+# Kill the current server and its children by PID; SIGKILL if it outlives SIGTERM by 2 s.
 stop_server() {
     [ -n "$SPID" ] || return 0
     kids=$(children_of "$SPID")
     kill "$SPID" 2>/dev/null
     # shellcheck disable=SC2086
     [ -n "$kids" ] && kill $kids 2>/dev/null
+    i=0
+    while kill -0 "$SPID" 2>/dev/null && [ $i -lt 20 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 "$SPID" 2>/dev/null
     wait "$SPID" 2>/dev/null
     SPID=
 }
@@ -73,8 +80,9 @@ start_server() {
     return 1
 }
 
-# Resident memory in KiB of $1 plus its children (VmRSS from /proc).
+# Resident memory in KiB of $1 plus its children (VmRSS from /proc); empty without /proc.
 rss_kib() {
+    [ -r /proc/self/status ] || return 0
     cat /proc/[0-9]*/status 2>/dev/null | awk -v pid="$1" '
         /^Pid:/   { p = $2 }
         /^PPid:/  { pp = $2 }
@@ -117,7 +125,8 @@ cpu_per_mline() {
         'BEGIN { if (c == "n/a" || c == "" || l == 0) print "n/a"; else printf "%.1f", c / l * 1e6 }'
 }
 
-# Hold $1 idle clients; prints "KIB_PER_CONN HELD" (RSS read while they are held).
+# Hold $1 idle clients; sets IDLE_KIB (RSS growth per connection, read while they are
+# held) and IDLE_SERVED. Not run in $(...): cleanup must see BPID to kill echobench.
 idle_run() {
     base=$(rss_kib "$SPID")
     ./echobench -q -i -c "$1" -d "$HOLD" -p "$SPID" "$HOST" "$SPORT" >"$TMP/i.out" 2>"$TMP/i.err" &
@@ -130,8 +139,9 @@ idle_run() {
     held=$(rss_kib "$SPID")
     wait "$BPID"
     BPID=
-    awk -v b="$base" -v h="$held" -v n="$1" -v s="$(val served "$TMP/i.out")" \
-        'BEGIN { printf "%.1f %d\n", (h - b) / n, s }'
+    IDLE_SERVED=$(val served "$TMP/i.out")
+    IDLE_KIB=$(awk -v b="$base" -v h="$held" -v n="$1" \
+        'BEGIN { if (b == "") print "n/a"; else printf "%.1f KiB\n", (h - b) / n }')
 }
 
 # One table row for server $1.
@@ -141,11 +151,12 @@ server_row() {
         echo "| $name | did not start | | | | | | | |"
         return
     fi
+    row_start=$(date +%s)
     one=$(load_cell 1 64 1 lines)
     stream=$(load_cell 1 8192 16 mb)
     if [ "$name" = echoserveri ]; then
         skip="— (one client at a time)"
-        echo "| $name | $one | $skip | $skip | $skip | $stream | n/a | — | 1 |"
+        echo "| $name | $one | $skip | $skip | $skip | $stream | n/a | — | — |"
         stop_server
         return
     fi
@@ -154,18 +165,20 @@ server_row() {
     cpu=$(cpu_per_mline)
     c1000=$(load_cell 1000 64 1 lines)
     stop_server
-    start_server "$1" || return        # fresh server: a clean memory baseline
-    # shellcheck disable=SC2046  # two words on purpose
-    set -- $(idle_run "$IDLE_N")
-    mem="$1 KiB"
-    maxcell="$2 of $IDLE_N"
+    if ! start_server "$1"; then        # fresh server: a clean memory baseline
+        echo "| $name | $one | $c10 | $c100 | $c1000 | $stream | $cpu | did not restart | |"
+        return
+    fi
+    idle_run "$IDLE_N"
+    mem=$IDLE_KIB
+    maxcell="${IDLE_SERVED:-0} of $IDLE_N"
     if [ "$MAX_N" -gt 0 ]; then
-        # shellcheck disable=SC2046
-        set -- $(idle_run "$MAX_N")
-        maxcell="$2 of $MAX_N"
+        idle_run "$MAX_N"
+        maxcell="${IDLE_SERVED:-0} of $MAX_N"
     fi
     stop_server
     echo "| $name | $one | $c10 | $c100 | $c1000 | $stream | $cpu | $mem | $maxcell |"
+    echo "bench: $name done in $(($(date +%s) - row_start)) s" >&2
 }
 
 echo "## Echo server benchmark ($MODE): $(uname -sr), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs"

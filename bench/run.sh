@@ -141,7 +141,7 @@ idle_run() {
     BPID=
     IDLE_SERVED=$(val served "$TMP/i.out")
     IDLE_KIB=$(awk -v b="$base" -v h="$held" -v n="$1" \
-        'BEGIN { if (b == "") print "n/a"; else printf "%.1f KiB\n", (h - b) / n }')
+        'BEGIN { if (b == "") print "n/a"; else printf "%.2f KiB\n", (h - b) / n }')
 }
 
 # One table row for server $1.
@@ -181,21 +181,31 @@ server_row() {
     echo "bench: $name done in $(($(date +%s) - row_start)) s" >&2
 }
 
-echo "## Echo server benchmark ($MODE): $(uname -sr), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs"
+cpu_model() {
+    sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1
+}
+
+# Rows are collected in a file and the table printed at the end, so progress and
+# error messages on stderr do not land in the middle of it.
+echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
+for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/epollecho; do
+    [ -x "$prog" ] && server_row "$prog" >>"$TMP/rows"
+done
+SPAWN=$(./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')
+
+echo "## Echo server benchmark ($MODE)"
 echo
-echo "64-byte lines, one in flight per client, ${SECS} s per scenario; streaming: 8 KiB lines, 16 in flight."
+echo "Machine: $(uname -sr), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs, $(cpu_model). Loopback ($HOST)."
+echo "64-byte lines, one in flight per client, $SECS s per scenario; streaming: 8 KiB lines, 16 in flight."
 echo
 echo "| server | 1 client | 10 clients | 100 clients | 1000 clients | 1 client streaming 8 KiB | server CPU s / M lines (100 clients) | RSS / idle conn ($IDLE_N) | idle clients served |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/epollecho; do
-    [ -x "$prog" ] && server_row "$prog"
-done
+cat "$TMP/rows" 2>/dev/null
 echo
 echo "RSS / idle conn: the server's VmRSS growth per held connection (echoserverp: children's"
 echo "VmRSS summed, so pages they share are counted once per child; kernel socket buffers are"
 echo "not in any RSS). 'idle clients served': clients that got their echo before being held."
 echo
-./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p' |
-    awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-           printf "spawncost: process create+reap %.1f us (%s cycles), thread %.1f us (%s cycles), ratio %.1fx; the slide says ~20K / ~10K cycles, ~2x\n",
-                  v["process_ns"] / 1000, v["process_cycles"], v["thread_ns"] / 1000, v["thread_cycles"], v["ratio"] }'
+echo "$SPAWN" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "spawncost: process create+reap %.1f us (%s TSC cycles), thread %.1f us (%s TSC cycles), ratio %.1fx; the slide says ~20K and ~10K cycles, ~2x\n",
+           v["process_ns"] / 1000, v["process_cycles"], v["thread_ns"] / 1000, v["thread_cycles"], v["ratio"] }'

@@ -19,7 +19,9 @@
  *                included) from /proc; "n/a" without -p or without /proc
  *   -i           idle mode: one round trip per client to prove it is served,
  *                then print "HOLDING ..." and keep every connection idle for
- *                SECONDS, so a script can read the server's RSS meanwhile
+ *                SECONDS, or until SIGTERM/SIGINT ends the hold early, so a
+ *                script can read the server's memory meanwhile and then say
+ *                when it is done
  *   -q           print only the RESULT line
  * Output: one human-readable line and one "RESULT key=value ..." line.
  * RTT is measured from queueing a line to receiving its last echoed byte.
@@ -829,10 +831,18 @@ static void join_workers(worker_t *w, int nthreads, totals_t *tot)
     }
 }
 
-/* Sleep until `until`, waking early if a worker found an error. */
+static volatile sig_atomic_t hold_over;   /* -i: SIGTERM/SIGINT ends the hold */
+
+static void end_hold(int sig)
+{
+    (void)sig;
+    hold_over = 1;
+}
+
+/* Sleep until `until`, waking early if a worker found an error or the hold is over. */
 static void sleep_until(uint64_t until)
 {
-    for (uint64_t now = now_ns(); now < until && !failed; now = now_ns()) {
+    for (uint64_t now = now_ns(); now < until && !failed && !hold_over; now = now_ns()) {
         uint64_t ns = until - now < 50000000u ? until - now : 50000000u;
         struct timespec ts = { 0, (long)ns };
         nanosleep(&ts, NULL);
@@ -867,15 +877,15 @@ static void report(const totals_t *t, int connected, double secs, double cpu,
     const hist_t *h = &t->hist;
     double p50 = hist_pct_us(h, 50), p90 = hist_pct_us(h, 90), p99 = hist_pct_us(h, 99);
     double p999 = hist_pct_us(h, 99.9), mx = h->max / 1000.0;
-    double lps = secs > 0 ? (double)t->lines / secs : 0;
+    double lps = secs > 0 && !opt.idle ? (double)t->lines / secs : 0;
     double mbps = lps * opt.line_bytes / 1e6;
     char cpus[32];
     print_cpu(cpus, sizeof cpus, cpu);
     if (!opt.quiet && opt.idle)
-        printf("echobench: %d/%d clients connected, %llu served, %llu held idle %d s; "
+        printf("echobench: %d/%d clients connected, %llu served, %llu held idle %.1f s; "
                "RTT us p50 %.0f p99 %.0f max %.0f; server CPU %s s%s\n",
                connected, opt.clients, (unsigned long long)t->served,
-               (unsigned long long)held, opt.seconds, p50, p99, mx, cpus,
+               (unsigned long long)held, secs, p50, p99, mx, cpus,
                errors ? " (FAILED)" : "");
     else if (!opt.quiet)
         printf("echobench: %d/%d clients, %llu lines in %.2f s: %.0f lines/s, %.1f MB/s; "
@@ -936,11 +946,17 @@ static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
     give_up_ns = stop_at_ns;
     worker_t *w = start_workers(c, n, nthreads, 1);
     join_workers(w, nthreads, tot);
+    struct sigaction sa = { .sa_handler = end_hold };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
     printf("HOLDING connected=%d served=%llu\n", n, (unsigned long long)tot->served);
     fflush(stdout);           /* a script reads the server's RSS once it sees this */
     double cpu0 = cpu_if_asked(), self0 = self_cpu();
+    uint64_t hold_start = now_ns();
     if (!failed)
-        sleep_until(now_ns() + (uint64_t)opt.seconds * 1000000000u);
+        sleep_until(hold_start + (uint64_t)opt.seconds * 1000000000u);
+    double secs = (double)(now_ns() - hold_start) / 1e9;
     double cpu1 = cpu_if_asked(), self1 = self_cpu();
     uint64_t held = count_held(c, n);
     uint64_t lost = (uint64_t)n - tot->dropped - held;   /* closed during the hold */
@@ -948,7 +964,7 @@ static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
         fprintf(stderr, "echobench: ERROR: %llu clients got no echo within %d ms\n",
                 (unsigned long long)tot->unanswered, (int)wait_ms(IDLE_RTT_TIMEOUT_MS));
     uint64_t errors = (uint64_t)failed + tot->unanswered + tot->dropped + lost;
-    report(tot, n, 0, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self1 - self0, held, errors);
+    report(tot, n, secs, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self1 - self0, held, errors);
     return errors;
 }
 

@@ -20,7 +20,7 @@ quick) SECS=1; IDLE_N=500; MAX_N=0; SPAWN_N=500 ;;
 full)  SECS=4; IDLE_N=1000; MAX_N=10000; SPAWN_N=2000 ;;
 *)     echo "usage: bench/run.sh [quick]" >&2; exit 2 ;;
 esac
-HOLD=2                              # seconds idle clients are held
+HOLD_MAX=60                         # idle clients are held until measured, at most this
 HOST=127.0.0.1
 
 for prog in ./echobench ./spawncost; do
@@ -90,6 +90,16 @@ rss_kib() {
         END       { print sum + 0 }'
 }
 
+# Proportional memory (PSS, shared pages split among sharers) in KiB of $1 and its
+# children; empty where /proc/PID/smaps_rollup is missing.
+pss_kib() {
+    [ -r "/proc/$1/smaps_rollup" ] || return 0
+    # shellcheck disable=SC2046
+    for pid in "$1" $(children_of "$1"); do
+        cat "/proc/$pid/smaps_rollup" 2>/dev/null
+    done | awk '/^Pss:/ { sum += $2 } END { print sum + 0 }'
+}
+
 # Value of key $1 in the RESULT line of file $2.
 val() {
     sed -n "s/^RESULT.* $1=\([^ ]*\).*/\1/p" "$2"
@@ -129,19 +139,27 @@ cpu_per_mline() {
 # held) and IDLE_SERVED. Not run in $(...): cleanup must see BPID to kill echobench.
 idle_run() {
     base=$(rss_kib "$SPID")
-    ./echobench -q -i -c "$1" -d "$HOLD" -p "$SPID" "$HOST" "$SPORT" >"$TMP/i.out" 2>"$TMP/i.err" &
+    pbase=$(pss_kib "$SPID")
+    ./echobench -q -i -c "$1" -d "$HOLD_MAX" -p "$SPID" "$HOST" "$SPORT" >"$TMP/i.out" 2>"$TMP/i.err" &
     BPID=$!
     i=0         # connecting and one echo each are bounded inside echobench; so is this
     while ! grep -q '^HOLDING' "$TMP/i.out" && kill -0 "$BPID" 2>/dev/null && [ $i -lt 600 ]; do
         sleep 0.1
         i=$((i + 1))
     done
+    kids=$(children_of "$SPID" | wc -l)
     held=$(rss_kib "$SPID")
+    pheld=$(pss_kib "$SPID")
+    kill -TERM "$BPID" 2>/dev/null      # measured: echobench ends the hold and reports
     wait "$BPID"
     BPID=
     IDLE_SERVED=$(val served "$TMP/i.out")
-    IDLE_KIB=$(awk -v b="$base" -v h="$held" -v n="$1" \
-        'BEGIN { if (b == "") print "n/a"; else printf "%.2f KiB\n", (h - b) / n }')
+    IDLE_KIB=$(awk -v b="$base" -v h="$held" -v n="$1" -v pb="$pbase" -v ph="$pheld" \
+        -v kids="$kids" 'BEGIN {
+            if (b == "") { print "n/a"; exit }
+            printf "%.2f KiB", (h - b) / n
+            if (kids > 0 && pb != "") printf " (PSS %.2f KiB)", (ph - pb) / n
+            printf "\n" }')
 }
 
 # One table row for server $1.
@@ -202,9 +220,11 @@ echo "| server | 1 client | 10 clients | 100 clients | 1000 clients | 1 client s
 echo "|---|---|---|---|---|---|---|---|---|"
 cat "$TMP/rows" 2>/dev/null
 echo
-echo "RSS / idle conn: the server's VmRSS growth per held connection (echoserverp: children's"
-echo "VmRSS summed, so pages they share are counted once per child; kernel socket buffers are"
-echo "not in any RSS). 'idle clients served': clients that got their echo before being held."
+echo "RSS / idle conn: the server's VmRSS growth per held connection. For a server with"
+echo "child processes (echoserverp) the children's VmRSS is summed, which counts the pages they"
+echo "share once per child; PSS in parentheses splits shared pages among the sharers and is"
+echo "the fairer figure. Kernel socket buffers are in neither. 'idle clients served': clients"
+echo "that got their echo before being held (a model that cannot serve them all shows fewer)."
 echo
 echo "$SPAWN" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "spawncost: process create+reap %.1f us (%s TSC cycles), thread %.1f us (%s TSC cycles), ratio %.1fx; the slide says ~20K and ~10K cycles, ~2x\n",

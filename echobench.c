@@ -25,6 +25,8 @@
  *   -q           print only the RESULT line
  * Output: one human-readable line and one "RESULT key=value ..." line.
  * RTT is measured from queueing a line to receiving its last echoed byte.
+ * The SECONDS window starts once every client has had its first echo (the
+ * warm-up, reported as warmup_s): accepting and forking is start-up cost.
  * MB/s counts echoed bytes in one direction, 10^6 bytes per MB.
  * Exit: 0 success; 1 echo mismatch, unanswered lines, dropped connections or
  * no client connected; 2 bad usage. Every wait is bounded: connecting gets
@@ -71,6 +73,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,10 +112,14 @@ typedef struct {
 
 static opts_t opt = { NULL, NULL, 1, 64, 1, 5, 1, -1, false, false };
 static char *filler;               /* the line template every client sends */
-static volatile int failed;        /* set once a verification error is found */
+/* Shared between the main thread and the workers, hence atomic. */
+static atomic_int failed;          /* set once a verification error is found */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t stop_at_ns;        /* stop queueing new lines here */
-static uint64_t give_up_ns;        /* unanswered lines after here are errors */
+static atomic_int served_clients;  /* clients that got their first echo */
+static atomic_int closed_clients;  /* clients whose connection was lost */
+static _Atomic uint64_t measure_from_ns;  /* count lines and RTTs from here... */
+static _Atomic uint64_t stop_at_ns;       /* ...to here, and queue no lines after */
+static _Atomic uint64_t give_up_ns;       /* unanswered lines after here are errors */
 
 /*
  * A bound for waits that grow with the client count: a server that forks per
@@ -240,7 +247,7 @@ typedef struct {
     int nc, efd;
     struct pollfd *pfd;      /* poll() fallback: one entry per client */
     uint64_t pending;        /* lines queued but not yet echoed */
-    uint64_t lines, dropped; /* lines completed before stop_at_ns */
+    uint64_t lines, dropped; /* lines completed in the measured window */
     uint64_t limit;          /* lines per client, 0 = unlimited */
     hist_t hist;
     char *rbuf;
@@ -275,6 +282,7 @@ static void client_close(worker_t *w, client_t *c)
 {
     close(c->fd);
     c->fd = -1;
+    closed_clients++;
     w->pending -= c->sent - c->done;
     w->dropped++;
 }
@@ -443,9 +451,12 @@ static bool verify(const client_t *c, const char *p, size_t n)
 static void line_done(worker_t *w, client_t *c, uint64_t now)
 {
     uint64_t t0 = c->t_sent[c->done % (uint64_t)opt.in_flight];
-    hist_add(&w->hist, now - t0);
-    if (now < stop_at_ns)
+    if (now >= measure_from_ns && now < stop_at_ns) {
+        hist_add(&w->hist, now - t0);
         w->lines++;
+    }
+    if (c->done == 0)
+        served_clients++;
     c->done++;
     c->rpos = 0;
     w->pending--;
@@ -682,24 +693,46 @@ static long long proc_ticks(long pid, bool with_reaped, long *ppid)
     return ut + st + (with_reaped ? cut + cst : 0);
 }
 
-/* CPU seconds of the server, its live children (echoserverp) and reaped ones. */
+/*
+ * CPU nanoseconds of a single-threaded process from /proc/PID/schedstat; -1 if
+ * missing. A child of the process server may use well under one clock tick
+ * (10 ms) in a run, so its tick counts in /proc/PID/stat would read 0.
+ */
+static double proc_ns(long pid)
+{
+    char path[64];
+    double ns = -1;
+    snprintf(path, sizeof path, "/proc/%ld/schedstat", pid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%lf", &ns) != 1)
+            ns = -1;
+        fclose(f);
+    }
+    return ns;
+}
+
+/* CPU seconds of the server (all threads), its live children (echoserverp) and reaped ones. */
 static double server_cpu(pid_t pid)
 {
     long ppid;
     long long ticks = proc_ticks((long)pid, true, &ppid);
     if (pid <= 0 || ticks < 0)
         return -1;
+    double secs = (double)ticks / (double)sysconf(_SC_CLK_TCK);
     DIR *d = opendir("/proc");
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         long child = strtol(e->d_name, NULL, 10);
         long long t = child > 0 ? proc_ticks(child, false, &ppid) : -1;
-        if (t >= 0 && ppid == (long)pid)
-            ticks += t;
+        if (t < 0 || ppid != (long)pid)
+            continue;
+        double ns = proc_ns(child);
+        secs += ns >= 0 ? ns / 1e9 : (double)t / (double)sysconf(_SC_CLK_TCK);
     }
     if (d)
         closedir(d);
-    return (double)ticks / (double)sysconf(_SC_CLK_TCK);
+    return secs;
 }
 
 /* ---------- options ---------- */
@@ -816,6 +849,7 @@ static worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit)
 typedef struct {
     hist_t hist;
     uint64_t lines, dropped, unanswered, served;
+    double warmup_s;         /* until every client had its first echo */
 } totals_t;
 
 static void join_workers(worker_t *w, int nthreads, totals_t *tot)
@@ -890,18 +924,18 @@ static void report(const totals_t *t, int connected, double secs, double cpu,
     else if (!opt.quiet)
         printf("echobench: %d/%d clients, %llu lines in %.2f s: %.0f lines/s, %.1f MB/s; "
                "RTT us p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f; CPU s server %s, "
-               "echobench %.2f%s\n",
+               "echobench %.2f; warm-up %.2f s%s\n",
                connected, opt.clients, (unsigned long long)t->lines, secs, lps, mbps,
-               p50, p90, p99, p999, mx, cpus, self, errors ? " (FAILED)" : "");
+               p50, p90, p99, p999, mx, cpus, self, t->warmup_s, errors ? " (FAILED)" : "");
     printf("RESULT mode=%s clients=%d connected=%d served=%llu held=%llu dropped=%llu "
            "unanswered=%llu lines=%llu seconds=%.2f lines_per_s=%.0f mb_per_s=%.1f "
            "p50_us=%.0f p90_us=%.0f p99_us=%.0f p999_us=%.0f max_us=%.0f "
-           "server_cpu_s=%s bench_cpu_s=%.2f errors=%llu\n",
+           "server_cpu_s=%s bench_cpu_s=%.2f warmup_s=%.2f errors=%llu\n",
            opt.idle ? "idle" : "run", opt.clients, connected,
            (unsigned long long)t->served, (unsigned long long)held,
            (unsigned long long)t->dropped, (unsigned long long)t->unanswered,
            (unsigned long long)t->lines, secs, lps, mbps, p50, p90, p99, p999, mx, cpus,
-           self, (unsigned long long)errors);
+           self, t->warmup_s, (unsigned long long)errors);
 }
 
 /* Our own CPU seconds (all threads): near SECONDS per thread means we were the limit. */
@@ -918,14 +952,33 @@ static double cpu_if_asked(void)
     return opt.server_pid > 0 ? server_cpu(opt.server_pid) : -1;
 }
 
-/* Load mode: keep every window full for SECONDS, then drain. Returns errors. */
+/*
+ * Warm-up: wait (bounded) until every client has had one echo. A client's
+ * first line also waits for the server to accept it (and to fork, for the
+ * process server), which is start-up cost, not the steady state we measure.
+ */
+static void warm_up(int n)
+{
+    uint64_t deadline = now_ns() + wait_ms(IDLE_RTT_TIMEOUT_MS) * 1000000ull;
+    while (served_clients + closed_clients < n && !failed && now_ns() < deadline) {
+        struct timespec ts = { 0, 5000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Load mode: warm up, keep every window full for SECONDS, then drain. Returns errors. */
 static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
 {
+    measure_from_ns = stop_at_ns = give_up_ns = UINT64_MAX;
+    uint64_t t0 = now_ns();
+    worker_t *w = start_workers(c, n, nthreads, 0);
+    warm_up(n);
     double cpu0 = cpu_if_asked(), self0 = self_cpu();
     uint64_t start = now_ns();
+    tot->warmup_s = (double)(start - t0) / 1e9;
+    give_up_ns = start + (uint64_t)opt.seconds * 1000000000u + DRAIN_TIMEOUT_MS * 1000000ull;
     stop_at_ns = start + (uint64_t)opt.seconds * 1000000000u;
-    give_up_ns = stop_at_ns + DRAIN_TIMEOUT_MS * 1000000ull;
-    worker_t *w = start_workers(c, n, nthreads, 0);
+    measure_from_ns = start;
     sleep_until(stop_at_ns);
     double cpu1 = cpu_if_asked(), self1 = self_cpu();
     join_workers(w, nthreads, tot);
@@ -942,6 +995,7 @@ static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
 /* Idle mode: one round trip per client, then hold them all silent. Returns errors. */
 static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
 {
+    measure_from_ns = 0;      /* every client's one line is the measurement */
     stop_at_ns = now_ns() + wait_ms(IDLE_RTT_TIMEOUT_MS) * 1000000ull;
     give_up_ns = stop_at_ns;
     worker_t *w = start_workers(c, n, nthreads, 1);

@@ -61,11 +61,11 @@ static int swap_two_lines(int fd, char *hold, size_t *held, const char *p, size_
 static void *serve(void *arg)
 {
     int fd = (int)(long)arg;
-    static __thread char buf[BUFSIZE], hold[4 * BUFSIZE];
+    char *buf = malloc(BUFSIZE), *hold = malloc(4 * BUFSIZE);  /* too big for a stack */
     size_t total = 0, held = 0;
     int broken = 0;
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
+    while (buf && hold && (n = read(fd, buf, BUFSIZE)) > 0) {
         size_t start = total;
         total += (size_t)n;
         if (broken || total <= CORRUPT_AT) {
@@ -76,13 +76,15 @@ static void *serve(void *arg)
             broken = 1;
             if (write_all(fd, buf, (size_t)n) < 0)
                 break;
-        } else if (held + (size_t)n <= sizeof hold) {
+        } else if (held + (size_t)n <= 4 * BUFSIZE) {
             broken = swap_two_lines(fd, hold, &held, buf, (size_t)n);
         } else {
             break;             /* lines too long to swap: give up on this client */
         }
     }
     close(fd);
+    free(buf);
+    free(hold);
     return NULL;
 }
 

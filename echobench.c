@@ -796,7 +796,10 @@ static void raise_fd_limit(void)
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {   /* macOS refuses "unlimited" */
+            rl.rlim_cur = (rlim_t)opt.clients + 64;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
     }
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
         rl.rlim_cur < (rlim_t)opt.clients + 16 && !opt.quiet)

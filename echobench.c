@@ -36,26 +36,29 @@
  *
  * Does it keep up? Measured 2026-11-26 on the 2-core Linux VM (AMD EPYC, kvm-clock)
  * this suite is developed on, against tests/epollecho, 2-3 s runs, one thread:
- *   100 clients, 64-byte ping-pong: 60k-154k lines/s over 18 runs, median
- *     ~90k; >= 100k in 9 of them
- *   1 client, 8 KiB lines, 16 in flight: 1.17-2.06 GB/s over 31 runs, median
- *     ~1.7 GB/s; >= 2 GB/s in 5 of them
+ *   100 clients, 64-byte ping-pong: 57k-154k lines/s over ~30 runs; ~110-125k
+ *     in good spells, ~60-75k in slow ones; >= 100k in about half the runs
+ *   1 client, 8 KiB lines, 16 in flight: 1.17-2.09 GB/s over ~35 runs, median
+ *     ~1.7 GB/s; >= 2 GB/s in 7 of them
  *   1 client ping-pong: ~30k lines/s, p50 RTT 28-38 us (the loopback floor)
  * So the issue's 100k lines/s and 2 GB/s are reached on good runs only. What
  * holds the rest back is this machine, not echobench's design:
- * - 100 clients: /proc/stat shows both cores busy (idle < 1%: ~15% user, ~55%
- *   system, ~30% softirq), and echobench and the server each use one full core
- *   (bench_cpu_s ~= server_cpu_s ~= SECONDS). Each line costs both sides the
- *   same: one read and one write, and a loopback write also runs the peer's
- *   TCP receive path and wakes it. perf puts ~28% of echobench's time in the
- *   hypervisor's interrupt-enable path of those wake-ups. Batching the
- *   writes, busy-polling before epoll_wait, or a second thread (-t 2, which
- *   then fights the server for its core) did not help beyond the run-to-run
- *   noise, which is large (the VM's speed varies by 2x over minutes).
+ * - 100 clients, good runs (~120k): both cores are busy (/proc/stat idle < 1%;
+ *   ~15% user, ~55% system, ~30% softirq) and echobench and the server each
+ *   use one full core (bench_cpu_s ~= server_cpu_s ~= SECONDS). Each line
+ *   costs both sides the same: one read and one write, and a loopback write
+ *   also runs the peer's TCP receive path and wakes it. perf puts ~28% of
+ *   echobench's time in the hypervisor's interrupt-enable path of those
+ *   wake-ups. Slow runs (~60-75k) come in spells lasting minutes; in them both
+ *   processes use only ~50% of a core each: they wait for each other to be
+ *   woken, so the virtual CPUs' wake-up latency sets the pace.
  * - streaming: neither side saturates a core; the 128 KiB window moves in
  *   lock-step (one read and one write per window on each side), so the cost
- *   of each sleep/wake-up sets the pace. Smaller reads or writes were slower;
- *   larger windows make the single-threaded server the limit.
+ *   of each sleep and wake-up sets the pace.
+ * Tried, and no better than the run-to-run noise: busy-polling before
+ * epoll_wait, reading all ready sockets before writing any, smaller or
+ * larger reads and writes, larger windows (the single-threaded server then
+ * becomes the limit), and a second thread (-t 2 fights the server for its core).
  * Check bench_cpu_s in the RESULT line: near SECONDS means echobench was
  * saturated too, so run it on a machine with more cores for larger numbers.
  *

@@ -1,0 +1,230 @@
+/*
+ * tests/epollecho.c - reference echo server: one thread, epoll, non-blocking sockets.
+ * Model: the hand-tuned single-threaded event loop the select server (echoservers)
+ * is compared against, and the "trivial echo peer" that proves echobench keeps up.
+ * Each readable event is one read() and one write() of whatever arrived; bytes the
+ * socket would not take wait in that connection's buffer, and the connection is not
+ * read again until they are gone, so a client that never reads costs at most one
+ * buffer and never blocks the others. It logs nothing per line, on purpose.
+ * Run:  tests/epollecho 15213      (0 = any free port; prints "listening on port N")
+ * Linux only: elsewhere it says so and exits 1.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef __linux__
+int main(void)
+{
+    fprintf(stderr, "epollecho: needs Linux epoll; unsupported on this system\n");
+    return 1;
+}
+#else
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BUFSIZE (256 * 1024)   /* one read takes whatever a streaming client sent */
+#define LISTENQ 4096
+
+typedef struct {
+    int fd;
+    char *out;                 /* echo bytes the socket has not taken yet */
+    size_t len, pos;
+    int closing;               /* client shut down its side: close once out is sent */
+} conn_t;
+
+static int efd;
+static int spare_fd = -1;          /* kept free so we can refuse a client when out of fds */
+static char buf[BUFSIZE];
+
+static void die(const char *what)
+{
+    fprintf(stderr, "epollecho: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* Dual-stack listener (IPv6 socket that also takes IPv4), IPv4 if no IPv6. */
+static int open_listener(int port)
+{
+    int one = 1, zero = 0, fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd >= 0) {
+        struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+                                  .sin6_addr = in6addr_any };
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+            die("bind");
+    } else {
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+                                 .sin_addr.s_addr = htonl(INADDR_ANY) };
+        if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+            die("socket");
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+            die("bind");
+    }
+    if (listen(fd, LISTENQ) < 0)
+        die("listen");
+    return fd;
+}
+
+static int bound_port(int fd)
+{
+    struct sockaddr_in6 a;          /* large enough for either family */
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    return ntohs(a.sin6_port);      /* sin_port and sin6_port share their offset */
+}
+
+static void watch(int op, conn_t *c, int fd, unsigned events)
+{
+    struct epoll_event ev = { .events = events, .data.ptr = c };
+    if (epoll_ctl(efd, op, fd, &ev) < 0 && op != EPOLL_CTL_DEL)
+        die("epoll_ctl");
+}
+
+static void conn_close(conn_t *c)
+{
+    close(c->fd);                   /* closing also removes it from the epoll set */
+    free(c->out);
+    free(c);
+}
+
+/*
+ * Out of descriptors: the pending client would keep the level-triggered listener
+ * readable forever, so spend the spare descriptor to accept it and close it.
+ */
+static void refuse_one(int listenfd)
+{
+    fprintf(stderr, "epollecho: accept: %s: dropping a client\n", strerror(errno));
+    close(spare_fd);
+    close(accept(listenfd, NULL, NULL));
+    spare_fd = open("/dev/null", O_RDONLY);
+}
+
+/* Accept every pending connection. A failure drops only that one client. */
+static void accept_clients(int listenfd)
+{
+    for (;;) {
+        int fd = accept(listenfd, NULL, NULL);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+            refuse_one(listenfd);
+            continue;
+        }
+        if (fd < 0)
+            return;                 /* EAGAIN: none left; ECONNABORTED: client gave up */
+        conn_t *c = calloc(1, sizeof *c);
+        if (!c) {
+            close(fd);
+            continue;
+        }
+        c->fd = fd;
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        watch(EPOLL_CTL_ADD, c, fd, EPOLLIN);
+    }
+}
+
+/* Write pending bytes. Returns 0 when all are sent, 1 if some remain, -1 on error. */
+static int flush_out(conn_t *c)
+{
+    while (c->pos < c->len) {
+        ssize_t n = write(c->fd, c->out + c->pos, c->len - c->pos);
+        if (n < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 1 : errno == EINTR ? 1 : -1;
+        c->pos += (size_t)n;
+    }
+    c->pos = c->len = 0;
+    return 0;
+}
+
+/* Echo what arrived; keep what the socket would not take and stop reading until it is sent. */
+static int echo_once(conn_t *c)
+{
+    ssize_t n = read(c->fd, buf, sizeof buf);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    if (n == 0)
+        return -1;                  /* nothing pending here, so just close */
+    ssize_t w = write(c->fd, buf, (size_t)n);
+    if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        return -1;
+    if (w == n)
+        return 0;
+    size_t rest = (size_t)n - (size_t)(w > 0 ? w : 0);
+    if (!(c->out = malloc(rest)))
+        return -1;
+    memcpy(c->out, buf + (n - rest), rest);
+    c->len = rest;
+    c->pos = 0;
+    watch(EPOLL_CTL_MOD, c, c->fd, EPOLLOUT);
+    return 0;
+}
+
+/* Socket writable again: send the leftovers, then go back to reading. */
+static int drain(conn_t *c)
+{
+    int rc = flush_out(c);
+    if (rc != 0)
+        return rc;
+    free(c->out);
+    c->out = NULL;
+    watch(EPOLL_CTL_MOD, c, c->fd, EPOLLIN);
+    return 0;
+}
+
+static void serve(int listenfd)
+{
+    static struct epoll_event ev[1024];
+    for (;;) {
+        int n = epoll_wait(efd, ev, 1024, -1);
+        for (int i = 0; i < n; i++) {
+            conn_t *c = ev[i].data.ptr;
+            if (!c) {
+                accept_clients(listenfd);
+                continue;
+            }
+            int rc = c->out ? drain(c) : echo_once(c);
+            if (rc < 0)
+                conn_close(c);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <port>\n", argv[0]);
+        return 2;
+    }
+    char *end;
+    long port = strtol(argv[1], &end, 10);
+    if (*argv[1] == '\0' || *end != '\0' || port < 0 || port > 65535) {
+        fprintf(stderr, "epollecho: bad port '%s'\n", argv[1]);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);       /* a reset client gives EPIPE on its own write */
+    struct rlimit rl;               /* 10,000 clients need 10,000 descriptors */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    spare_fd = open("/dev/null", O_RDONLY);
+    int listenfd = open_listener((int)port);
+    fcntl(listenfd, F_SETFL, O_NONBLOCK);
+    if ((efd = epoll_create1(0)) < 0)
+        die("epoll_create1");
+    watch(EPOLL_CTL_ADD, NULL, listenfd, EPOLLIN);
+    printf("listening on port %d\n", bound_port(listenfd));
+    fflush(stdout);
+    serve(listenfd);
+}
+#endif

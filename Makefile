@@ -2,6 +2,7 @@
 #   make            build everything
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
+#   make bench      measure every server with echobench (bench-quick: < 1 min)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -14,9 +15,13 @@ LDLIBS  += -pthread
 PORT    ?= 15213
 
 SERVERS  = echoserveri
-PROGS    = $(SERVERS) echoclient hello
+TOOLS    = echobench spawncost
+PROGS    = $(SERVERS) echoclient hello $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs
+           tests/bin/test_programs tests/bin/test_tools
+# Echo peers for the tests and the benchmark: a reference epoll loop, and
+# one that corrupts on purpose so the tests can see echobench catch it.
+PEERS    = tests/bin/epollecho tests/bin/badecho
 
 all: $(PROGS)
 
@@ -31,6 +36,14 @@ $(SERVERS): %: %.o server.o echo.o csapp.o
 echoclient hello: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The measuring tools stand alone: they use no part of the library.
+$(TOOLS): %: %.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(PEERS): tests/bin/%: tests/%.o
+	@mkdir -p tests/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -38,8 +51,15 @@ tests/bin/%: tests/%.o tests/testlib.o csapp.o
 tests/%.o: tests/%.c tests/testlib.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-test: all $(TESTS)
+test: all $(TESTS) $(PEERS)
 	@SERVERS="$(SERVERS)" sh tests/run.sh
+
+# Every server against echobench: one markdown table (a few minutes).
+bench: all $(PEERS)
+	sh bench/run.sh
+
+bench-quick: all $(PEERS)
+	sh bench/run.sh quick
 
 run: all
 	./echoserveri $(PORT)
@@ -48,5 +68,5 @@ clean:
 	rm -f $(PROGS) *.o tests/*.o
 	rm -rf tests/bin
 
-.PHONY: all test run clean
+.PHONY: all test run clean bench bench-quick
 .SECONDARY: # keep test objects: no rebuild on every make test

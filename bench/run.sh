@@ -3,7 +3,7 @@
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
 #   bench/run.sh quick    under a minute: 1 s per scenario, 500 idle clients
-# For each server that exists (./echoserver{i,p,s,t,t_pre} and tests/epollecho, the
+# For each server that exists (./echoserver{i,p,s,t,t_pre} and tests/bin/epollecho, the
 # hand-tuned reference) it starts a fresh copy on a free loopback port and runs:
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
 #   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
@@ -206,7 +206,7 @@ cpu_model() {
 # Rows are collected in a file and the table printed at the end, so progress and
 # error messages on stderr do not land in the middle of it.
 echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
-for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/epollecho; do
+for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/bin/epollecho; do
     [ -x "$prog" ] && server_row "$prog" >>"$TMP/rows"
 done
 SPAWN=$(./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')

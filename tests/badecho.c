@@ -7,7 +7,7 @@
  * and echoes faithfully again afterwards. echobench must report either as an error
  * naming the client, line and offset, and exit with status 1.
  * Model: one thread per connection, blocking I/O (simple; speed does not matter).
- * Run:  tests/badecho 0 [flip|swap]   (prints "listening on port N")
+ * Run:  tests/bin/badecho 0 [flip|swap]   (prints "listening on port N")
  *       echobench -c 1 -s 64 -w 4 -d 1 127.0.0.1 N    -> exit status 1
  */
 #ifndef _POSIX_C_SOURCE

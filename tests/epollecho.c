@@ -6,7 +6,7 @@
  * socket would not take wait in that connection's buffer, and the connection is not
  * read again until they are gone, so a client that never reads costs at most one
  * buffer and never blocks the others. It logs nothing per line, on purpose.
- * Run:  tests/epollecho 15213      (0 = any free port; prints "listening on port N")
+ * Run:  tests/bin/epollecho 15213      (0 = any free port; prints "listening on port N")
  * Linux only: elsewhere it says so and exits 1.
  */
 #ifndef _POSIX_C_SOURCE

@@ -1,0 +1,118 @@
+/*
+ * test_tools.c - short runs of the measuring tools: echobench must pass a
+ * correct server, catch a corrupting one, and refuse bad usage; spawncost
+ * must measure both costs.
+ * Run: tests/bin/test_tools [test_name...]
+ */
+#include "testlib.h"
+
+/* Runs echobench with args against a fresh server; returns the result. */
+static int bench_against(const char *server, const char *mode, char *args[],
+                         run_result_t *r)
+{
+    server_t s;
+    char port[16], *argv[24];
+    int argc = 0;
+
+    if (server_start(&s, server, "0", mode, NULL) < 0)
+        return -1;
+    snprintf(port, sizeof(port), "%d", s.port);
+    argv[argc++] = "./echobench";
+    while (*args != NULL && argc < 20)
+        argv[argc++] = *args++;
+    argv[argc++] = "127.0.0.1";
+    argv[argc++] = port;
+    argv[argc] = NULL;
+    run_program(argv, NULL, 0, 20000, r);
+    return 0;
+}
+
+static void echobench_passes_a_correct_server(void)
+{
+    char *args[] = {"-c", "20", "-s", "200", "-w", "4", "-d", "1", NULL};
+    run_result_t r;
+
+    if (bench_against("tests/bin/epollecho", NULL, args, &r) < 0)
+        return;
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    CHECK(strstr(r.out.data, "RESULT ") && strstr(r.out.data, "errors=0"),
+          "no RESULT line with errors=0 in: %s", r.out.data);
+    run_result_free(&r);
+}
+
+static void echobench_passes_echoserveri(void)
+{
+    char *args[] = {"-c", "1", "-s", "8192", "-w", "16", "-d", "1", NULL};
+    run_result_t r;
+
+    if (bench_against("./echoserveri", NULL, args, &r) < 0)
+        return;
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    run_result_free(&r);
+}
+
+static void expect_caught(const char *mode)
+{
+    char *args[] = {"-c", "4", "-s", "64", "-w", "4", "-d", "1", NULL};
+    run_result_t r;
+
+    if (bench_against("tests/bin/badecho", mode, args, &r) < 0)
+        return;
+    CHECK(r.status == 1, "against badecho %s: exit status %d, want 1", mode,
+          r.status);
+    CHECK(strstr(r.err.data, "mismatch") || strstr(r.out.data, "mismatch"),
+          "against badecho %s: no mismatch reported; stderr: %s", mode,
+          r.err.data);
+    run_result_free(&r);
+}
+
+static void echobench_catches_a_flipped_bit(void) { expect_caught("flip"); }
+static void echobench_catches_swapped_lines(void) { expect_caught("swap"); }
+
+static void echobench_refuses_bad_usage(void)
+{
+    char *argv[] = {"./echobench", "-c", "many", "127.0.0.1", "1", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 5000, &r);
+    CHECK(r.status == 2, "exit status %d, want 2", r.status);
+    CHECK(strstr(r.err.data, "many") != NULL, "the error does not name the bad "
+          "value: %s", r.err.data);
+    run_result_free(&r);
+}
+
+static void spawncost_measures_processes_and_threads(void)
+{
+    char *argv[] = {"./spawncost", "-n", "50", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 20000, &r);
+    CHECK(r.status == 0, "exit status %d, want 0", r.status);
+    char *line = strstr(r.out.data, "RESULT process_ns=");
+    double process_ns = 0, thread_ns = 0;
+    if (CHECK(line != NULL, "no RESULT line in: %s", r.out.data))
+        sscanf(line, "RESULT process_ns=%lf thread_ns=%lf", &process_ns,
+               &thread_ns);
+    CHECK(process_ns > 0 && thread_ns > 0,
+          "costs not measured: process %.0f ns, thread %.0f ns", process_ns,
+          thread_ns);
+    run_result_free(&r);
+}
+
+static const test_t tests[] = {
+    {"echobench_passes_a_correct_server", echobench_passes_a_correct_server},
+    {"echobench_passes_echoserveri", echobench_passes_echoserveri},
+    {"echobench_catches_a_flipped_bit", echobench_catches_a_flipped_bit},
+    {"echobench_catches_swapped_lines", echobench_catches_swapped_lines},
+    {"echobench_refuses_bad_usage", echobench_refuses_bad_usage},
+    {"spawncost_measures_processes_and_threads",
+     spawncost_measures_processes_and_threads},
+};
+
+int main(int argc, char **argv)
+{
+    return run_tests("tools", tests, sizeof(tests) / sizeof(tests[0]), argc,
+                     argv);
+}

@@ -44,11 +44,13 @@ $(PEERS): tests/bin/%: tests/%.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+tests/bin/test_rio: tests/rio_script.o
+
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests/%.o: tests/%.c tests/testlib.h csapp.h
+tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 test: all $(TESTS) $(PEERS)

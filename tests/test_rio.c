@@ -6,6 +6,7 @@
  * Run: make tests/bin/test_rio && tests/bin/test_rio [test_name...]
  */
 #include "testlib.h"
+#include "rio_script.h"
 
 #include <sys/time.h>
 
@@ -288,6 +289,30 @@ static void reports_a_read_error(void)
           "rio_writen on a bad descriptor did not return -1/EBADF");
 }
 
+/*
+ * The fuzz target's script on seeded random input: the same properties
+ * checked everywhere, with or without libFuzzer. Lengths of the choices
+ * and payload vary, so short lines, long lines, NUL bytes and unterminated
+ * last lines all occur; newlines are made common enough to matter.
+ */
+static void survives_random_splits_and_read_sizes(void)
+{
+    enum { SCRIPTS = 400 };
+    unsigned failed = 0;
+
+    for (unsigned seed = 1; seed <= SCRIPTS; seed++) {
+        size_t size = 2 + (seed * 7919u) % 40000;
+        uint8_t *script = (uint8_t *)random_bytes(size, seed);
+        for (size_t i = size / 2; i < size; i++)
+            if (script[i] % 16 == 0)
+                script[i] = '\n';
+        if (rio_play_script(script, size) != 0 && failed++ == 0)
+            CHECK(0, "script with seed %u broke RIO (see above)", seed);
+        free(script);
+    }
+    CHECK(failed == 0, "%u of %d scripts broke RIO", failed, SCRIPTS);
+}
+
 static const test_t tests[] = {
     {"reads_a_line_arriving_one_byte_at_a_time",
      reads_a_line_arriving_one_byte_at_a_time},
@@ -304,6 +329,8 @@ static const test_t tests[] = {
      mixes_readlineb_and_readnb_on_one_stream},
     {"writen_and_readnb_move_a_megabyte", writen_and_readnb_move_a_megabyte},
     {"reports_a_read_error", reports_a_read_error},
+    {"survives_random_splits_and_read_sizes",
+     survives_random_splits_and_read_sizes},
 };
 
 int main(int argc, char **argv)

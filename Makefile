@@ -3,6 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make bench      measure every server with echobench (bench-quick: < 1 min)
+#   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -63,12 +64,30 @@ bench: all $(PEERS)
 bench-quick: all $(PEERS)
 	sh bench/run.sh quick
 
+# The whole suite again under a checker, built in build/MODE; any report
+# from any process fails it. See tests/sanitize.sh.
+check-asan check-tsan check-valgrind:
+	sh tests/sanitize.sh $(@:check-%=%)
+
+# RIO under libFuzzer (needs clang), for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@if ! command -v clang >/dev/null 2>&1; then \
+	    echo "make fuzz needs clang (libFuzzer); skipped"; exit 0; fi; \
+	mkdir -p tests/bin/fuzz-corpus && \
+	clang $(STD) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz_rio.c tests/rio_script.c csapp.c -pthread \
+	    -o tests/bin/fuzz_rio && \
+	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    -print_final_stats=1 tests/bin/fuzz-corpus
+
 run: all
 	./echoserveri $(PORT)
 
 clean:
 	rm -f $(PROGS) *.o tests/*.o
-	rm -rf tests/bin
+	rm -rf tests/bin build
 
-.PHONY: all test run clean bench bench-quick
+.PHONY: all test run clean bench bench-quick check-asan check-tsan \
+        check-valgrind fuzz
 .SECONDARY: # keep test objects: no rebuild on every make test

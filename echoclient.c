@@ -85,14 +85,15 @@ static void run(client_t *c)
 {
     /* Done once the input has ended and every byte sent has come back. */
     while (!c->stdin_done || c->received < c->sent) {
+        /* stdin is watched only once the last chunk is sent: a negative
+         * fd, since poll reports POLLHUP even on an fd asked for nothing. */
+        int want_stdin = c->out_len == 0 && !c->stdin_done;
         struct pollfd fds[2] = {
             {.fd = c->fd, .events = POLLIN},
-            {.fd = STDIN_FILENO, .events = 0},
+            {.fd = want_stdin ? STDIN_FILENO : -1, .events = POLLIN},
         };
         if (c->out_len > 0)
             fds[0].events |= POLLOUT;
-        else if (!c->stdin_done) /* read more only once the last is sent */
-            fds[1].events = POLLIN;
         if (poll(fds, 2, -1) < 0 && errno != EINTR)
             fail("poll", strerror(errno));
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))

@@ -137,6 +137,92 @@ static void client_reports_a_server_that_closes_early(void)
     run_result_free(&r);
 }
 
+/* A peer that echoes only once the test lets it (released becomes 1). */
+typedef struct {
+    int listenfd;
+    volatile sig_atomic_t released;
+} held_peer_t;
+
+static void *echo_once_released(void *arg)
+{
+    held_peer_t *peer = arg;
+    int connfd = accept(peer->listenfd, NULL, NULL);
+    char buf[65536];
+    ssize_t n;
+
+    while (!peer->released)
+        sleep_ms(5);
+    while ((n = read(connfd, buf, sizeof(buf))) > 0)
+        if (rio_writen(connfd, buf, (size_t)n) < 0)
+            break;
+    close(connfd);
+    return NULL;
+}
+
+/* Starts echoclient reading the pipe *in_fd, writing to file outfd. */
+static pid_t start_client(const char *port, int *in_fd, int outfd)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe(fds) < 0)
+        unix_error("pipe");
+    if ((pid = Fork()) == 0) {
+        dup2(fds[0], STDIN_FILENO);
+        dup2(outfd, STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl("./echoclient", "./echoclient", "127.0.0.1", port, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[0]);
+    *in_fd = fds[1];
+    return pid;
+}
+
+/*
+ * stdin hangs up while the client still holds unsent input (the server is
+ * not reading): the client must still send, and get back, every byte.
+ * poll reports a hang-up even on a descriptor asked for nothing, and a
+ * client that took it for its turn to read lost input (a bug this suite
+ * once had).
+ */
+static void client_sends_everything_when_stdin_closes_early(void)
+{
+    held_peer_t peer = {.listenfd = open_listenfd("0")};
+    char port[16], path[] = "/tmp/echoclient-out-XXXXXX";
+    char *input = random_bytes(32 << 20, 5);
+    int outfd = mkstemp(path), in_fd, status;
+    size_t fed = 0;
+    pthread_t tid;
+
+    unlink(path);
+    snprintf(port, sizeof(port), "%d", socket_port(peer.listenfd));
+    Pthread_create(&tid, NULL, echo_once_released, &peer);
+    pid_t pid = start_client(port, &in_fd, outfd);
+    /* Fill every buffer on the way: the pipe, the client, both sockets. */
+    fed = send_what_fits(in_fd, input, 32 << 20, 300);
+    close(in_fd);
+    sleep_ms(100); /* the client now sees the hang-up with input unsent */
+    peer.released = 1;
+    waitpid(pid, &status, 0);
+    Pthread_join(tid, NULL);
+
+    bytes_t out = {0};
+    char buf[65536];
+    ssize_t n;
+    lseek(outfd, 0, SEEK_SET);
+    while ((n = read(outfd, buf, sizeof(buf))) > 0)
+        bytes_add(&out, buf, (size_t)n);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "echoclient ended with status 0x%x, want exit 0", status);
+    CHECK(out.len == fed && memcmp(out.data, input, fed) == 0,
+          "echoclient printed %zu bytes, want the %zu it was given", out.len,
+          fed);
+    bytes_free(&out);
+    free(input);
+}
+
 static void hello_thread_prints_greeting(void)
 {
     char *argv[] = {"./hello", NULL};
@@ -164,6 +250,8 @@ static const test_t tests[] = {
      client_reports_an_unknown_host_and_exits_1},
     {"client_reports_a_server_that_closes_early",
      client_reports_a_server_that_closes_early},
+    {"client_sends_everything_when_stdin_closes_early",
+     client_sends_everything_when_stdin_closes_early},
     {"hello_thread_prints_greeting", hello_thread_prints_greeting},
 };
 

@@ -27,6 +27,21 @@ long long now_ms(void)
 
 void sleep_ms(int ms) { poll(NULL, 0, ms); }
 
+/*
+ * Under valgrind or a sanitizer everything runs several times slower;
+ * TEST_TIME_SCALE stretches every bounded wait (and the contract's time
+ * limits) so those runs check behaviour, not speed.
+ */
+int scaled(int ms)
+{
+    static int scale;
+    if (scale == 0) {
+        const char *env = getenv("TEST_TIME_SCALE");
+        scale = env && atoi(env) > 0 ? atoi(env) : 1;
+    }
+    return ms * scale;
+}
+
 static int ms_left(long long deadline)
 {
     long long left = deadline - now_ms();
@@ -106,7 +121,7 @@ static void child_runs(const test_t *t, int outfd)
     dup2(outfd, STDERR_FILENO);
     close(outfd);
     signal(SIGALRM, on_test_timeout);
-    alarm(TEST_LIMIT_S);
+    alarm((unsigned)scaled(TEST_LIMIT_S));
     t->run();
     kill_servers();
     fflush(stdout);
@@ -217,6 +232,35 @@ static void close_inherited_fds(void)
         close(fd);
 }
 
+/*
+ * Runs argv, under valgrind when its name is listed in TEST_VALGRIND (make
+ * check-valgrind sets it), writing one log per process into
+ * TEST_VALGRIND_LOGS for the caller to inspect.
+ */
+static void exec_program(char *const argv[])
+{
+    const char *wanted = getenv("TEST_VALGRIND"), *logs = getenv("TEST_VALGRIND_LOGS");
+    const char *slash = strrchr(argv[0], '/'), *name = slash ? slash + 1 : argv[0];
+    char pattern[64], logfile[4096], *vargv[64];
+    int n = 0;
+
+    snprintf(pattern, sizeof(pattern), " %s ", name);
+    if (wanted && logs && strstr(wanted, pattern) != NULL) {
+        snprintf(logfile, sizeof(logfile), "--log-file=%s/%s.%%p.log", logs, name);
+        vargv[n++] = "valgrind";
+        vargv[n++] = "--leak-check=full";
+        vargv[n++] = "--errors-for-leak-kinds=definite";
+        vargv[n++] = logfile;
+        for (int i = 0; argv[i] != NULL && n < 63; i++)
+            vargv[n++] = argv[i];
+        vargv[n] = NULL;
+        execvp("valgrind", vargv);
+    }
+    execv(argv[0], argv);
+    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
 static pid_t spawn(char *const argv[], int in[2], int out[2], int err[2])
 {
     pid_t pid;
@@ -229,9 +273,7 @@ static pid_t spawn(char *const argv[], int in[2], int out[2], int err[2])
         dup2(err[1], STDERR_FILENO);
         close_inherited_fds();
         signal(SIGPIPE, SIG_DFL);
-        execv(argv[0], argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        exec_program(argv);
     }
     close(in[0]);
     close(out[1]);
@@ -256,7 +298,7 @@ void run_program(char *const argv[], const void *in, size_t inlen,
                  int timeout_ms, run_result_t *r)
 {
     int infd[2], outfd[2], errfd[2], status;
-    long long start = now_ms(), deadline = start + timeout_ms;
+    long long start = now_ms(), deadline = start + scaled(timeout_ms);
     size_t fed = 0;
     int out_open = 1, err_open = 1;
 
@@ -357,7 +399,7 @@ int server_alive(server_t *s)
 
 int server_log_wait(server_t *s, const char *needle, int count, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + scaled(timeout_ms);
 
     for (;;) {
         if (server_log_count(s, needle) >= count)
@@ -399,9 +441,7 @@ static pid_t spawn_server(server_t *s, char *const argv[])
         dup2(logfd, STDERR_FILENO);
         close_inherited_fds();
         signal(SIGPIPE, SIG_DFL); /* as from a shell: the server must cope */
-        execv(argv[0], argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        exec_program(argv);
     }
     close(logfd);
     return pid;
@@ -426,7 +466,7 @@ int server_start(server_t *s, const char *prog, ...)
     s->pid = spawn_server(s, argv);
     if (nservers < MAX_SERVERS)
         servers[nservers++] = s;
-    s->port = read_port(s, now_ms() + 5000);
+    s->port = read_port(s, now_ms() + scaled(5000));
     if (s->port <= 0) {
         char *log = server_log(s);
         CHECK(0, "%s: no 'listening on port N' line within 5 s; its output: %s",
@@ -439,7 +479,7 @@ int server_start(server_t *s, const char *prog, ...)
 
 int server_signal_wait(server_t *s, int sig, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + scaled(timeout_ms);
 
     if (server_alive(s))
         kill(s->pid, sig);
@@ -492,7 +532,7 @@ int send_all(int fd, const void *data, size_t n)
 
 size_t recv_upto(int fd, void *buf, size_t n, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + scaled(timeout_ms);
     size_t got = 0;
 
     while (got < n) {
@@ -514,7 +554,7 @@ size_t send_what_fits(int fd, const void *data, size_t n, int stall_ms)
     set_nonblocking(fd);
     while (sent < n) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
-        if (poll(&p, 1, stall_ms) <= 0)
+        if (poll(&p, 1, scaled(stall_ms)) <= 0)
             break; /* nobody is reading: the buffers are full */
         ssize_t w = write(fd, (const char *)data + sent, n - sent);
         if (w <= 0 && errno != EAGAIN)
@@ -528,16 +568,17 @@ size_t send_what_fits(int fd, const void *data, size_t n, int stall_ms)
 int readable_within(int fd, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    return poll(&p, 1, timeout_ms) > 0;
+    return poll(&p, 1, scaled(timeout_ms)) > 0;
 }
 
 int wait_eof(int fd, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + scaled(timeout_ms);
     char buf[4096];
 
     for (;;) {
-        if (!readable_within(fd, ms_left(deadline)))
+        if (poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1,
+                 ms_left(deadline)) <= 0)
             return 0;
         ssize_t r = read(fd, buf, sizeof(buf));
         if (r <= 0)
@@ -559,7 +600,7 @@ static int same_bytes(const char *sent, size_t n, const bytes_t *got)
 
 int echo_exact(int fd, const void *data, size_t n, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + scaled(timeout_ms);
     bytes_t got = {0};
     size_t sent = 0;
     int eof = 0;

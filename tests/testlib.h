@@ -3,7 +3,8 @@
  * one test per child process (so a crash or a hang fails one test, not
  * the run), checks that say what was expected and what came instead, and
  * helpers to start the real binaries and talk to them over loopback.
- * Every wait here is bounded.
+ * Every wait here is bounded, and stretched by TEST_TIME_SCALE when the
+ * programs run under valgrind or a sanitizer.
  */
 #ifndef TESTLIB_H
 #define TESTLIB_H
@@ -32,6 +33,9 @@ void skip_test(const char *why) __attribute__((noreturn));
 int check_(int ok, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 #define CHECK(ok, ...) check_(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
+
+/* ms stretched by TEST_TIME_SCALE (for valgrind and sanitizer runs). */
+int scaled(int ms);
 
 /* Milliseconds on a monotonic clock, for timing what the tests observe. */
 long long now_ms(void);

@@ -16,7 +16,7 @@ PORT    ?= 15213
 SERVERS  = echoserveri
 PROGS    = $(SERVERS) echoclient hello
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs
+           tests/bin/test_programs tests/bin/test_sbuf
 
 all: $(PROGS)
 
@@ -30,6 +30,10 @@ $(SERVERS): %: %.o server.o echo.o csapp.o
 
 echoclient hello: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The prethreaded server's bounded buffer, also unit-tested on its own.
+tests/bin/test_sbuf: sbuf.o
+sbuf.o tests/test_sbuf.o: sbuf.h
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -13,10 +13,10 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri
+SERVERS  = echoserveri echoserverp echoservert echoservert_pre
 PROGS    = $(SERVERS) echoclient hello
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs tests/bin/test_sbuf
+           tests/bin/test_programs tests/bin/test_models tests/bin/test_sbuf
 
 all: $(PROGS)
 
@@ -32,8 +32,8 @@ echoclient hello: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The prethreaded server's bounded buffer, also unit-tested on its own.
-tests/bin/test_sbuf: sbuf.o
-sbuf.o tests/test_sbuf.o: sbuf.h
+echoservert_pre tests/bin/test_sbuf: sbuf.o
+sbuf.o echoservert_pre.o tests/test_sbuf.o: sbuf.h
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -14,9 +14,10 @@ LDLIBS  += -pthread
 PORT    ?= 15213
 
 SERVERS  = echoserveri echoserverp echoservert echoservert_pre
-PROGS    = $(SERVERS) echoclient hello
+PROGS    = $(SERVERS) echoclient hello race
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs tests/bin/test_models tests/bin/test_sbuf
+           tests/bin/test_programs tests/bin/test_models tests/bin/test_sbuf \
+           tests/bin/test_race
 
 all: $(PROGS)
 
@@ -34,6 +35,9 @@ echoclient hello: %: %.o csapp.o
 # The prethreaded server's bounded buffer, also unit-tested on its own.
 echoservert_pre tests/bin/test_sbuf: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o: sbuf.h
+
+race: race.o csapp.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -15,11 +15,12 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri
+SERVERS  = echoserveri echoserverp echoservert echoservert_pre
 TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient hello $(TOOLS)
+PROGS    = $(SERVERS) echoclient hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs tests/bin/test_tools
+           tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
+           tests/bin/test_sbuf tests/bin/test_race
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -34,7 +35,7 @@ all: $(PROGS)
 $(SERVERS): %: %.o server.o echo.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello: %: %.o csapp.o
+echoclient hello race: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The measuring tools stand alone: they use no part of the library.
@@ -46,6 +47,10 @@ $(PEERS): tests/bin/%: tests/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 tests/bin/test_rio: tests/rio_script.o
+
+# The prethreaded server's bounded buffer, also unit-tested on its own.
+echoservert_pre tests/bin/test_sbuf: sbuf.o
+sbuf.o echoservert_pre.o tests/test_sbuf.o: sbuf.h
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -22,7 +22,7 @@ run() {
     fi
 }
 
-for t in test_rio test_open test_programs test_tools; do
+for t in test_rio test_open test_programs test_tools test_models test_sbuf test_race; do
     run "tests/bin/$t"
 done
 servers=""

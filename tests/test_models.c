@@ -1,0 +1,473 @@
+/*
+ * test_models.c - what each concurrent server's model promises beyond the
+ * contract every server keeps (test_servers.c): echoserverp reaps its
+ * children and takes them down with it; echoservert's thread and
+ * descriptor counts go back to idle; echoservert_pre keeps a fixed pool,
+ * serves at most `threads` clients at once and logs a shared byte total.
+ * Counting processes and threads reads /proc: those tests are skipped
+ * where there is none.
+ * Run: tests/bin/test_models [test_name...]
+ */
+#include "testlib.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+
+/* Checks one short line comes back on fd within the time limit. */
+static int echoes_line(int fd, const char *line, int timeout_ms)
+{
+    char buf[256];
+    size_t n = strlen(line);
+
+    if (!send_all(fd, line, n))
+        return 0;
+    size_t got = recv_upto(fd, buf, n, timeout_ms);
+    return CHECK(got == n && memcmp(buf, line, n) == 0,
+                 "sent \"%.*s\", got %zu bytes back within %d ms", (int)n - 1,
+                 line, got, timeout_ms);
+}
+
+static void need_proc(void)
+{
+    if (proc_count(getpid(), "task") < 0)
+        skip_test("no /proc here to count processes and threads");
+}
+
+/* Waits until proc_count(pid, what) == want; returns the last count seen. */
+static int wait_count(pid_t pid, const char *what, int want, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    int count;
+
+    while ((count = proc_count(pid, what)) != want && now_ms() < deadline)
+        sleep_ms(10);
+    return count;
+}
+
+/* ---- echoserverp: a process per client ---- */
+
+/*
+ * Counts the children of parent in /proc/PID/stat ("pid (comm) S ppid
+ * ..."); *zombies gets how many of them are in state Z. The command
+ * name may hold spaces and parentheses: parse from its last ')'.
+ */
+static int count_children(pid_t parent, int *zombies)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    int children = 0;
+
+    *zombies = 0;
+    if (proc == NULL)
+        return -1;
+    while ((entry = readdir(proc)) != NULL) {
+        char path[300], line[512], state;
+        int ppid;
+        FILE *fp;
+
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", entry->d_name);
+        if ((fp = fopen(path, "r")) == NULL)
+            continue; /* it has just exited */
+        char *end = fgets(line, sizeof(line), fp) ? strrchr(line, ')') : NULL;
+        fclose(fp);
+        if (end != NULL && sscanf(end + 1, " %c %d", &state, &ppid) == 2 &&
+            ppid == parent) {
+            children++;
+            *zombies += state == 'Z';
+        }
+    }
+    closedir(proc);
+    return children;
+}
+
+/* Waits until parent has `want` children, none a zombie; returns the count. */
+static int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    int n;
+
+    while (((n = count_children(parent, zombies)) != want || *zombies > 0) &&
+           now_ms() < deadline)
+        sleep_ms(10);
+    return n;
+}
+
+static void echoserverp_runs_one_child_per_client(void)
+{
+    enum { CLIENTS = 5 };
+    int fds[CLIENTS], zombies;
+    server_t s;
+
+    need_proc();
+    if (server_start(&s, "./echoserverp", "0", NULL) < 0)
+        return;
+    for (int i = 0; i < CLIENTS; i++)
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0 ||
+            !echoes_line(fds[i], "hello\n", 3000))
+            return;
+    int n = wait_children(s.pid, CLIENTS, &zombies, 1000);
+    CHECK(n == CLIENTS, "%d clients connected, %d child processes", CLIENTS, n);
+}
+
+/*
+ * Half the clients come and go one by one; the other half leave at once,
+ * so that several children exit together: their SIGCHLDs merge into one,
+ * and a handler that reaped one child per signal would leave zombies.
+ */
+static void echoserverp_leaves_no_zombie_after_30_clients(void)
+{
+    enum { CLIENTS = 30, TOGETHER = 15 };
+    int fds[TOGETHER], zombies;
+    server_t s;
+
+    need_proc();
+    if (server_start(&s, "./echoserverp", "0", NULL) < 0)
+        return;
+    for (int i = 0; i < CLIENTS - TOGETHER; i++) {
+        int fd = tcp_connect("127.0.0.1", s.port);
+        if (fd < 0 || !echoes_line(fd, "come and go\n", 3000))
+            return;
+        close(fd);
+    }
+    for (int i = 0; i < TOGETHER; i++)
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0 ||
+            !echoes_line(fds[i], "all together\n", 3000))
+            return;
+    for (int i = 0; i < TOGETHER; i++)
+        close(fds[i]);
+    int n = wait_children(s.pid, 0, &zombies, 1000);
+    CHECK(n == 0 && zombies == 0,
+          "1 s after %d clients left, the server has %d children, %d of them "
+          "zombies", CLIENTS, n, zombies);
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+}
+
+static void echoserverp_sigterm_ends_the_clients_sessions_too(void)
+{
+    server_t s;
+    int zombies;
+
+    need_proc();
+    if (server_start(&s, "./echoserverp", "0", NULL) < 0)
+        return;
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd < 0 || !echoes_line(fd, "hi\n", 3000))
+        return;
+    CHECK(server_signal_wait(&s, SIGTERM, 1000) == 0,
+          "still running 1 s after SIGTERM");
+    CHECK(wait_eof(fd, 1000),
+          "1 s after SIGTERM to the server, its child still serves the client");
+    int n = count_children(s.pid, &zombies);
+    CHECK(n <= 0, "the dead server's pid still has %d children", n);
+}
+
+/*
+ * Fork failure, provoked portably: RLIMIT_NPROC of 1 leaves no room for a
+ * child of a user already running a process. Root ignores the limit, so
+ * root runs the server as nobody. The test binary does that itself:
+ * `test_models --nproc-1 PROG ARGS...` applies the limit, then execs.
+ */
+static const char *self; /* this binary, for the --nproc-1 mode */
+
+static void limit_processes(void)
+{
+    struct rlimit one = {1, 1};
+
+    if (getuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+        exit(77);
+    if (setrlimit(RLIMIT_NPROC, &one) < 0)
+        exit(77);
+}
+
+/* Returns 1 if a process under limit_processes cannot fork. */
+static int fork_can_be_made_to_fail(void)
+{
+    int status;
+    pid_t pid = Fork();
+
+    if (pid == 0) {
+        limit_processes();
+        pid_t child = fork();
+        if (child == 0)
+            _exit(0);
+        _exit(child < 0 ? 0 : 1);
+    }
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void echoserverp_survives_fork_failure(void)
+{
+    server_t s;
+
+    if (!fork_can_be_made_to_fail())
+        skip_test("cannot make fork fail here (RLIMIT_NPROC not enforced)");
+    if (server_start(&s, self, "--nproc-1", "./echoserverp", "0", NULL) < 0)
+        return;
+    for (int i = 1; i <= 3; i++) { /* every fork fails: each is dropped */
+        int fd = tcp_connect("127.0.0.1", s.port);
+        if (fd < 0)
+            return;
+        CHECK(wait_eof(fd, 2000), "client %d: not dropped within 2 s", i);
+        CHECK(server_log_wait(&s, "fork: ", i, 1000) == 0,
+              "client %d: no \"fork: REASON\" line in the log", i);
+        close(fd);
+    }
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK(server_signal_wait(&s, SIGTERM, 1000) == 0,
+          "still running 1 s after SIGTERM");
+}
+
+/* ---- echoservert: a thread per client ---- */
+
+static void echoservert_counts_return_to_idle_after_100_clients(void)
+{
+    enum { CLIENTS = 100 };
+    int fds[CLIENTS];
+    server_t s;
+
+    need_proc();
+    if (server_start(&s, "./echoservert", "0", NULL) < 0)
+        return;
+    /* One client first: the server sets a spare descriptor aside then. */
+    int first = tcp_connect("127.0.0.1", s.port);
+    if (first < 0 || !echoes_line(first, "first\n", 3000))
+        return;
+    close(first);
+    int idle_tasks = wait_count(s.pid, "task", 1, 2000);
+    int idle_fds = proc_count(s.pid, "fd");
+    CHECK(idle_tasks == 1, "%d threads when idle, want 1", idle_tasks);
+
+    for (int i = 0; i < CLIENTS; i++)
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0 ||
+            !echoes_line(fds[i], "hello\n", 3000))
+            return;
+    int busy = proc_count(s.pid, "task");
+    CHECK(busy == idle_tasks + CLIENTS, "%d clients connected, %d threads, "
+          "want one per client plus main", CLIENTS, busy);
+    for (int i = 0; i < CLIENTS; i++)
+        close(fds[i]);
+
+    int tasks = wait_count(s.pid, "task", idle_tasks, 2000);
+    int nfds = wait_count(s.pid, "fd", idle_fds, 2000);
+    CHECK(tasks == idle_tasks, "2 s after %d clients left: %d threads, "
+          "want %d as when idle", CLIENTS, tasks, idle_tasks);
+    CHECK(nfds == idle_fds, "2 s after %d clients left: %d descriptors, "
+          "want %d as when idle", CLIENTS, nfds, idle_fds);
+}
+
+/*
+ * pthread_create failure, provoked by an address-space limit the server
+ * inherits: every thread needs a stack of several megabytes, so a few
+ * dozen threads exhaust it, while the main thread goes on.
+ */
+static void echoservert_survives_failed_pthread_create(void)
+{
+    enum { MAX_CLIENTS = 300 };
+    struct rlimit limit = {128 << 20, 128 << 20};
+    int fds[MAX_CLIENTS], n = 0;
+    server_t s;
+
+    if (setrlimit(RLIMIT_AS, &limit) < 0)
+        skip_test("cannot set RLIMIT_AS");
+    int started = server_start(&s, "./echoservert", "0", NULL);
+    struct rlimit none = {RLIM_INFINITY, RLIM_INFINITY};
+    setrlimit(RLIMIT_AS, &none); /* only the server is to run short */
+    if (started < 0)
+        return;
+    while (n < MAX_CLIENTS && server_log_count(&s, "pthread_create: ") == 0) {
+        if ((fds[n] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        send_all(fds[n++], "x\n", 2);
+        server_log_wait(&s, "Connected to", n, 2000);
+    }
+    if (n == MAX_CLIENTS)
+        skip_test("pthread_create never failed under RLIMIT_AS here");
+    CHECK(wait_eof(fds[n - 1], 2000), "the client whose thread could not be "
+          "created was not dropped within 2 s");
+    CHECK(server_log_count(&s, "dropping the connection") > 0,
+          "no \"dropping the connection\" line in the log");
+    for (int i = 0; i < n - 1; i++)
+        close(fds[i]);
+    CHECK(wait_count(s.pid, "task", 1, 2000) == 1,
+          "the served clients' threads did not end when they left");
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd >= 0)
+        echo_exact(fd, "served again\n", 13, 3000);
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+}
+
+/* ---- echoservert_pre: a prethreaded pool ---- */
+
+static void echoservert_pre_thread_count_is_unchanged_with_50_clients(void)
+{
+    enum { CLIENTS = 50 };
+    int fds[CLIENTS];
+    server_t s;
+
+    need_proc();
+    if (server_start(&s, "./echoservert_pre", "0", NULL) < 0)
+        return;
+    /* Default pool: 4 workers plus main, created before it listens. */
+    int idle = wait_count(s.pid, "task", 5, 2000);
+    CHECK(idle == 5, "%d threads when idle, want 4 workers + main", idle);
+    for (int i = 0; i < CLIENTS; i++) {
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        send_all(fds[i], "queued\n", 7);
+    }
+    /* 4 served, 16 waiting in the buffer, 1 in the main thread's hand:
+     * the rest wait in the kernel's listen backlog. */
+    CHECK(server_log_wait(&s, "Connected to", 21, 3000) == 0,
+          "fewer than 21 of %d clients were accepted", CLIENTS);
+    int busy = proc_count(s.pid, "task");
+    CHECK(busy == idle, "%d clients connected: %d threads, want %d as when "
+          "idle", CLIENTS, busy, idle);
+    for (int i = 0; i < CLIENTS; i++)
+        close(fds[i]);
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd >= 0)
+        echo_exact(fd, "after the crowd\n", 16, 5000);
+}
+
+static void echoservert_pre_serves_at_most_threads_clients_at_once(void)
+{
+    int a, b, c;
+    char buf[16];
+    server_t s;
+
+    if (server_start(&s, "./echoservert_pre", "0", "2", "4", NULL) < 0)
+        return;
+    if ((a = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(a, "a\n", 3000) ||
+        (b = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(b, "b\n", 3000) ||
+        (c = tcp_connect("127.0.0.1", s.port)) < 0)
+        return;
+    send_all(c, "c\n", 2);
+    CHECK(server_log_wait(&s, "Connected to", 3, 3000) == 0,
+          "the third client was not accepted");
+    CHECK(!readable_within(c, 500),
+          "a third client was served by a pool of 2 threads");
+    echoes_line(a, "a again\n", 3000); /* the first two are still served */
+    echoes_line(b, "b again\n", 3000);
+    close(a);
+    CHECK(recv_upto(c, buf, 2, 3000) == 2 && memcmp(buf, "c\n", 2) == 0,
+          "the waiting client was not served within 3 s of a worker going free");
+}
+
+static void echoservert_pre_logs_bytes_with_a_shared_total(void)
+{
+    server_t s;
+
+    if (server_start(&s, "./echoservert_pre", "0", NULL) < 0)
+        return;
+    int a = tcp_connect("127.0.0.1", s.port);
+    int b = tcp_connect("127.0.0.1", s.port);
+    if (a < 0 || b < 0 || !echoes_line(a, "hello\n", 3000))
+        return;
+    CHECK(server_log_wait(&s, "server received 6 (6 total) bytes on fd ", 1,
+                          1000) == 0, "no \"server received 6 (6 total) "
+          "bytes on fd F\" line after a 6-byte line");
+    echoes_line(b, "abc\n", 3000); /* another worker, the same total */
+    CHECK(server_log_wait(&s, "server received 4 (10 total) bytes on fd ", 1,
+                          1000) == 0, "no \"server received 4 (10 total) "
+          "bytes on fd F\" line after a second client's 4-byte line");
+}
+
+/*
+ * Four clients at once, one per worker, send many lines each: if the
+ * workers' updates of the shared total were not guarded, some would be
+ * lost and the last total would fall short.
+ */
+static void echoservert_pre_total_counts_every_byte_from_4_clients_at_once(void)
+{
+    enum { CLIENTS = 4, LINES = 5000 };
+    static char data[LINES * 4];
+    char want[64];
+    int fds[CLIENTS];
+    server_t s;
+
+    for (int i = 0; i < LINES; i++)
+        memcpy(data + 4 * i, "abc\n", 4);
+    if (server_start(&s, "./echoservert_pre", "0", NULL) < 0)
+        return;
+    for (int c = 0; c < CLIENTS; c++)
+        if ((fds[c] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+    for (int c = 0; c < CLIENTS; c++) /* queue all the bytes before any echo */
+        send_all(fds[c], data, sizeof(data));
+    for (int c = 0; c < CLIENTS; c++)
+        recv_upto(fds[c], data, sizeof(data), 5000);
+    snprintf(want, sizeof(want), "(%d total)", CLIENTS * (int)sizeof(data));
+    CHECK(server_log_wait(&s, want, 1, 3000) == 0,
+          "no \"%s\" line after %d clients sent %zu bytes each", want, CLIENTS,
+          sizeof(data));
+}
+
+/* Runs echoservert_pre with args; checks exit status 2 and that stderr
+ * holds `want`. */
+static void expect_refused(char *arg2, char *arg3, char *arg4, const char *want)
+{
+    char *argv[] = {"./echoservert_pre", "0", arg2, arg3, arg4, NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 2000, &r);
+    CHECK(r.status == 2 && strstr(r.err.data, want) != NULL,
+          "echoservert_pre 0 %s %s %s: status %d, stderr \"%s\"; want status 2 "
+          "and \"%s\"", arg2, arg3 ? arg3 : "", arg4 ? arg4 : "", r.status,
+          r.err.data, want);
+    run_result_free(&r);
+}
+
+static void echoservert_pre_rejects_bad_counts_with_status_2(void)
+{
+    expect_refused("0", NULL, NULL, "'0'");
+    expect_refused("two", NULL, NULL, "'two'");
+    expect_refused("4x", NULL, NULL, "'4x'");
+    expect_refused("-3", NULL, NULL, "'-3'");
+    expect_refused("100000", NULL, NULL, "'100000'");
+    expect_refused("4", "0", NULL, "'0'");
+    expect_refused("4", "", NULL, "''");
+    expect_refused("4", "16", "extra", "usage: echoservert_pre <port> [threads [slots]]");
+}
+
+static const test_t tests[] = {
+    {"echoserverp_runs_one_child_per_client",
+     echoserverp_runs_one_child_per_client},
+    {"echoserverp_leaves_no_zombie_after_30_clients",
+     echoserverp_leaves_no_zombie_after_30_clients},
+    {"echoserverp_sigterm_ends_the_clients_sessions_too",
+     echoserverp_sigterm_ends_the_clients_sessions_too},
+    {"echoserverp_survives_fork_failure", echoserverp_survives_fork_failure},
+    {"echoservert_counts_return_to_idle_after_100_clients",
+     echoservert_counts_return_to_idle_after_100_clients},
+    {"echoservert_survives_failed_pthread_create",
+     echoservert_survives_failed_pthread_create},
+    {"echoservert_pre_thread_count_is_unchanged_with_50_clients",
+     echoservert_pre_thread_count_is_unchanged_with_50_clients},
+    {"echoservert_pre_serves_at_most_threads_clients_at_once",
+     echoservert_pre_serves_at_most_threads_clients_at_once},
+    {"echoservert_pre_logs_bytes_with_a_shared_total",
+     echoservert_pre_logs_bytes_with_a_shared_total},
+    {"echoservert_pre_total_counts_every_byte_from_4_clients_at_once",
+     echoservert_pre_total_counts_every_byte_from_4_clients_at_once},
+    {"echoservert_pre_rejects_bad_counts_with_status_2",
+     echoservert_pre_rejects_bad_counts_with_status_2},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && strcmp(argv[1], "--nproc-1") == 0) {
+        limit_processes();
+        execv(argv[2], argv + 2);
+        fprintf(stderr, "exec %s: %s\n", argv[2], strerror(errno));
+        return 127;
+    }
+    self = argv[0];
+    return run_tests("models", tests, sizeof(tests) / sizeof(tests[0]), argc,
+                     argv);
+}

@@ -1,0 +1,154 @@
+/*
+ * test_race.c - race.c's report: the fixed version never races, the
+ * unsafe one does on a multicore machine, the last line has its exact
+ * form, the output stays short for many trials, and bad options get a
+ * usage line and status 2.
+ * Run: tests/bin/test_race [test_name...]
+ */
+#include "testlib.h"
+
+/* Runs ./race with up to four arguments (NULL-terminated). */
+static void run_race(run_result_t *r, char *a1, char *a2, char *a3, char *a4)
+{
+    char *argv[] = {"./race", a1, a2, a3, a4, NULL};
+    run_program(argv, NULL, 0, 30000, r);
+}
+
+/* Checks that the last line of out reads exactly "races: R of T trials"
+ * with 0 <= R <= T; returns R, or -1 after a failed check. */
+static int races_reported(const bytes_t *out, int trials)
+{
+    const char *last = out->data;
+    char want[64];
+    int races = -1;
+
+    for (const char *p = out->data; *p != '\0'; p++)
+        if (*p == '\n' && p[1] != '\0')
+            last = p + 1;
+    sscanf(last, "races: %d of", &races);
+    snprintf(want, sizeof(want), "races: %d of %d trials\n", races, trials);
+    if (!CHECK(strcmp(last, want) == 0 && races >= 0 && races <= trials,
+               "last line \"%s\", want \"races: R of %d trials\"", last, trials))
+        return -1;
+    return races;
+}
+
+static int count_lines(const bytes_t *out)
+{
+    int lines = 0;
+    for (size_t i = 0; i < out->len; i++)
+        lines += out->data[i] == '\n';
+    return lines;
+}
+
+static void race_fixed_reports_0_races_in_200_trials(void)
+{
+    run_result_t r;
+
+    run_race(&r, "--fixed", "-t", "200", NULL);
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    CHECK(races_reported(&r.out, 200) == 0, "the fixed version raced:\n%s",
+          r.out.data);
+    run_result_free(&r);
+}
+
+/* The lesson depends on it: the bug must really show, and in one run.
+ * With one CPU it shows only if the scheduler lets main run on after
+ * pthread_create, so there the test is skipped. */
+static void race_unsafe_races_on_a_multicore_machine(void)
+{
+    run_result_t r;
+
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        skip_test("one CPU: the race may well not show");
+    run_race(&r, "-t", "20", NULL, NULL);
+    CHECK(r.status == 0, "exit status %d, want 0", r.status);
+    CHECK(races_reported(&r.out, 20) > 0, "no race in 20 trials of 100 threads");
+    CHECK(strstr(r.out.data, "saw a value other than their own") != NULL &&
+              strstr(r.out.data, "seen by more than one thread: ") != NULL &&
+              strstr(r.out.data, "seen by no thread: ") != NULL,
+          "a racing trial does not list the values seen twice and never:\n%s",
+          r.out.data);
+    run_result_free(&r);
+}
+
+static void race_reports_each_trial_then_the_count(void)
+{
+    run_result_t r;
+
+    char *argv[] = {"./race", "--fixed", "-n", "5", "-t", "3", NULL};
+    run_program(argv, NULL, 0, 10000, &r);
+    CHECK(r.status == 0, "exit status %d, want 0", r.status);
+    for (int t = 1; t <= 3; t++) {
+        char want[64];
+        snprintf(want, sizeof(want), "trial %d: no race: each of 0..4 seen by "
+                 "one thread\n", t);
+        CHECK(strstr(r.out.data, want) != NULL, "no line \"%.*s\" in:\n%s",
+              (int)strlen(want) - 1, want, r.out.data);
+    }
+    races_reported(&r.out, 3);
+    run_result_free(&r);
+}
+
+static void race_output_stays_short_for_many_trials(void)
+{
+    run_result_t r;
+
+    run_race(&r, "-n", "20", "-t", "50");
+    CHECK(r.status == 0, "exit status %d, want 0", r.status);
+    races_reported(&r.out, 50);
+    CHECK(count_lines(&r.out) <= 60, "%d lines for 50 trials, want a bounded "
+          "report:\n%s", count_lines(&r.out), r.out.data);
+    for (const char *p = r.out.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)
+        CHECK(nl - p <= 200, "a line of %d characters: \"%.*s\"", (int)(nl - p),
+              (int)(nl - p), p);
+    run_result_free(&r);
+}
+
+static void expect_usage_error(char *a1, char *a2, char *a3)
+{
+    run_result_t r;
+
+    run_race(&r, a1, a2, a3, NULL);
+    CHECK(r.status == 2, "race %s %s %s: exit status %d, want 2", a1,
+          a2 ? a2 : "", a3 ? a3 : "", r.status);
+    CHECK(strstr(r.err.data, "usage: race [--fixed] [-n THREADS] [-t TRIALS]") &&
+              r.out.len == 0,
+          "race %s %s %s: want the usage line on stderr and nothing on stdout; "
+          "stderr \"%s\", stdout \"%s\"", a1, a2 ? a2 : "", a3 ? a3 : "",
+          r.err.data, r.out.data);
+    run_result_free(&r);
+}
+
+static void race_rejects_bad_options_with_usage_and_status_2(void)
+{
+    expect_usage_error("-n", "0", NULL);
+    expect_usage_error("-n", "abc", NULL);
+    expect_usage_error("-n", "-5", NULL);
+    expect_usage_error("-t", "10x", NULL);
+    expect_usage_error("-t", NULL, NULL);
+    expect_usage_error("--fixed", "-n", NULL);
+    expect_usage_error("--bogus", NULL, NULL);
+    expect_usage_error("-x", NULL, NULL);
+    expect_usage_error("extra", NULL, NULL);
+}
+
+static const test_t tests[] = {
+    {"race_fixed_reports_0_races_in_200_trials",
+     race_fixed_reports_0_races_in_200_trials},
+    {"race_unsafe_races_on_a_multicore_machine",
+     race_unsafe_races_on_a_multicore_machine},
+    {"race_reports_each_trial_then_the_count",
+     race_reports_each_trial_then_the_count},
+    {"race_output_stays_short_for_many_trials",
+     race_output_stays_short_for_many_trials},
+    {"race_rejects_bad_options_with_usage_and_status_2",
+     race_rejects_bad_options_with_usage_and_status_2},
+};
+
+int main(int argc, char **argv)
+{
+    return run_tests("race", tests, sizeof(tests) / sizeof(tests[0]), argc,
+                     argv);
+}

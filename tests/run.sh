@@ -4,6 +4,9 @@
 # Run from the top of the tree (make test does); SERVERS names the server
 # binaries to hold to the contract.
 : "${SERVERS:=echoserveri}"
+# TEST_SERVERS narrows the contract tests to some servers (make check-tsan
+# uses it to keep to the threaded ones).
+: "${TEST_SERVERS:=$SERVERS}"
 
 out=${TMPDIR:-/tmp}/echotests.$$
 trap 'rm -f "$out" "$out.status"' EXIT
@@ -26,7 +29,7 @@ for t in test_rio test_open test_programs test_tools test_models test_sbuf test_
     run "tests/bin/$t"
 done
 servers=""
-for s in $SERVERS; do servers="$servers ./$s"; done
+for s in $TEST_SERVERS; do servers="$servers ./$s"; done
 # shellcheck disable=SC2086 # one argument per server
 run tests/bin/test_servers $servers
 

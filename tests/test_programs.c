@@ -137,10 +137,10 @@ static void client_reports_a_server_that_closes_early(void)
     run_result_free(&r);
 }
 
-/* A peer that echoes only once the test lets it (released becomes 1). */
+/* A peer that echoes only once the test lets it (V on release). */
 typedef struct {
     int listenfd;
-    volatile sig_atomic_t released;
+    semaphore_t release;
 } held_peer_t;
 
 static void *echo_once_released(void *arg)
@@ -150,8 +150,7 @@ static void *echo_once_released(void *arg)
     char buf[65536];
     ssize_t n;
 
-    while (!peer->released)
-        sleep_ms(5);
+    P(&peer->release);
     while ((n = read(connfd, buf, sizeof(buf))) > 0)
         if (rio_writen(connfd, buf, (size_t)n) < 0)
             break;
@@ -197,6 +196,7 @@ static void client_sends_everything_when_stdin_closes_early(void)
     pthread_t tid;
 
     unlink(path);
+    Sem_init(&peer.release, 0);
     snprintf(port, sizeof(port), "%d", socket_port(peer.listenfd));
     Pthread_create(&tid, NULL, echo_once_released, &peer);
     pid_t pid = start_client(port, &in_fd, outfd);
@@ -204,7 +204,7 @@ static void client_sends_everything_when_stdin_closes_early(void)
     fed = send_what_fits(in_fd, input, 32 << 20, 300);
     close(in_fd);
     sleep_ms(100); /* the client now sees the hang-up with input unsent */
-    peer.released = 1;
+    V(&peer.release);
     waitpid(pid, &status, 0);
     Pthread_join(tid, NULL);
 

@@ -56,10 +56,19 @@ static void race_fixed_reports_0_races_in_200_trials(void)
 /* The lesson depends on it: the bug must really show, and in one run.
  * With one CPU it shows only if the scheduler lets main run on after
  * pthread_create, so there the test is skipped. */
+/* The unsafe race is a data race on purpose: ThreadSanitizer rightly
+ * reports it, so its tests run outside TSan only. */
+static void skip_under_tsan(void)
+{
+    if (running_under("thread"))
+        skip_test("./race without --fixed races on purpose: not run under TSan");
+}
+
 static void race_unsafe_races_on_a_multicore_machine(void)
 {
     run_result_t r;
 
+    skip_under_tsan();
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
         skip_test("one CPU: the race may well not show");
     run_race(&r, "-t", "20", NULL, NULL);
@@ -95,6 +104,7 @@ static void race_output_stays_short_for_many_trials(void)
 {
     run_result_t r;
 
+    skip_under_tsan();
     run_race(&r, "-n", "20", "-t", "50");
     CHECK(r.status == 0, "exit status %d, want 0", r.status);
     races_reported(&r.out, 50);

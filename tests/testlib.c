@@ -42,6 +42,12 @@ int scaled(int ms)
     return ms * scale;
 }
 
+int running_under(const char *checker)
+{
+    const char *env = getenv("TEST_SANITIZER");
+    return env != NULL && (checker == NULL || strcmp(env, checker) == 0);
+}
+
 static int ms_left(long long deadline)
 {
     long long left = deadline - now_ms();

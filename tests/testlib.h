@@ -37,6 +37,13 @@ int check_(int ok, const char *file, int line, const char *fmt, ...)
 /* ms stretched by TEST_TIME_SCALE (for valgrind and sanitizer runs). */
 int scaled(int ms);
 
+/*
+ * True when the programs run under that checker (TEST_SANITIZER is
+ * "address" or "thread"; NULL asks for any), for the few tests whose
+ * subject a checker changes: thread counts, address-space limits.
+ */
+int running_under(const char *checker);
+
 /* Milliseconds on a monotonic clock, for timing what the tests observe. */
 long long now_ms(void);
 void sleep_ms(int ms);

@@ -13,10 +13,10 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri
-PROGS    = $(SERVERS) echoclient hello
+SERVERS  = echoserveri echoservers
+PROGS    = $(SERVERS) echoclient hello select
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs
+           tests/bin/test_programs tests/bin/test_events
 
 all: $(PROGS)
 
@@ -26,6 +26,10 @@ all: $(PROGS)
 
 # Servers share the start-up path and the echo routine in server.o/echo.o.
 $(SERVERS): %: %.o server.o echo.o csapp.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# select is no contract server (it reads stdin) but shares their parts.
+select: select.o server.o echo.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 echoclient hello: %: %.o csapp.o

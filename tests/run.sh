@@ -22,7 +22,7 @@ run() {
     fi
 }
 
-for t in test_rio test_open test_programs; do
+for t in test_rio test_open test_programs test_events; do
     run "tests/bin/$t"
 done
 servers=""

@@ -144,14 +144,14 @@ static void keep_partial_line(echo_conn_t *c, const char *p, size_t n)
 
 int echo_step(echo_conn_t *c, line_hook_t *on_line)
 {
-    char buf[PIECE_MAX + RIO_BUFSIZE]; /* the partial line, then what arrives */
+    char buf[PIECE_MAX + ECHO_READ_MAX]; /* the partial line, then new bytes */
     size_t have = c->inlen, done = 0, len;
     ssize_t got;
 
     if (have > 0)
         memcpy(buf, c->in, have);
     /* One read, however much more the client has sent: the others wait. */
-    if ((got = read(c->fd, buf + have, RIO_BUFSIZE)) < 0)
+    if ((got = read(c->fd, buf + have, ECHO_READ_MAX)) < 0)
         return would_block() ? 0 : conn_failed(c, "read");
     c->eof = got == 0;
     have += (size_t)got;

@@ -89,6 +89,14 @@ static void echoes_every_line_sent_in_one_segment(void)
     size_t got = recv_upto(fd, buf, 14, 2000);
     CHECK(got == 14 && memcmp(buf, lines, 14) == 0,
           "sent three lines at once, got %zu of 14 bytes back", got);
+    /* Bytes read ahead past a newline must wait for the next segment. */
+    send_all(fd, "four\nfi", 7);
+    sleep_ms(50);
+    send_all(fd, "ve\n", 3);
+    got = recv_upto(fd, buf, 10, 2000);
+    CHECK(got == 10 && memcmp(buf, "four\nfive\n", 10) == 0,
+          "sent \"four\\nfi\" then \"ve\\n\", got %zu of 10 bytes back "
+          "(\"%.*s\")", got, (int)got, buf);
     /* One log line per line, on stdout before the server waits again. */
     CHECK(server_log_wait(&s, "server received 6 (14 total) bytes on fd ", 1,
                           1000) == 0 &&

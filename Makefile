@@ -15,12 +15,12 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri echoserverp echoservert echoservert_pre
+SERVERS  = echoserveri echoserverp echoservers echoservert echoservert_pre
 TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient hello race $(TOOLS)
+PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
-           tests/bin/test_sbuf tests/bin/test_race
+           tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -33,6 +33,10 @@ all: $(PROGS)
 
 # Servers share the start-up path and the echo routine in server.o/echo.o.
 $(SERVERS): %: %.o server.o echo.o csapp.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# select is no contract server (it reads stdin) but shares their parts.
+select: select.o server.o echo.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 echoclient hello race: %: %.o csapp.o

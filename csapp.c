@@ -142,6 +142,18 @@ int Dup2(int oldfd, int newfd)
     return fd;
 }
 
+int Select(int n, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+           struct timeval *timeout)
+{
+    int rc;
+    /* A failed select leaves the sets untouched (POSIX), so the retry
+     * waits on the same descriptors. */
+    while ((rc = select(n, readfds, writefds, exceptfds, timeout)) < 0)
+        if (errno != EINTR)
+            unix_error("select");
+    return rc;
+}
+
 /* ---- Memory ---- */
 
 void *Malloc(size_t size)

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -68,6 +69,12 @@ ssize_t Read(int fd, void *buf, size_t count);
 ssize_t Write(int fd, const void *buf, size_t count);
 void Close(int fd);
 int Dup2(int oldfd, int newfd);
+/*
+ * Waits with select(2); retries after EINTR. Any other failure (EBADF,
+ * EINVAL) is a bug in the caller's sets, so it exits. Returns the count.
+ */
+int Select(int n, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+           struct timeval *timeout);
 
 /* ---- Memory: running out is fatal (a teaching server cannot do better) ---- */
 void *Malloc(size_t size);

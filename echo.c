@@ -1,7 +1,11 @@
 /*
  * echo.c - the one echo routine the blocking servers share (iterative,
- * process, thread and prethreaded). Book: CS:APP3e Figure 11.22, with
- * per-connection errors logged and survived instead of exiting.
+ * process, thread and prethreaded), and its non-blocking step for the
+ * event loop (echoservers.c), which must never wait on one client: a read
+ * that echoes the lines it completed, keeping a partial line and unsent
+ * echo with the connection for the next round.
+ * Book: CS:APP3e Figure 11.22, with per-connection errors logged and
+ * survived instead of exiting.
  */
 #include "server.h"
 
@@ -26,3 +30,152 @@ void echo_lines(int connfd, line_hook_t *on_line)
 }
 
 void echo(int connfd) { echo_lines(connfd, NULL); }
+
+/* ---- The non-blocking step for event loops (see server.h) ---- */
+
+/* The longest line handed out at once, as rio_readlineb(rp, buf, MAXLINE). */
+#define PIECE_MAX (MAXLINE - 1)
+
+void echo_conn_init(echo_conn_t *c, int fd)
+{
+    memset(c, 0, sizeof(*c));
+    c->fd = fd;
+}
+
+void echo_conn_free(echo_conn_t *c)
+{
+    free(c->in);
+    free(c->out);
+    echo_conn_init(c, -1);
+}
+
+size_t echo_pending(const echo_conn_t *c) { return c->outlen - c->outpos; }
+
+/* A failed read or write ends this connection only: log it, say "close". */
+static int conn_failed(const echo_conn_t *c, const char *call)
+{
+    printf("echo: fd %d: %s: %s\n", c->fd, call, strerror(errno));
+    return -1;
+}
+
+/* Not an error: the socket has nothing for us, or no room, right now. */
+static int would_block(void)
+{
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/*
+ * Length of the line that starts p[0..n): through its newline, or a
+ * PIECE_MAX piece of a longer line, or at end of file whatever is left.
+ * 0 when the line is not complete yet (or nothing is left).
+ */
+static size_t line_length(const char *p, size_t n, int at_eof)
+{
+    size_t max = n < PIECE_MAX ? n : PIECE_MAX;
+    const char *newline = memchr(p, '\n', max);
+
+    if (newline != NULL)
+        return (size_t)(newline - p) + 1;
+    return max == PIECE_MAX || at_eof ? max : 0;
+}
+
+/* Queues bytes behind the pending echo, compacting before it grows. */
+static void out_append(echo_conn_t *c, const char *data, size_t n)
+{
+    size_t pending = echo_pending(c);
+
+    if (c->outpos > 0) {
+        memmove(c->out, c->out + c->outpos, pending);
+        c->outpos = 0;
+        c->outlen = pending;
+    }
+    if (pending + n > c->outcap) {
+        c->outcap = pending + n > 2 * c->outcap ? pending + n : 2 * c->outcap;
+        c->out = Realloc(c->out, c->outcap);
+    }
+    memcpy(c->out + pending, data, n);
+    c->outlen += n;
+}
+
+/* Gives the output buffer back once it is empty: idle clients hold none. */
+static void out_release_if_empty(echo_conn_t *c)
+{
+    if (echo_pending(c) == 0) {
+        free(c->out);
+        c->out = NULL;
+        c->outpos = c->outlen = c->outcap = 0;
+    }
+}
+
+/*
+ * Echoes data: straight to the socket when nothing waits before it (the
+ * usual case, no copy), else behind the queue so bytes stay in order.
+ * What the socket does not take now waits in c->out.
+ */
+static int echo_bytes(echo_conn_t *c, const char *data, size_t n)
+{
+    if (n > 0 && echo_pending(c) == 0) {
+        ssize_t put = write(c->fd, data, n);
+        if (put < 0 && !would_block())
+            return conn_failed(c, "write");
+        if (put > 0) {
+            data += put;
+            n -= (size_t)put;
+        }
+    }
+    if (n > 0)
+        out_append(c, data, n);
+    return 0;
+}
+
+/* Keeps the unfinished line for the next step; no line, no buffer. */
+static void keep_partial_line(echo_conn_t *c, const char *p, size_t n)
+{
+    if (n == 0) {
+        free(c->in);
+        c->in = NULL;
+    } else {
+        if (c->in == NULL)
+            c->in = Malloc(PIECE_MAX); /* n < PIECE_MAX: see line_length */
+        memcpy(c->in, p, n);
+    }
+    c->inlen = n;
+}
+
+int echo_step(echo_conn_t *c, line_hook_t *on_line)
+{
+    char buf[PIECE_MAX + ECHO_READ_MAX]; /* the partial line, then new bytes */
+    size_t have = c->inlen, done = 0, len;
+    ssize_t got;
+
+    if (have > 0)
+        memcpy(buf, c->in, have);
+    /* One read, however much more the client has sent: the others wait. */
+    if ((got = read(c->fd, buf + have, ECHO_READ_MAX)) < 0)
+        return would_block() ? 0 : conn_failed(c, "read");
+    c->eof = got == 0;
+    have += (size_t)got;
+    while ((len = line_length(buf + done, have - done, c->eof)) > 0) {
+        if (on_line != NULL)
+            on_line(c->fd, len);
+        done += len;
+    }
+    keep_partial_line(c, buf + done, have - done);
+    /* The finished lines lie side by side in buf: one write echoes all. */
+    if (echo_bytes(c, buf, done) < 0)
+        return -1;
+    return c->eof && echo_pending(c) == 0 ? -1 : 0;
+}
+
+int echo_flush(echo_conn_t *c)
+{
+    if (echo_pending(c) > 0) {
+        ssize_t put = write(c->fd, c->out + c->outpos, echo_pending(c));
+        if (put < 0 && !would_block())
+            return conn_failed(c, "write");
+        if (put > 0)
+            c->outpos += (size_t)put;
+        out_release_if_empty(c);
+    }
+    return c->eof && echo_pending(c) == 0 ? -1 : 0;
+}

@@ -34,7 +34,11 @@ static int valid_port(const char *s)
     return value <= 65535;
 }
 
-int start_server(const char *argv0, const char *port_arg)
+/* stdout's buffer when it is fully buffered: one write carries a round's log. */
+static char log_buf[1 << 16];
+
+/* The start-up path of both variants; mode is _IOLBF or _IOFBF. */
+static int start(const char *argv0, const char *port_arg, int mode)
 {
     const char *prog = prog_name(argv0);
     int listenfd;
@@ -50,8 +54,12 @@ int start_server(const char *argv0, const char *port_arg)
      * fails with EPIPE instead, and only that connection is closed.
      */
     Signal(SIGPIPE, SIG_IGN);
-    /* Log lines must reach a pipe or file promptly, not at exit. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Log lines must reach a pipe or file promptly, not at exit. setvbuf
+     * is legal only before the first output, so it is chosen here. */
+    if (mode == _IOFBF)
+        setvbuf(stdout, log_buf, _IOFBF, sizeof(log_buf));
+    else
+        setvbuf(stdout, NULL, _IOLBF, 0);
 
     if ((listenfd = open_listenfd(port_arg)) < 0) {
         fprintf(stderr, "%s: cannot listen on port %s: %s\n", prog, port_arg,
@@ -59,7 +67,18 @@ int start_server(const char *argv0, const char *port_arg)
         exit(1);
     }
     printf("%s: listening on port %d\n", prog, socket_port(listenfd));
+    fflush(stdout); /* the line must be out even when fully buffered */
     return listenfd;
+}
+
+int start_server(const char *argv0, const char *port_arg)
+{
+    return start(argv0, port_arg, _IOLBF);
+}
+
+int start_server_batched(const char *argv0, const char *port_arg)
+{
+    return start(argv0, port_arg, _IOFBF);
 }
 
 /* Prints "Connected to (HOST, PORT)", with IPv4 clients of a dual-stack

@@ -25,7 +25,8 @@ run() {
     fi
 }
 
-for t in test_rio test_open test_programs test_tools test_models test_sbuf test_race; do
+for t in test_rio test_open test_programs test_tools test_models test_sbuf \
+    test_race test_events; do
     run "tests/bin/$t"
 done
 servers=""

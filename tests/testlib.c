@@ -433,7 +433,8 @@ static int read_port(server_t *s, long long deadline)
     }
 }
 
-static pid_t spawn_server(server_t *s, char *const argv[])
+/* stdinfd -1: the server reads /dev/null, as a daemon would. */
+static pid_t spawn_server(server_t *s, char *const argv[], int stdinfd)
 {
     int logfd = mkstemp(s->log);
     pid_t pid;
@@ -441,8 +442,8 @@ static pid_t spawn_server(server_t *s, char *const argv[])
     if (logfd < 0)
         unix_error("mkstemp");
     if ((pid = Fork()) == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, STDIN_FILENO);
+        int in = stdinfd >= 0 ? stdinfd : open("/dev/null", O_RDONLY);
+        dup2(in, STDIN_FILENO);
         dup2(logfd, STDOUT_FILENO);
         dup2(logfd, STDERR_FILENO);
         close_inherited_fds();
@@ -453,23 +454,25 @@ static pid_t spawn_server(server_t *s, char *const argv[])
     return pid;
 }
 
-int server_start(server_t *s, const char *prog, ...)
+/* Fills argv[16] with prog and the NULL-terminated arguments in ap. */
+static void collect_args(char *argv[16], const char *prog, va_list ap)
 {
-    char *argv[16];
     int argc = 0;
-    va_list ap;
 
     argv[argc++] = (char *)prog;
-    va_start(ap, prog);
     while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
         argc++;
-    va_end(ap);
     argv[argc] = NULL;
+}
+
+static int start_argv(server_t *s, char *argv[], int stdinfd)
+{
+    const char *prog = argv[0];
 
     memset(s, 0, sizeof(*s));
     strcpy(s->log, "/tmp/echotest-XXXXXX");
     s->status = -1;
-    s->pid = spawn_server(s, argv);
+    s->pid = spawn_server(s, argv, stdinfd);
     if (nservers < MAX_SERVERS)
         servers[nservers++] = s;
     s->port = read_port(s, now_ms() + scaled(5000));
@@ -481,6 +484,34 @@ int server_start(server_t *s, const char *prog, ...)
         return -1;
     }
     return 0;
+}
+
+int server_start(server_t *s, const char *prog, ...)
+{
+    char *argv[16];
+    va_list ap;
+
+    va_start(ap, prog);
+    collect_args(argv, prog, ap);
+    va_end(ap);
+    return start_argv(s, argv, -1);
+}
+
+int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...)
+{
+    char *argv[16];
+    int fds[2], rc;
+    va_list ap;
+
+    va_start(ap, prog);
+    collect_args(argv, prog, ap);
+    va_end(ap);
+    if (pipe(fds) < 0)
+        unix_error("pipe");
+    rc = start_argv(s, argv, fds[0]);
+    close(fds[0]);
+    *to_stdin = fds[1];
+    return rc;
 }
 
 int server_signal_wait(server_t *s, int sig, int timeout_ms)

@@ -88,6 +88,11 @@ typedef struct {
  * failed check. Servers still running when a test ends are killed.
  */
 int server_start(server_t *s, const char *prog, ...);
+/*
+ * server_start for a program that reads stdin (select): *to_stdin is the
+ * write end of its stdin pipe; closing it gives the program end of file.
+ */
+int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...);
 /* Sends sig and waits up to timeout_ms for the exit; 0 if it exited. */
 int server_signal_wait(server_t *s, int sig, int timeout_ms);
 void server_stop(server_t *s);

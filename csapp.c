@@ -420,7 +420,10 @@ void rio_readinitb(rio_t *rp, int fd)
     rp->bufptr = rp->buf;
 }
 
-size_t rio_buffered(const rio_t *rp) { return rp->cnt; }
+int rio_line_ready(const rio_t *rp)
+{
+    return memchr(rp->bufptr, '\n', rp->cnt) != NULL;
+}
 
 /*
  * Refills the buffer when it is empty. Returns the bytes now buffered,

@@ -38,7 +38,7 @@ typedef struct sockaddr SA;
 #define MAXLINE 8192      /* longest line a caller reads at once */
 #define MAXBUF 8192       /* general-purpose buffer size */
 #define LISTENQ 1024      /* listen() backlog */
-#define RIO_BUFSIZE 65536 /* bytes a rio_t reads from the kernel at once */
+#define RIO_BUFSIZE (256 * 1024) /* bytes a rio_t reads from the kernel at once */
 
 /* ---- Error reporters: print "msg: reason" on stderr, exit status 1 ---- */
 void unix_error(const char *msg);            /* reason from errno */
@@ -159,8 +159,8 @@ void rio_readinitb(rio_t *rp, int fd);
 ssize_t rio_readlineb(rio_t *rp, void *usrbuf, size_t maxlen);
 /* Reads n bytes (fewer only at end of file) through the buffer. */
 ssize_t rio_readnb(rio_t *rp, void *usrbuf, size_t n);
-/* How many bytes are already buffered, so a caller can tell it won't block. */
-size_t rio_buffered(const rio_t *rp);
+/* True when a whole line is already buffered: rio_readlineb won't block. */
+int rio_line_ready(const rio_t *rp);
 
 ssize_t Rio_readn(int fd, void *buf, size_t n);
 void Rio_writen(int fd, const void *buf, size_t n);

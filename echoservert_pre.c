@@ -95,9 +95,12 @@ int main(int argc, char **argv)
         nthreads = parse_count(argv[0], "thread count", argv[2], MAX_THREADS);
     if (argc > 3)
         nslots = parse_count(argv[0], "slot count", argv[3], MAX_SLOTS);
-    listenfd = start_server(argv[0], argv[1]);
+    /* Fully buffered log: a worker flushes once per batch of lines it
+     * echoes (see echo_lines), not once per line. */
+    listenfd = start_server_batched(argv[0], argv[1]);
     printf("%s: %zu worker threads, %zu slots\n", prog_name(argv[0]),
            nthreads, nslots);
+    fflush(stdout);
 
     sbuf_init(&sbuf, nslots);
     for (size_t i = 0; i < nthreads; i++)
@@ -111,6 +114,7 @@ int main(int argc, char **argv)
      */
     for (;;) {
         int connfd = accept_client(listenfd);
+        fflush(stdout); /* its "Connected to" line, before we wait again */
         if (connfd >= 0)
             sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
     }

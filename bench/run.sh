@@ -64,7 +64,9 @@ trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
 
 # Start server $1 on port 0; sets SPID and SPORT. Waits at most 5 s for "listening on port N".
 start_server() {
-    "$1" 0 >"$TMP/server.out" 2>"$TMP/server.err" &
+    prog=$1
+    shift
+    "$prog" 0 "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
     SPID=$!
     SPORT=
     i=0
@@ -75,7 +77,7 @@ start_server() {
         sleep 0.1
         i=$((i + 1))
     done
-    echo "bench: $1 did not print 'listening on port N' within 5 s" >&2
+    echo "bench: $prog did not print 'listening on port N' within 5 s" >&2
     stop_server
     return 1
 }
@@ -162,10 +164,11 @@ idle_run() {
             printf "\n" }')
 }
 
-# One table row for server $1.
+# One table row for server $1, started with arguments $2... after the port.
 server_row() {
     name=${1##*/}
-    if ! start_server "$1"; then
+    [ $# -gt 1 ] && name="$name ($2 threads)"
+    if ! start_server "$@"; then
         echo "| $name | did not start | | | | | | | |"
         return
     fi
@@ -183,7 +186,7 @@ server_row() {
     cpu=$(cpu_per_mline)
     c1000=$(load_cell 1000 64 1 lines)
     stop_server
-    if ! start_server "$1"; then        # fresh server: a clean memory baseline
+    if ! start_server "$@"; then        # fresh server: a clean memory baseline
         echo "| $name | $one | $c10 | $c100 | $c1000 | $stream | $cpu | did not restart | |"
         return
     fi
@@ -206,9 +209,17 @@ cpu_model() {
 # Rows are collected in a file and the table printed at the end, so progress and
 # error messages on stderr do not land in the middle of it.
 echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
+# The prethreaded server serves at most its pool size at once; a pool as
+# large as the biggest load scenario lets it take part (its own limit).
+PRE_POOL="1024 1024"
 for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/bin/epollecho; do
-    [ -x "$prog" ] && server_row "$prog" >>"$TMP/rows"
+    [ -x "$prog" ] || continue
+    case $prog in
+    *echoservert_pre) server_row "$prog" $PRE_POOL >>"$TMP/rows" ;;
+    *) server_row "$prog" >>"$TMP/rows" ;;
+    esac
 done
+RIO=$(bench/riobench 128 | sed -n 's/^RESULT rio //p')
 SPAWN=$(./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')
 
 echo "## Echo server benchmark ($MODE)"
@@ -229,3 +240,4 @@ echo
 echo "$SPAWN" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "spawncost: process create+reap %.1f us (%s TSC cycles), thread %.1f us (%s TSC cycles), ratio %.1fx; the slide says ~20K and ~10K cycles, ~2x\n",
            v["process_ns"] / 1000, v["process_cycles"], v["thread_ns"] / 1000, v["thread_cycles"], v["ratio"] }'
+echo "$RIO" | awk '{ split($1, a, "="); split($2, b, "="); printf "%s%s-byte lines %s MB/s", (NR > 1 ? ", " : "riobench (rio_readlineb alone): "), a[2], b[2] } END { print "" }'

@@ -71,11 +71,13 @@ static void check_stays_cool(server_t *s, const char *when)
     sleep_ms(1000);
     long long used = proc_cpu_ms(s->pid) - before;
 
+    /* Under a checker the same work costs more; a spin still costs all. */
+    int most = scaled(CPU_MAX_MS) < 600 ? scaled(CPU_MAX_MS) : 600;
+
     if (before < 0)
         return; /* no /proc here */
-    CHECK(used <= CPU_MAX_MS, "the server used %lld ms of CPU in 1 s %s; "
-          "want at most %d (does it spin on the listening socket?)", used,
-          when, CPU_MAX_MS);
+    CHECK(used <= most, "the server used %lld ms of CPU in 1 s %s; want at "
+          "most %d (does it spin on the listening socket?)", used, when, most);
 }
 
 /* A client connects and is served; tries a few times while the server

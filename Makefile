@@ -3,6 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make bench      measure every server with echobench (bench-quick: < 1 min)
+#   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
@@ -20,7 +21,8 @@ TOOLS    = echobench spawncost
 PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
-           tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events
+           tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
+           tests/bin/test_limits
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -77,6 +79,15 @@ bench: all $(PEERS) bench/riobench
 bench-quick: all $(PEERS) bench/riobench
 	sh bench/run.sh quick
 
+# Every server against hundreds of clients at once, resets and all, for
+# STRESS_SECONDS each; fails on any lost byte (stress-quick: 5 s each).
+STRESS_SECONDS ?= 60
+stress: all tests/bin/stress
+	tests/bin/stress -t $(STRESS_SECONDS)
+
+stress-quick: all tests/bin/stress
+	tests/bin/stress -t 5
+
 # The whole suite again under a checker, built in build/MODE; any report
 # from any process fails it. See tests/sanitize.sh.
 check-asan check-tsan check-valgrind:
@@ -102,5 +113,5 @@ clean:
 	rm -rf tests/bin build
 
 .PHONY: all test run clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz
+        check-valgrind fuzz stress stress-quick
 .SECONDARY: # keep test objects: no rebuild on every make test

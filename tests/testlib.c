@@ -548,6 +548,81 @@ int proc_count(pid_t pid, const char *what)
     return count;
 }
 
+/*
+ * Reads /proc/PID/stat: "pid (comm) state ppid ...". The command name may
+ * hold spaces and parentheses, so the fields are parsed from its last ')'.
+ * Returns a pointer just past it into line, or NULL.
+ */
+static char *proc_stat(const char *pid, char *line, size_t size)
+{
+    char path[300];
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+    if ((fp = fopen(path, "r")) == NULL)
+        return NULL; /* no /proc, or the process has just exited */
+    char *end = fgets(line, (int)size, fp) ? strrchr(line, ')') : NULL;
+    fclose(fp);
+    return end != NULL ? end + 1 : NULL;
+}
+
+int proc_children(pid_t parent, int *zombies)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    int children = 0;
+
+    *zombies = 0;
+    if (proc == NULL)
+        return -1;
+    while ((entry = readdir(proc)) != NULL) {
+        char line[512], state, *fields;
+        int ppid;
+
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
+            continue;
+        fields = proc_stat(entry->d_name, line, sizeof(line));
+        if (fields != NULL && sscanf(fields, " %c %d", &state, &ppid) == 2 &&
+            ppid == parent) {
+            children++;
+            *zombies += state == 'Z';
+        }
+    }
+    closedir(proc);
+    return children;
+}
+
+long long proc_cpu_ms(pid_t pid)
+{
+    char name[32], line[1024], *fields;
+    unsigned long utime, stime;
+    long ticks = sysconf(_SC_CLK_TCK);
+
+    snprintf(name, sizeof(name), "%d", (int)pid);
+    if (ticks <= 0 || (fields = proc_stat(name, line, sizeof(line))) == NULL)
+        return -1;
+    /* After ')': state ppid pgrp session tty tpgid flags minflt cminflt
+     * majflt cmajflt utime stime (fields 3 to 15 of proc(5)). */
+    if (sscanf(fields, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+               &utime, &stime) != 2)
+        return -1;
+    return (long long)(utime + stime) * 1000 / ticks;
+}
+
+int set_nofile_limit(rlim_t soft)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return -1;
+    if (soft == RLIM_INFINITY)
+        soft = rl.rlim_max;
+    if (rl.rlim_max != RLIM_INFINITY && soft > rl.rlim_max)
+        return -1;
+    rl.rlim_cur = soft;
+    return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* ---- Sockets ---- */
 
 int tcp_connect(const char *host, int port)

@@ -11,6 +11,8 @@
 
 #include "csapp.h"
 
+#include <sys/resource.h>
+
 /* ---- Tests and checks ---- */
 
 typedef struct {
@@ -107,6 +109,19 @@ char *server_log(server_t *s);
 
 /* Counts entries in /proc/PID/task or /proc/PID/fd; -1 where unsupported. */
 int proc_count(pid_t pid, const char *what);
+/*
+ * Counts the processes whose parent is pid (from /proc/N/stat); *zombies
+ * gets how many of them are in state Z. -1 where there is no /proc.
+ */
+int proc_children(pid_t parent, int *zombies);
+/* CPU time pid has used so far, user plus system, in ms; -1 if unknown. */
+long long proc_cpu_ms(pid_t pid);
+/*
+ * Sets this process's soft RLIMIT_NOFILE to soft (RLIM_INFINITY: as high
+ * as the hard limit allows); children started afterwards inherit it.
+ * Returns 0, or -1 when the hard limit does not allow it.
+ */
+int set_nofile_limit(rlim_t soft);
 
 /* ---- Talking to a server ---- */
 

@@ -1,0 +1,323 @@
+/*
+ * test_limits.c - every server under a descriptor limit of 64 (as after
+ * `ulimit -n 64`), facing more clients than that: it keeps serving the
+ * clients it holds, drops the rest with a log line (or, where the model
+ * serves a few at a time, lets them wait in the listen backlog), does not
+ * spin on a listening socket it cannot accept from, and serves new
+ * clients once the old ones leave. The servers inherit the limit from
+ * this process, which lowers it only while it starts them.
+ * Fork and pthread_create failures are tested in test_models.c.
+ * Run: tests/bin/test_limits [test_name...]
+ */
+#include "testlib.h"
+
+#define NOFILE 64     /* the servers' descriptor limit */
+#define CLIENTS 100   /* more than NOFILE: some cannot be held */
+#define BURST 20      /* clients arriving at once once the server is full */
+#define CPU_MAX_MS 250 /* CPU the server may use in the 1 s it is watched */
+
+/* Starts prog ARG... (NULL-terminated, at most 3) under the limit. */
+static int start_limited(server_t *s, const char *prog, const char *a1,
+                         const char *a2, const char *a3)
+{
+    struct rlimit saved;
+
+    getrlimit(RLIMIT_NOFILE, &saved);
+    if (set_nofile_limit(NOFILE) < 0)
+        skip_test("cannot lower the descriptor limit");
+    int rc = server_start(s, prog, a1, a2, a3, NULL);
+    setrlimit(RLIMIT_NOFILE, &saved); /* this test needs more than 64 */
+    return rc;
+}
+
+/*
+ * Sends line on fd and says what became of it within timeout_ms: 1 when
+ * it came back (served), 0 when the connection ended first (dropped), -1
+ * when neither happened (kept waiting).
+ */
+static int served_or_dropped(int fd, const char *line, int timeout_ms)
+{
+    char buf[128];
+    size_t n = strlen(line);
+
+    if (rio_writen(fd, line, n) != (ssize_t)n)
+        return 0; /* reset already */
+    size_t got = recv_upto(fd, buf, n, timeout_ms);
+    if (got == n && memcmp(buf, line, n) == 0)
+        return 1;
+    if (got == 0 && !readable_within(fd, 0))
+        return -1; /* nothing yet, not even end of file */
+    return got == 0 ? 0 : -2; /* -2: corrupted echo */
+}
+
+/* Checks that a connected client is echoed a line. */
+static int still_served(int fd, int i)
+{
+    char line[64];
+
+    snprintf(line, sizeof(line), "client %d again\n", i);
+    int r = served_or_dropped(fd, line, 3000);
+    return CHECK(r == 1, "held client %d: line not echoed within 3 s "
+                 "(outcome %d)", i, r);
+}
+
+/*
+ * The server's CPU time over one second, while clients wait. A server
+ * that retries a failing accept at once uses the whole second.
+ */
+static void check_stays_cool(server_t *s, const char *when)
+{
+    long long before = proc_cpu_ms(s->pid);
+    sleep_ms(1000);
+    long long used = proc_cpu_ms(s->pid) - before;
+
+    /* Under a checker the same work costs more; a spin still costs all. */
+    int most = scaled(CPU_MAX_MS) < 600 ? scaled(CPU_MAX_MS) : 600;
+
+    if (before < 0)
+        return; /* no /proc here */
+    CHECK(used <= most, "the server used %lld ms of CPU in 1 s %s; want at "
+          "most %d (does it spin on the listening socket?)", used, when, most);
+}
+
+/* A client connects and is served; tries a few times while the server
+ * still closes what the last clients left. */
+static void serves_a_new_client(server_t *s)
+{
+    int r = -1;
+
+    for (int tries = 0; tries < 10 && r != 1; tries++) {
+        int fd = tcp_connect("127.0.0.1", s->port);
+        if (fd < 0)
+            return;
+        r = served_or_dropped(fd, "a new client\n", 1000);
+        close(fd);
+        if (r != 1)
+            sleep_ms(100);
+    }
+    CHECK(r == 1, "no new client was served after the others left");
+}
+
+/*
+ * For the servers that hold as many clients as they have descriptors
+ * (select loop, thread per client, a pool larger than the limit): clients
+ * arrive one by one until the server holds what it can; each one after
+ * that is dropped at once with a log line; a burst of them neither makes
+ * the server spin nor harms the held clients; and when those leave, the
+ * descriptors are back to idle and a new client is served.
+ */
+static void holds_what_it_can_and_drops_the_rest(const char *prog,
+                                                 const char *a2,
+                                                 const char *a3)
+{
+    int held[CLIENTS], burst[BURST], nheld = 0, dropped = 0;
+    char line[64];
+    server_t s;
+
+    if (start_limited(&s, prog, "0", a2, a3) < 0)
+        return;
+    /* One client first: the server sets its spare descriptor aside. */
+    int first = tcp_connect("127.0.0.1", s.port);
+    if (first < 0 || !CHECK(served_or_dropped(first, "first\n", 3000) == 1,
+                            "the first client was not served"))
+        return;
+    close(first);
+    sleep_ms(100);
+    int idle_fds = proc_count(s.pid, "fd");
+
+    for (int i = 0; i < CLIENTS; i++) {
+        int fd = tcp_connect("127.0.0.1", s.port);
+        if (fd < 0)
+            return;
+        snprintf(line, sizeof(line), "client %d\n", i);
+        int r = served_or_dropped(fd, line, 2000);
+        /* Kept waiting: go on to see whether the server spins meanwhile. */
+        if (!CHECK(r >= 0, "client %d (%d held, %d dropped): %s within 2 s",
+                   i, nheld, dropped, r == -1 ? "neither served nor dropped"
+                                              : "a corrupted echo"))
+            break;
+        if (r == 1)
+            held[nheld++] = fd;
+        else {
+            dropped++;
+            close(fd);
+        }
+    }
+    if (nheld == 0)
+        return;
+    CHECK(nheld >= NOFILE / 2 && dropped > 0, "under a limit of %d "
+          "descriptors, %d of %d clients were held and %d dropped; want "
+          "most of the limit held and the rest dropped", NOFILE, nheld,
+          CLIENTS, dropped);
+    int logged = server_log_count(&s, "dropping a connection");
+    CHECK(logged >= dropped, "%d clients dropped, but %d \"dropping a "
+          "connection\" lines in the log", dropped, logged);
+
+    for (int i = 0; i < BURST; i++) { /* all at once this time */
+        if ((burst[i] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        send_all(burst[i], "burst\n", 6);
+    }
+    check_stays_cool(&s, "after a burst of clients it cannot hold");
+    int waiting = 0;
+    for (int i = 0; i < BURST; i++) {
+        waiting += !wait_eof(burst[i], 2000);
+        close(burst[i]);
+    }
+    CHECK(waiting == 0, "%d of %d clients of a burst beyond the limit were "
+          "neither served nor dropped within 2 s", waiting, BURST);
+    int ok = 1; /* a sample, first and last included; stop at a failure */
+    for (int i = 0; i < nheld && ok; i += 7)
+        ok = still_served(held[i], i);
+    if (ok)
+        still_served(held[nheld - 1], nheld - 1);
+
+    for (int i = 0; i < nheld; i++)
+        close(held[i]);
+    serves_a_new_client(&s);
+    long long deadline = now_ms() + scaled(2000);
+    int nfds;
+    while ((nfds = proc_count(s.pid, "fd")) != idle_fds && now_ms() < deadline)
+        sleep_ms(10);
+    CHECK(nfds == idle_fds, "2 s after the clients left: %d descriptors "
+          "open, %d when idle", nfds, idle_fds);
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+}
+
+/*
+ * For the servers that serve `at_once` clients and let the rest wait
+ * (iterative, a small prethreaded pool): CLIENTS more clients than the
+ * descriptor limit wait their turn in the listen backlog (and the pool's
+ * buffer), none echoed yet, none dropped, the server idle meanwhile;
+ * then each is served in turn as the one before it leaves.
+ */
+static void serves_at_once_and_delays_the_rest(const char *prog, int at_once,
+                                               const char *a2, const char *a3)
+{
+    int held[8], waiting[CLIENTS];
+    char line[64];
+    server_t s;
+
+    if (start_limited(&s, prog, "0", a2, a3) < 0)
+        return;
+    for (int i = 0; i < at_once; i++) {
+        snprintf(line, sizeof(line), "client %d\n", i);
+        if ((held[i] = tcp_connect("127.0.0.1", s.port)) < 0 ||
+            !CHECK(served_or_dropped(held[i], line, 3000) == 1,
+                   "client %d of the first %d was not served", i, at_once))
+            return;
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        if ((waiting[i] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        snprintf(line, sizeof(line), "waiting %d\n", i);
+        send_all(waiting[i], line, strlen(line));
+    }
+    check_stays_cool(&s, "while clients wait for their turn");
+    int answered = 0;
+    for (int i = 0; i < CLIENTS; i++)
+        answered += readable_within(waiting[i], 0);
+    CHECK(answered == 0, "%d of the clients beyond the first %d were answered "
+          "(or dropped) while those were still connected", answered, at_once);
+    for (int i = 0; i < at_once; i++) {
+        still_served(held[i], i);
+        close(held[i]);
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        char buf[64];
+        size_t n = (size_t)snprintf(line, sizeof(line), "waiting %d\n", i);
+        size_t got = recv_upto(waiting[i], buf, n, 3000);
+        if (!CHECK(got == n && memcmp(buf, line, n) == 0, "waiting client %d "
+                   "of %d: its line did not come back within 3 s of its turn",
+                   i, CLIENTS))
+            return;
+        close(waiting[i]);
+    }
+    CHECK(server_log_count(&s, "dropping") == 0,
+          "clients were dropped although they could wait in the backlog");
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+}
+
+static void echoserveri_serves_one_and_the_rest_wait_under_64_descriptors(void)
+{
+    serves_at_once_and_delays_the_rest("./echoserveri", 1, NULL, NULL);
+}
+
+/*
+ * The parent closes its copy of each connection, so a descriptor limit
+ * does not bound how many clients it serves: each child holds one.
+ */
+static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
+{
+    int fds[CLIENTS], zombies;
+    char line[64];
+    server_t s;
+
+    if (start_limited(&s, "./echoserverp", "0", NULL, NULL) < 0)
+        return;
+    for (int i = 0; i < CLIENTS; i++) {
+        snprintf(line, sizeof(line), "client %d\n", i);
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        int r = served_or_dropped(fds[i], line, 3000);
+        if (!CHECK(r == 1, "client %d under a limit of %d descriptors: %s", i,
+                   NOFILE, r == 0 ? "dropped" : "not served within 3 s"))
+            return;
+    }
+    check_stays_cool(&s, "holding more clients than descriptors");
+    still_served(fds[0], 0);
+    int n = proc_children(s.pid, &zombies);
+    if (n >= 0)
+        CHECK(n == CLIENTS, "%d clients connected, %d child processes",
+              CLIENTS, n);
+    for (int i = 0; i < CLIENTS; i++)
+        close(fds[i]);
+    serves_a_new_client(&s);
+    int alive = server_alive(&s);
+    CHECK(alive, "the server died (status %d)", s.status);
+}
+
+static void echoservers_holds_what_it_can_and_drops_the_rest(void)
+{
+    holds_what_it_can_and_drops_the_rest("./echoservers", NULL, NULL);
+}
+
+static void echoservert_holds_what_it_can_and_drops_the_rest(void)
+{
+    holds_what_it_can_and_drops_the_rest("./echoservert", NULL, NULL);
+}
+
+/* A pool larger than the limit: it runs out of descriptors, not threads. */
+static void echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest(void)
+{
+    holds_what_it_can_and_drops_the_rest("./echoservert_pre", "80", "80");
+}
+
+/* The default pool (4 threads, 16 slots) holds 21 descriptors at most. */
+static void echoservert_pre_small_pool_serves_4_and_the_rest_wait(void)
+{
+    serves_at_once_and_delays_the_rest("./echoservert_pre", 4, NULL, NULL);
+}
+
+static const test_t tests[] = {
+    {"echoserveri_serves_one_and_the_rest_wait_under_64_descriptors",
+     echoserveri_serves_one_and_the_rest_wait_under_64_descriptors},
+    {"echoserverp_serves_more_clients_than_its_descriptor_limit",
+     echoserverp_serves_more_clients_than_its_descriptor_limit},
+    {"echoservers_holds_what_it_can_and_drops_the_rest",
+     echoservers_holds_what_it_can_and_drops_the_rest},
+    {"echoservert_holds_what_it_can_and_drops_the_rest",
+     echoservert_holds_what_it_can_and_drops_the_rest},
+    {"echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest",
+     echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest},
+    {"echoservert_pre_small_pool_serves_4_and_the_rest_wait",
+     echoservert_pre_small_pool_serves_4_and_the_rest_wait},
+};
+
+int main(int argc, char **argv)
+{
+    return run_tests("limits", tests, sizeof(tests) / sizeof(tests[0]), argc,
+                     argv);
+}

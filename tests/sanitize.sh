@@ -43,6 +43,7 @@ valgrind)
     # threaded servers are checked by the sanitizers instead.
     export TEST_VALGRIND=" echoserveri echoservers select echoclient "
     export TEST_VALGRIND_LOGS="$reports"
+    export TEST_SANITIZER=valgrind
     export TEST_TIME_SCALE=10 ;;
 *)
     echo "usage: tests/sanitize.sh asan|tsan|valgrind" >&2

@@ -41,8 +41,9 @@ int scaled(int ms);
 
 /*
  * True when the programs run under that checker (TEST_SANITIZER is
- * "address" or "thread"; NULL asks for any), for the few tests whose
- * subject a checker changes: thread counts, address-space limits.
+ * "address", "thread" or "valgrind"; NULL asks for any), for the few
+ * tests whose subject a checker changes: thread counts, memory and
+ * descriptor limits.
  */
 int running_under(const char *checker);
 

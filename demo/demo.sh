@@ -526,6 +526,12 @@ step4() {
         at "T$k leaves; threads: ${nthr:-?}"
         tick
     done
+    # The last thread may take a moment more to go.
+    deadline=$(($(now) + 2000))
+    while [ -n "$nthr" ] && [ "$nthr" != "$idle" ] && [ "$(now)" -lt "$deadline" ]; do
+        pause_ms 10
+        nthr=$(threads "$server")
+    done
     final=${nthr:-}
     echo "  Thread counts: $trail"
 
@@ -548,6 +554,24 @@ served5() {
     for k in $waiting; do
         [ -s "$tmp/P$k.out" ] && printf '%s ' "$k"
     done
+}
+
+# sync5: waits (a little) until each line the server logged has reached
+# its client, so that looking at the clients' files shows who is served.
+sync5() {
+    deadline=$(($(now) + 2000))
+    while [ "$(echoes_seen)" -lt "$(count "$log" "server received")" ] &&
+        [ "$(now)" -lt "$deadline" ]; do
+        pause_ms 10
+    done
+}
+echoes_seen() {
+    seen=0 j=0
+    while [ "$j" -lt "$n" ]; do
+        j=$((j + 1))
+        [ -s "$tmp/P$j.out" ] && seen=$((seen + 1))
+    done
+    echo "$seen"
 }
 
 step5() {
@@ -575,11 +599,16 @@ step5() {
         pause_ms 50 # one at a time, so they queue in this order
     done
     at "clients P1..P$n connect, each sends a line and stays"
+    # Give the server time to take what it will: the accepts, the first
+    # echoes. Bounded waits: a server that takes less shows it.
+    waitfor "$log" "Connected to" $((workers + slots + 1)) 2000 >/dev/null
+    waitfor "$log" "server received" "$workers" 2000 >/dev/null
     pause_ms "$SETTLE"
 
     wave=0 most=0 first_conns="" thr_seen="" echoed=0 ok=yes
     while [ -n "$waiting" ]; do
         wave=$((wave + 1))
+        sync5
         now_served=$(served5)
         count_now=$(echo "$now_served" | wc -w | tr -d ' ')
         conns=$(count "$log" "Connected to")

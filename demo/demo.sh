@@ -111,8 +111,8 @@ stop_all() {
 trap 'stop_all; rm -rf "$tmp"' EXIT
 trap 'echo; echo "demo: interrupted; stopping what it started"; exit 130' INT
 trap 'exit 143' TERM
-# A client that died must not kill the demo when we write to its input.
-trap '' PIPE
+# Output cut short (make demo | head): stop, and clean up on the way out.
+trap 'exit 141' PIPE
 
 # spawn OUT CMD ARGS...: starts CMD in the background, stdin from $spawn_in
 # (default /dev/null), stdout and stderr to OUT. The child gets none of the
@@ -180,7 +180,9 @@ client_open() {
     client=$spawned
     eval "exec $1>\"\$tmp/\$2.in\""
 }
-client_send() { printf '%s' "$2" >&"$1"; }
+# In a subshell: a client that died must not take the demo with it when
+# we write to its input (SIGPIPE ends the subshell only).
+client_send() { (printf '%s' "$2" >&"$1") 2>/dev/null; }
 client_close() { eval "exec $1>&-"; }
 
 # wait_exit PID MS: waits for PID to end; status 1 if it still runs after MS.

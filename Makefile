@@ -2,6 +2,7 @@
 #   make            build everything
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
+#   make demo       the lecture, live: a narrated tour of every model
 #   make bench      measure every server with echobench (bench-quick: < 1 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
@@ -65,7 +66,7 @@ tests/bin/%: tests/%.o tests/testlib.o csapp.o
 tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-test: all $(TESTS) $(PEERS)
+test: all $(TESTS) $(PEERS) demo/demotool
 	@SERVERS="$(SERVERS)" sh tests/run.sh
 
 # RIO's line reader alone, in bytes per second (make bench runs it).
@@ -108,10 +109,19 @@ fuzz:
 run: all
 	./echoserveri $(PORT)
 
+# The lecture, live (about two minutes): STEP=N runs one step, PAUSE=1
+# waits for Enter before each step. See demo/demo.sh.
+demo: all demo/demotool
+	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+
+# The demo's clock and client helper: stands alone, like the tools.
+demo/demotool: demo/demotool.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 clean:
-	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench
+	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench demo/*.o demo/demotool
 	rm -rf tests/bin build
 
-.PHONY: all test run clean bench bench-quick check-asan check-tsan \
+.PHONY: all test run demo clean bench bench-quick check-asan check-tsan \
         check-valgrind fuzz stress stress-quick
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -33,6 +33,8 @@ servers=""
 for s in $TEST_SERVERS; do servers="$servers ./$s"; done
 # shellcheck disable=SC2086 # one argument per server
 run tests/bin/test_servers $servers
+# make demo's steps, unattended and fast, each verdict checked.
+run tests/test_demo.sh
 
 passed=$(grep -c '^PASS ' "$out")
 failed=$(grep -c '^FAIL ' "$out")

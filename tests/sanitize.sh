@@ -53,10 +53,10 @@ esac
 rm -rf "$dir"
 mkdir -p "$dir" "$reports"
 # Only the sources: a copy of the tree's build products would be stale.
-for f in Makefile *.c *.h tests bench; do
+for f in Makefile *.c *.h tests bench demo; do
     [ -e "$f" ] && cp -R "$f" "$dir/"
 done
-rm -rf "$dir/tests/bin" "$dir"/tests/*.o
+rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir/demo/demotool" "$dir"/demo/*.o
 
 echo "==== make test under $mode ===="
 (cd "$dir" && make -s CC="$CC" CFLAGS="$flags -Wall -Wextra" LDFLAGS="$flags" test)

@@ -74,10 +74,10 @@ bench/riobench: bench/riobench.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Every server against echobench: one markdown table (a few minutes).
-bench: all $(PEERS) bench/riobench
+bench: all $(PEERS) bench/riobench tests/bin/bookecho
 	sh bench/run.sh
 
-bench-quick: all $(PEERS) bench/riobench
+bench-quick: all $(PEERS) bench/riobench tests/bin/bookecho
 	sh bench/run.sh quick
 
 # Every server against hundreds of clients at once, resets and all, for

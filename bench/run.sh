@@ -3,7 +3,8 @@
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
 #   bench/run.sh quick    under a minute: 1 s per scenario, 500 idle clients
-# For each server that exists (./echoserver{i,p,s,t,t_pre} and tests/bin/epollecho, the
+# For each server that exists (./echoserver{i,p,s,t,t_pre}, tests/bin/bookecho, a thread
+# server that reads lines a byte at a time as the textbook does, and tests/bin/epollecho, the
 # hand-tuned reference) it starts a fresh copy on a free loopback port and runs:
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
 #   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
@@ -212,7 +213,7 @@ echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
 # The prethreaded server serves at most its pool size at once; a pool as
 # large as the biggest load scenario lets it take part (its own limit).
 PRE_POOL="1024 1024"
-for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/bin/epollecho; do
+for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/bin/epollecho tests/bin/bookecho; do
     [ -x "$prog" ] || continue
     case $prog in
     *echoservert_pre) server_row "$prog" $PRE_POOL >>"$TMP/rows" ;;

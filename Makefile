@@ -103,7 +103,7 @@ fuzz:
 	clang $(STD) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz_rio.c tests/rio_script.c csapp.c -pthread \
 	    -o tests/bin/fuzz_rio && \
-	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 	    -print_final_stats=1 tests/bin/fuzz-corpus
 
 run: all

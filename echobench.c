@@ -633,7 +633,7 @@ static void connect_clients(client_t *c, int n, const struct addrinfo *ai, uint6
     for (int i = 0; i < n; i += BATCH) {
         int m = 0;
         for (int j = i; j < n && j < i + BATCH; j++) {
-            bool in_progress;
+            bool in_progress = false;
             c[j].fd = start_connect(ai, &in_progress);
             if (in_progress) {
                 fds[m] = c[j].fd;
@@ -894,6 +894,8 @@ static void sleep_until(uint64_t until)
 /* Idle mode: how many connections are still open and silent after the hold. */
 static uint64_t count_held(client_t *c, int n)
 {
+    if (n <= 0)
+        return 0;
     struct pollfd *p = xcalloc((size_t)n, sizeof *p);
     for (int i = 0; i < n; i++)
         p[i] = (struct pollfd){ .fd = c[i].fd, .events = POLLIN };

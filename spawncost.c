@@ -131,7 +131,7 @@ static int parse_n(int argc, char **argv)
         printf("usage: spawncost [-n REPETITIONS]\n");
         exit(0);
     }
-    char *end;
+    char *end = "";
     long n = argc == 3 && strcmp(argv[1], "-n") == 0 ? strtol(argv[2], &end, 10) : 0;
     if (argc != 3 || *end != '\0' || n < 1 || n > 10000000) {
         fprintf(stderr, "usage: spawncost [-n REPETITIONS]   (1..10000000)\n");

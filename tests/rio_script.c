@@ -75,7 +75,7 @@ static int check_read(play_t *p, const char *buf, ssize_t got, size_t want,
 
 static int step_readline(play_t *p, rio_t *rio, char *buf)
 {
-    size_t maxlen = 1 + choose(p) * 131 % 9000;
+    size_t maxlen = 2 + choose(p) * 131 % 8998; /* at least 1 byte read */
     size_t want = line_end(p) - p->consumed;
 
     if (want > maxlen - 1)
@@ -90,7 +90,7 @@ static int step_readline(play_t *p, rio_t *rio, char *buf)
 
 static int step_readnb(play_t *p, rio_t *rio, char *buf)
 {
-    size_t n = choose(p) * 211 % 9000, left = p->size - p->consumed;
+    size_t n = 1 + choose(p) * 211 % 8999, left = p->size - p->consumed;
     size_t want = n < left ? n : left;
 
     feed_until(p, n);

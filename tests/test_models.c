@@ -10,7 +10,6 @@
  */
 #include "testlib.h"
 
-#include <dirent.h>
 #include <sys/resource.h>
 
 /* Checks one short line comes back on fd within the time limit. */
@@ -58,49 +57,13 @@ static int wait_count(pid_t pid, const char *what, int want, int timeout_ms)
 
 /* ---- echoserverp: a process per client ---- */
 
-/*
- * Counts the children of parent in /proc/PID/stat ("pid (comm) S ppid
- * ..."); *zombies gets how many of them are in state Z. The command
- * name may hold spaces and parentheses: parse from its last ')'.
- */
-static int count_children(pid_t parent, int *zombies)
-{
-    DIR *proc = opendir("/proc");
-    struct dirent *entry;
-    int children = 0;
-
-    *zombies = 0;
-    if (proc == NULL)
-        return -1;
-    while ((entry = readdir(proc)) != NULL) {
-        char path[300], line[512], state;
-        int ppid;
-        FILE *fp;
-
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof(path), "/proc/%s/stat", entry->d_name);
-        if ((fp = fopen(path, "r")) == NULL)
-            continue; /* it has just exited */
-        char *end = fgets(line, sizeof(line), fp) ? strrchr(line, ')') : NULL;
-        fclose(fp);
-        if (end != NULL && sscanf(end + 1, " %c %d", &state, &ppid) == 2 &&
-            ppid == parent) {
-            children++;
-            *zombies += state == 'Z';
-        }
-    }
-    closedir(proc);
-    return children;
-}
-
 /* Waits until parent has `want` children, none a zombie; returns the count. */
 static int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
 {
     long long deadline = now_ms() + scaled(timeout_ms);
     int n;
 
-    while (((n = count_children(parent, zombies)) != want || *zombies > 0) &&
+    while (((n = proc_children(parent, zombies)) != want || *zombies > 0) &&
            now_ms() < deadline)
         sleep_ms(10);
     return n;
@@ -174,7 +137,7 @@ static void echoserverp_sigterm_ends_the_clients_sessions_too(void)
           "still running 1 s after SIGTERM");
     CHECK(wait_eof(fd, 1000),
           "1 s after SIGTERM to the server, its child still serves the client");
-    int n = count_children(s.pid, &zombies);
+    int n = proc_children(s.pid, &zombies);
     CHECK(n <= 0, "the dead server's pid still has %d children", n);
 }
 

@@ -206,7 +206,7 @@ static void survives_a_reset_while_echo_is_held_back(void)
             send_what_fits(a, data, LEN, 300);
             close_with_reset(a);
             expect_echo(b, "after the reset\n", 2000);
-            CHECK(server_alive(&s), "the server died (status %d)", s.status);
+            CHECK_ALIVE(&s);
         }
     }
     free(data);
@@ -308,7 +308,7 @@ static void closes_connections_beyond_fd_setsize_and_keeps_serving(void)
     CHECK(refused > 0, "no \"too many clients\" line after %d connections", N);
     CHECK(closed == refused, "%d connections were refused in the log but %d "
           "were closed", refused, closed);
-    CHECK(server_alive(&s), "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
     expect_echo(fd[0], "the first client is still served\n", 2000);
     expect_echo(fd[N - refused - 1], "so is the last one it took\n", 2000);
     for (int i = 1; i <= 50; i++)
@@ -346,7 +346,7 @@ static void drops_connections_beyond_the_descriptor_limit(void)
     CHECK(server_log_wait(&s, "dropping a connection", 1, 3000) == 0,
           "no \"dropping a connection\" line after %d connections", N);
     CHECK(count_closed(fd, N, 500) > 0, "no connection beyond the limit was closed");
-    CHECK(server_alive(&s), "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
     expect_echo(fd[0], "the first client is still served\n", 2000);
 }
 

@@ -188,8 +188,7 @@ static void holds_what_it_can_and_drops_the_rest(const char *prog,
         sleep_ms(10);
     CHECK(nfds == idle_fds, "2 s after the clients left: %d descriptors "
           "open, %d when idle", nfds, idle_fds);
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 /*
@@ -243,8 +242,7 @@ static void serves_at_once_and_delays_the_rest(const char *prog, int at_once,
     }
     CHECK(server_log_count(&s, "dropping") == 0,
           "clients were dropped although they could wait in the backlog");
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 static void echoserveri_serves_one_and_the_rest_wait_under_64_descriptors(void)
@@ -282,8 +280,7 @@ static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
     for (int i = 0; i < CLIENTS; i++)
         close(fds[i]);
     serves_a_new_client(&s);
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 static void echoservers_holds_what_it_can_and_drops_the_rest(void)

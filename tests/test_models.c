@@ -117,8 +117,7 @@ static void echoserverp_leaves_no_zombie_after_30_clients(void)
     CHECK(n == 0 && zombies == 0,
           "1 s after %d clients left, the server has %d children, %d of them "
           "zombies", CLIENTS, n, zombies);
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 static void echoserverp_sigterm_ends_the_clients_sessions_too(void)
@@ -194,8 +193,7 @@ static void echoserverp_survives_fork_failure(void)
               "client %d: no \"fork: REASON\" line in the log", i);
         close(fd);
     }
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
     CHECK(server_signal_wait(&s, SIGTERM, 1000) == 0,
           "still running 1 s after SIGTERM");
 }
@@ -280,8 +278,7 @@ static void echoservert_survives_failed_pthread_create(void)
     int fd = tcp_connect("127.0.0.1", s.port);
     if (fd >= 0)
         echo_exact(fd, "served again\n", 13, 3000);
-    int alive = server_alive(&s);
-    CHECK(alive, "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 /* ---- echoservert_pre: a prethreaded pool ---- */

@@ -195,7 +195,7 @@ static void survives_a_client_that_resets_mid_line(void)
     int good = tcp_connect("127.0.0.1", s.port);
     if (good >= 0)
         echo_exact(good, "next client\n", 12, 5000);
-    CHECK(server_alive(&s), "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 static void survives_a_client_that_leaves_before_reading_its_echo(void)
@@ -217,7 +217,7 @@ static void survives_a_client_that_leaves_before_reading_its_echo(void)
         int good = tcp_connect("127.0.0.1", s.port);
         if (good >= 0)
             echo_exact(good, "still here?\n", 12, 5000);
-        CHECK(server_alive(&s), "the server died (status %d)", s.status);
+        CHECK_ALIVE(&s);
     }
     free(data);
 }
@@ -238,7 +238,7 @@ static void survives_a_client_that_closes_without_reading(void)
     int good = tcp_connect("127.0.0.1", s.port);
     if (good >= 0)
         echo_exact(good, "after them\n", 11, 5000);
-    CHECK(server_alive(&s), "the server died (status %d)", s.status);
+    CHECK_ALIVE(&s);
 }
 
 /* ---- Signals ---- */

@@ -100,6 +100,13 @@ int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...);
 int server_signal_wait(server_t *s, int sig, int timeout_ms);
 void server_stop(server_t *s);
 int server_alive(server_t *s);
+/* Checks the server still runs; if not, says how it ended. (server_alive
+ * reaps it first: the status must be read after, not as an argument.) */
+#define CHECK_ALIVE(s)                                                       \
+    do {                                                                     \
+        int alive_ = server_alive(s);                                        \
+        CHECK(alive_, "the server died (status %d)", (s)->status);          \
+    } while (0)
 /* How many times needle occurs in the server's log so far. */
 int server_log_count(server_t *s, const char *needle);
 /* Waits until needle occurs at least count times; 0 if it did in time. */

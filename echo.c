@@ -12,25 +12,13 @@
 /* Bytes of echo gathered before one write: several lines of any size. */
 #define ECHO_BATCH (256 * 1024)
 
-/* Sends a batch back; the hook's log lines go out with it. */
-static int send_batch(int connfd, const char *out, size_t n, int logged)
-{
-    if (rio_writen(connfd, out, n) < 0) {
-        printf("echo: fd %d: write: %s\n", connfd, strerror(errno));
-        return -1;
-    }
-    if (logged)
-        fflush(stdout); /* before this connection next waits for input */
-    return 0;
-}
-
 /*
  * The book's loop reads a line and writes it back, a system call per line
  * each way. Here, while more whole lines are already buffered, they are
  * gathered first and written back at once: the same bytes in the same
  * order, for far fewer system calls when a client sends many lines.
  */
-void echo_lines(int connfd, line_hook_t *on_line)
+void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
 {
     char out[ECHO_BATCH];
     size_t used = 0;
@@ -45,15 +33,19 @@ void echo_lines(int connfd, line_hook_t *on_line)
             on_line(connfd, (size_t)n);
         if (rio_line_ready(&rio) && sizeof(out) - used > MAXLINE)
             continue; /* another line is here already: gather it too */
-        if (send_batch(connfd, out, used, on_line != NULL) < 0)
+        if (rio_writen(connfd, out, used) < 0) {
+            printf("echo: fd %d: write: %s\n", connfd, strerror(errno));
             return;
+        }
+        if (on_sent != NULL)
+            on_sent(connfd); /* the batch's log, before we wait again */
         used = 0;
     }
     if (n < 0) /* typically "Connection reset by peer" */
         printf("echo: fd %d: read: %s\n", connfd, strerror(errno));
 }
 
-void echo(int connfd) { echo_lines(connfd, NULL); }
+void echo(int connfd) { echo_lines(connfd, NULL, NULL); }
 
 /* ---- The non-blocking step for event loops (see server.h) ---- */
 

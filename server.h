@@ -38,17 +38,20 @@ int start_server_batched(const char *argv0, const char *port_arg);
  */
 int accept_client(int listenfd);
 
-/* Called after each line echo_lines echoes: the server's hook for logging. */
+/* Called for each line read, before its echo goes out: a server's log. */
 typedef void line_hook_t(int connfd, size_t n);
+/* Called once a batch of lines has been echoed, before echo_lines waits
+ * for more input: where the log of those lines must reach stdout. */
+typedef void sent_hook_t(int connfd);
 
 /*
  * Echoes every byte from connfd back to it, a line at a time, until the
  * client shuts down its side. A read or write error (a reset, a client
  * gone) logs one line and returns: the caller closes connfd either way.
- * on_line may be NULL. Thread-safe.
+ * Either hook may be NULL. Thread-safe.
  */
-void echo_lines(int connfd, line_hook_t *on_line);
-void echo(int connfd); /* echo_lines without a hook, as in the book */
+void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent);
+void echo(int connfd); /* echo_lines without hooks, as in the book */
 
 /*
  * ---- The non-blocking echo step, for event loops (echoservers.c) ----

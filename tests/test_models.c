@@ -364,9 +364,50 @@ static void echoservert_pre_logs_bytes_with_a_shared_total(void)
 }
 
 /*
- * Four clients at once, one per worker, send many lines each: if the
- * workers' updates of the shared total were not guarded, some would be
- * lost and the last total would fall short.
+ * Checks the log holds exactly `lines` well-formed "server received 4 (T
+ * total) bytes on fd F" lines whose totals are 4, 8, ... each once: a
+ * lost update of the shared total would repeat one, a torn write (two
+ * workers' output mixed mid-line) would break a line.
+ */
+static void expect_every_total_once(server_t *s, int lines)
+{
+    static const char prefix[] = "server received ";
+    char *log = server_log(s), *line = log, *next;
+    unsigned char *seen = calloc((size_t)lines + 1, 1);
+    int count = 0, torn = 0, repeated = 0, missing = 0;
+
+    for (; line != NULL && *line != '\0'; line = next) {
+        unsigned long long total;
+        int fd, end = 0;
+
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        if (strstr(line, prefix) == NULL)
+            continue; /* "Connected to ..." and the like */
+        count++;
+        if (sscanf(line, "server received 4 (%llu total) bytes on fd %d%n",
+                   &total, &fd, &end) != 2 || line[end] != '\0' ||
+            total % 4 != 0 || total == 0 || total / 4 > (unsigned)lines) {
+            if (torn++ == 0)
+                printf("  a torn or malformed log line: \"%.100s\"\n", line);
+            continue;
+        }
+        repeated += seen[total / 4]++ > 0;
+    }
+    for (int i = 1; i <= lines; i++)
+        missing += !seen[i];
+    CHECK(count == lines && torn == 0 && repeated == 0 && missing == 0,
+          "%d log lines for %d lines echoed: %d torn, %d totals repeated, %d "
+          "missing", count, lines, torn, repeated, missing);
+    free(seen);
+    free(log);
+}
+
+/*
+ * Four clients at once, one per worker, send many lines each, with the
+ * server's stdout a pipe: every byte is counted once under the lock, and
+ * every worker's log arrives whole.
  */
 static void echoservert_pre_total_counts_every_byte_from_4_clients_at_once(void)
 {
@@ -378,7 +419,7 @@ static void echoservert_pre_total_counts_every_byte_from_4_clients_at_once(void)
 
     for (int i = 0; i < LINES; i++)
         memcpy(data + 4 * i, "abc\n", 4);
-    if (server_start(&s, "./echoservert_pre", "0", NULL) < 0)
+    if (server_start_stdout_piped(&s, "./echoservert_pre", "0", NULL) < 0)
         return;
     for (int c = 0; c < CLIENTS; c++)
         if ((fds[c] = tcp_connect("127.0.0.1", s.port)) < 0)
@@ -388,9 +429,11 @@ static void echoservert_pre_total_counts_every_byte_from_4_clients_at_once(void)
     for (int c = 0; c < CLIENTS; c++)
         recv_upto(fds[c], data, sizeof(data), 5000);
     snprintf(want, sizeof(want), "(%d total)", CLIENTS * (int)sizeof(data));
-    CHECK(server_log_wait(&s, want, 1, 3000) == 0,
-          "no \"%s\" line after %d clients sent %zu bytes each", want, CLIENTS,
-          sizeof(data));
+    if (!CHECK(server_log_wait(&s, want, 1, 3000) == 0,
+               "no \"%s\" line after %d clients sent %zu bytes each", want,
+               CLIENTS, sizeof(data)))
+        return;
+    expect_every_total_once(&s, CLIENTS * LINES);
 }
 
 /* Runs echoservert_pre with args; checks exit status 2 and that stderr

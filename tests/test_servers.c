@@ -115,6 +115,24 @@ static void logs_each_connection(void)
     close(b);
 }
 
+/* A log left in stdio's buffer shows only when stdout is not a terminal:
+ * a pipe (here) or a file (every other test). The server is idle,
+ * waiting, when the line must already be there. */
+static void logs_promptly_when_stdout_is_a_pipe(void)
+{
+    server_t s;
+    if (server_start_stdout_piped(&s, prog, "0", NULL) < 0)
+        return;
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd < 0)
+        return;
+    expect_echo_line(fd, "hello\n", 3000);
+    CHECK(server_log_wait(&s, "Connected to (127.0.0.1, ", 1, 1000) == 0,
+          "no \"Connected to (127.0.0.1, PORT)\" line through the pipe "
+          "within 1 s of the echo");
+    close(fd);
+}
+
 /* ---- Exact echo ---- */
 
 static void echoes_nul_bytes_cr_lf_and_a_last_line_without_newline(void)
@@ -295,6 +313,7 @@ static const test_t tests[] = {
     {"announces_the_real_port_it_listens_on",
      announces_the_real_port_it_listens_on},
     {"logs_each_connection", logs_each_connection},
+    {"logs_promptly_when_stdout_is_a_pipe", logs_promptly_when_stdout_is_a_pipe},
     {"echoes_nul_bytes_cr_lf_and_a_last_line_without_newline",
      echoes_nul_bytes_cr_lf_and_a_last_line_without_newline},
     {"echoes_a_100000_byte_line", echoes_a_100000_byte_line},

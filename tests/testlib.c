@@ -433,23 +433,61 @@ static int read_port(server_t *s, long long deadline)
     }
 }
 
-/* stdinfd -1: the server reads /dev/null, as a daemon would. */
-static pid_t spawn_server(server_t *s, char *const argv[], int stdinfd)
+/* Copies a server's stdout pipe into its log file until the server and
+ * its children are gone; the pipe and a descriptor for the log in one
+ * malloc'd pair. */
+static void *relay_stdout(void *arg)
 {
-    int logfd = mkstemp(s->log);
+    int *fds = arg; /* [0] the pipe's read end, [1] the log */
+    char buf[65536];
+    ssize_t n;
+
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && rio_writen(fds[1], buf, (size_t)n) < 0)
+            break;
+    close(fds[0]);
+    close(fds[1]);
+    free(fds);
+    return NULL;
+}
+
+/* Makes the server's stdout a pipe that a thread of ours drains into
+ * logfd; returns the write end for the server. */
+static int stdout_pipe(int logfd)
+{
+    int p[2], *fds = Malloc(2 * sizeof(int));
+    pthread_t tid;
+
+    if (pipe(p) < 0 || (fds[1] = dup(logfd)) < 0)
+        unix_error("stdout pipe");
+    fds[0] = p[0];
+    Pthread_create(&tid, NULL, relay_stdout, fds);
+    Pthread_detach(tid);
+    return p[1];
+}
+
+/* stdinfd -1: the server reads /dev/null, as a daemon would. With
+ * piped_stdout its stdout is a pipe, else the log file itself. */
+static pid_t spawn_server(server_t *s, char *const argv[], int stdinfd,
+                          int piped_stdout)
+{
+    int logfd = mkstemp(s->log), outfd;
     pid_t pid;
 
     if (logfd < 0)
         unix_error("mkstemp");
+    outfd = piped_stdout ? stdout_pipe(logfd) : logfd;
     if ((pid = Fork()) == 0) {
         int in = stdinfd >= 0 ? stdinfd : open("/dev/null", O_RDONLY);
         dup2(in, STDIN_FILENO);
-        dup2(logfd, STDOUT_FILENO);
+        dup2(outfd, STDOUT_FILENO);
         dup2(logfd, STDERR_FILENO);
         close_inherited_fds();
         signal(SIGPIPE, SIG_DFL); /* as from a shell: the server must cope */
         exec_program(argv);
     }
+    if (outfd != logfd)
+        close(outfd);
     close(logfd);
     return pid;
 }
@@ -465,14 +503,15 @@ static void collect_args(char *argv[16], const char *prog, va_list ap)
     argv[argc] = NULL;
 }
 
-static int start_argv(server_t *s, char *argv[], int stdinfd)
+static int start_argv(server_t *s, char *argv[], int stdinfd,
+                      int piped_stdout)
 {
     const char *prog = argv[0];
 
     memset(s, 0, sizeof(*s));
     strcpy(s->log, "/tmp/echotest-XXXXXX");
     s->status = -1;
-    s->pid = spawn_server(s, argv, stdinfd);
+    s->pid = spawn_server(s, argv, stdinfd, piped_stdout);
     if (nservers < MAX_SERVERS)
         servers[nservers++] = s;
     s->port = read_port(s, now_ms() + scaled(5000));
@@ -494,7 +533,18 @@ int server_start(server_t *s, const char *prog, ...)
     va_start(ap, prog);
     collect_args(argv, prog, ap);
     va_end(ap);
-    return start_argv(s, argv, -1);
+    return start_argv(s, argv, -1, 0);
+}
+
+int server_start_stdout_piped(server_t *s, const char *prog, ...)
+{
+    char *argv[16];
+    va_list ap;
+
+    va_start(ap, prog);
+    collect_args(argv, prog, ap);
+    va_end(ap);
+    return start_argv(s, argv, -1, 1);
 }
 
 int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...)
@@ -508,7 +558,7 @@ int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...)
     va_end(ap);
     if (pipe(fds) < 0)
         unix_error("pipe");
-    rc = start_argv(s, argv, fds[0]);
+    rc = start_argv(s, argv, fds[0], 0);
     close(fds[0]);
     *to_stdin = fds[1];
     return rc;

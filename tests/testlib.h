@@ -96,6 +96,9 @@ int server_start(server_t *s, const char *prog, ...);
  * write end of its stdin pipe; closing it gives the program end of file.
  */
 int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...);
+/* server_start with the server's stdout a pipe (a thread of the test
+ * copies it into the log): the contract's log is prompt there too. */
+int server_start_stdout_piped(server_t *s, const char *prog, ...);
 /* Sends sig and waits up to timeout_ms for the exit; 0 if it exited. */
 int server_signal_wait(server_t *s, int sig, int timeout_ms);
 void server_stop(server_t *s);

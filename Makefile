@@ -55,9 +55,10 @@ $(PEERS): tests/bin/%: tests/%.o
 
 tests/bin/test_rio: tests/rio_script.o
 
-# The prethreaded server's bounded buffer, also unit-tested on its own.
-echoservert_pre tests/bin/test_sbuf: sbuf.o
-sbuf.o echoservert_pre.o tests/test_sbuf.o: sbuf.h
+# The prethreaded server's bounded buffer, also unit-tested on its own and
+# used by the book-style prethreaded baseline.
+echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
+sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -3,9 +3,10 @@
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
 #   bench/run.sh quick    under a minute: 1 s per scenario, 500 idle clients
-# For each server that exists (./echoserver{i,p,s,t,t_pre}, tests/bin/bookecho, a thread
-# server that reads lines a byte at a time as the textbook does, and tests/bin/epollecho, the
-# hand-tuned reference) it starts a fresh copy on a free loopback port and runs:
+# For each server that exists (./echoserver{i,p,s,t,t_pre}; tests/bin/bookecho, the
+# textbook's way: lines read a byte at a time, as a thread server and, with a thread
+# count, as a prethreaded one logging each line; tests/bin/epollecho, the hand-tuned
+# reference) it starts a fresh copy on a free loopback port and runs:
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
 #   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
 #   connection = server RSS growth / N, children summed); and, in a full run,
@@ -220,6 +221,11 @@ for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoserver
     *) server_row "$prog" >>"$TMP/rows" ;;
     esac
 done
+# The book's prethreaded server, for echoservert_pre: the same pool, a line
+# logged per printf under one lock (see tests/bookecho.c).
+if [ -x tests/bin/bookecho ]; then
+    server_row tests/bin/bookecho "${PRE_POOL% *}" >>"$TMP/rows"
+fi
 RIO=$(bench/riobench 128 | sed -n 's/^RESULT rio //p')
 SPAWN=$(./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')
 

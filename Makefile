@@ -67,7 +67,7 @@ tests/bin/%: tests/%.o tests/testlib.o csapp.o
 tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-test: all $(TESTS) $(PEERS) demo/demotool
+test: all $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool
 	@SERVERS="$(SERVERS)" sh tests/run.sh
 
 # RIO's line reader alone, in bytes per second (make bench runs it).

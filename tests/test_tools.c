@@ -1,7 +1,8 @@
 /*
  * test_tools.c - short runs of the measuring tools: echobench must pass a
  * correct server, catch a corrupting one, and refuse bad usage; spawncost
- * must measure both costs.
+ * must measure both costs; bench/ab.sh must compare servers and stop at
+ * a wrong echo.
  * Run: tests/bin/test_tools [test_name...]
  */
 #include "testlib.h"
@@ -101,6 +102,55 @@ static void spawncost_measures_processes_and_threads(void)
     run_result_free(&r);
 }
 
+/* Runs bench/ab.sh for two short rounds of 2 clients on the two servers. */
+static void run_ab(char *server_a, char *server_b, run_result_t *r)
+{
+    char *argv[] = {"/bin/sh", "bench/ab.sh", "-c", "2", "-d", "1", "-r", "2",
+                    server_a, server_b, NULL};
+    run_program(argv, NULL, 0, 30000, r);
+}
+
+/* The median lines/s in ab.sh's row for server, or -1 without the row. */
+static double ab_median(const char *out, const char *server)
+{
+    char row[128];
+    double lines_per_s;
+    const char *at;
+
+    snprintf(row, sizeof(row), "| %s | ", server);
+    if ((at = strstr(out, row)) == NULL ||
+        sscanf(at + strlen(row), "%lf", &lines_per_s) != 1)
+        return -1;
+    return lines_per_s;
+}
+
+static void ab_compares_two_servers_round_after_round(void)
+{
+    run_result_t r;
+
+    /* bookecho with a thread count: the book-style prethreaded baseline */
+    run_ab("./echoservert", "tests/bin/bookecho 4", &r);
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    CHECK(ab_median(r.out.data, "./echoservert") > 0 &&
+              ab_median(r.out.data, "tests/bin/bookecho 4") > 0,
+          "no row with lines/s for each server in: %s", r.out.data);
+    run_result_free(&r);
+}
+
+static void ab_stops_at_a_corrupting_server(void)
+{
+    run_result_t r;
+
+    run_ab("./echoservert", "tests/bin/badecho flip", &r);
+    CHECK(r.status == 1, "exit status %d, want 1", r.status);
+    CHECK(strstr(r.err.data, "mismatch") != NULL,
+          "no mismatch reported; stderr: %s", r.err.data);
+    CHECK(strstr(r.out.data, "median") == NULL,
+          "a table printed despite the error: %s", r.out.data);
+    run_result_free(&r);
+}
+
 static const test_t tests[] = {
     {"echobench_passes_a_correct_server", echobench_passes_a_correct_server},
     {"echobench_passes_echoserveri", echobench_passes_echoserveri},
@@ -109,6 +159,9 @@ static const test_t tests[] = {
     {"echobench_refuses_bad_usage", echobench_refuses_bad_usage},
     {"spawncost_measures_processes_and_threads",
      spawncost_measures_processes_and_threads},
+    {"ab_compares_two_servers_round_after_round",
+     ab_compares_two_servers_round_after_round},
+    {"ab_stops_at_a_corrupting_server", ab_stops_at_a_corrupting_server},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,102 @@
+#!/bin/sh
+# bench/ab.sh - compare a few servers fairly on a noisy machine. make bench runs
+# each server once, one after another, so a slow spell of the machine lands on
+# whichever server runs in it. This runs the servers in turn, round after round,
+# and prints each one's median, so the spells fall on all of them alike.
+#   bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER...
+# A SERVER is a program and the arguments that follow its port, in one word:
+#   bench/ab.sh -c 100 ./echoservert tests/bin/bookecho
+#   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "tests/bin/bookecho 1024"
+# Defaults: 10 clients, 64-byte lines, 1 in flight, 3 s, 5 rounds. Each server is started
+# on a free loopback port for each run and killed by PID, also on Ctrl-C.
+
+CLIENTS=10 LINE=64 INFLIGHT=1 SECS=3 ROUNDS=5
+usage() {
+    echo "usage: bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER..." >&2
+    exit 2
+}
+while getopts c:s:w:d:r: opt; do
+    case $opt in
+    c) CLIENTS=$OPTARG ;;
+    s) LINE=$OPTARG ;;
+    w) INFLIGHT=$OPTARG ;;
+    d) SECS=$OPTARG ;;
+    r) ROUNDS=$OPTARG ;;
+    *) usage ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || usage
+[ -x ./echobench ] || { echo "ab: ./echobench not built (run make first)" >&2; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ab.XXXXXX") || exit 1
+SPID=
+stop() {
+    [ -n "$SPID" ] || return 0
+    kill "$SPID" 2>/dev/null
+    wait "$SPID" 2>/dev/null
+    SPID=
+}
+trap 'stop; rm -rf "$TMP"' EXIT
+trap 'echo "ab: interrupted" >&2; exit 130' INT TERM
+
+# One run of server number $1, "$2" being its program and arguments; appends
+# "lines/s MB/s cpu-per-M-lines" to $TMP/$1.
+run_one() {
+    n=$1
+    # shellcheck disable=SC2086 # the program and its arguments are meant to split
+    set -- $2
+    prog=$1
+    shift
+    "$prog" 0 "$@" >"$TMP/out" 2>&1 &
+    SPID=$!
+    port= i=0
+    while [ -z "$port" ] && [ $i -lt 50 ] && kill -0 "$SPID" 2>/dev/null; do
+        sleep 0.1
+        port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$TMP/out" | head -n 1)
+        i=$((i + 1))
+    done
+    if [ -z "$port" ]; then
+        echo "ab: $prog did not start: $(head -n 1 "$TMP/out")" >&2
+        stop
+        return 1
+    fi
+    ./echobench -q -p "$SPID" -c "$CLIENTS" -s "$LINE" -w "$INFLIGHT" -d "$SECS" 127.0.0.1 "$port" >"$TMP/b" 2>"$TMP/e"
+    stop
+    if ! grep -q ' errors=0' "$TMP/b"; then
+        echo "ab: $prog: $(head -n 1 "$TMP/e")" >&2
+        return 1
+    fi
+    awk '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        cpu = v["server_cpu_s"] == "n/a" || v["lines"] == 0 ? "n/a" : sprintf("%.1f", v["server_cpu_s"] / v["lines"] * 1e6)
+        print v["lines_per_s"], v["mb_per_s"], cpu }' "$TMP/b" >>"$TMP/$n"
+}
+
+echo "ab: $# servers, $ROUNDS rounds of $SECS s, $CLIENTS clients, $LINE-byte lines, $INFLIGHT in flight" >&2
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+    n=1
+    for server in "$@"; do
+        run_one "$n" "$server" || exit 1
+        echo "ab: round $r: $server: $(tail -n 1 "$TMP/$n" | cut -d' ' -f1) lines/s" >&2
+        n=$((n + 1))
+    done
+    r=$((r + 1))
+done
+
+median() {  # of column $1 of file $2, "n/a" if any run had none
+    cut -d' ' -f"$1" "$2" | sort -n | awk '$1 == "n/a" { na = 1 } { v[NR] = $1 } END {
+        if (na) print "n/a"
+        else printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+echo "| server | median lines/s (min-max) | median MB/s | server CPU s / M lines (median) |"
+echo "|---|---|---|---|"
+n=1
+for server in "$@"; do
+    f=$TMP/$n
+    printf '| %s | %.0f (%.0f-%.0f) | %.0f | %s |\n' "$server" "$(median 1 "$f")" \
+        "$(cut -d' ' -f1 "$f" | sort -n | head -n 1)" "$(cut -d' ' -f1 "$f" | sort -n | tail -n 1)" \
+        "$(median 2 "$f")" "$(median 3 "$f")"
+    n=$((n + 1))
+done

@@ -33,12 +33,14 @@ void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
             on_line(connfd, (size_t)n);
         if (rio_line_ready(&rio) && sizeof(out) - used > MAXLINE)
             continue; /* another line is here already: gather it too */
-        if (rio_writen(connfd, out, used) < 0) {
-            printf("echo: fd %d: write: %s\n", connfd, strerror(errno));
+        ssize_t sent = rio_writen(connfd, out, used);
+        int write_errno = errno;
+        if (on_sent != NULL)
+            on_sent(connfd); /* the batch's log, before we wait or report */
+        if (sent < 0) {
+            printf("echo: fd %d: write: %s\n", connfd, strerror(write_errno));
             return;
         }
-        if (on_sent != NULL)
-            on_sent(connfd); /* the batch's log, before we wait again */
         used = 0;
     }
     if (n < 0) /* typically "Connection reset by peer" */

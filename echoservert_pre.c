@@ -95,7 +95,6 @@ static void *worker(void *vargp)
     for (;;) {
         int connfd = sbuf_remove(&sbuf); /* waits until a client is queued */
         echo_lines(connfd, count_line, write_log);
-        write_log(connfd); /* lines whose echo failed are logged too */
         close(connfd);
     }
     return NULL;

@@ -40,8 +40,9 @@ int accept_client(int listenfd);
 
 /* Called for each line read, before its echo goes out: a server's log. */
 typedef void line_hook_t(int connfd, size_t n);
-/* Called once a batch of lines has been echoed, before echo_lines waits
- * for more input: where the log of those lines must reach stdout. */
+/* Called once a batch of lines has been echoed (or the echo failed),
+ * before echo_lines waits for more input or reports the failure: where
+ * the log of those lines must reach stdout. */
 typedef void sent_hook_t(int connfd);
 
 /*

@@ -436,6 +436,37 @@ static void echoservert_pre_total_counts_every_byte_from_4_clients_at_once(void)
     expect_every_total_once(&s, CLIENTS * LINES);
 }
 
+/*
+ * A client floods lines without reading its echo, then resets: the
+ * worker's write fails with lines of the batch already counted. Their log
+ * lines must come out before the error line, not after it.
+ */
+static void echoservert_pre_logs_a_batch_before_its_echo_fails(void)
+{
+    static char data[4 << 20];
+    server_t s;
+
+    for (size_t i = 0; i < sizeof(data); i += 4)
+        memcpy(data + i, "abc\n", 4);
+    if (server_start(&s, "./echoservert_pre", "0", NULL) < 0)
+        return;
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd < 0)
+        return;
+    send_what_fits(fd, data, sizeof(data), 300); /* until the worker blocks */
+    close_with_reset(fd);
+    if (!CHECK(server_log_wait(&s, "echo: fd ", 1, 3000) == 0,
+               "no \"echo: fd F: write: ...\" line after a reset"))
+        return;
+    sleep_ms(200); /* time for log lines that come late, wrongly */
+    char *log = server_log(&s), *error = strstr(log, "echo: fd ");
+    CHECK(error != NULL && strstr(error, "server received") == NULL,
+          "log lines of the failed batch come after the error line: %.200s",
+          error != NULL ? error : "");
+    free(log);
+    CHECK_ALIVE(&s);
+}
+
 /* Runs echoservert_pre with args; checks exit status 2 and that stderr
  * holds `want`. */
 static void expect_refused(char *arg2, char *arg3, char *arg4, const char *want)
@@ -483,6 +514,8 @@ static const test_t tests[] = {
      echoservert_pre_logs_bytes_with_a_shared_total},
     {"echoservert_pre_total_counts_every_byte_from_4_clients_at_once",
      echoservert_pre_total_counts_every_byte_from_4_clients_at_once},
+    {"echoservert_pre_logs_a_batch_before_its_echo_fails",
+     echoservert_pre_logs_a_batch_before_its_echo_fails},
     {"echoservert_pre_rejects_bad_counts_with_status_2",
      echoservert_pre_rejects_bad_counts_with_status_2},
 };

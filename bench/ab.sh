@@ -4,31 +4,54 @@
 # whichever server runs in it. This runs the servers in turn, round after round,
 # and prints each one's median, so the spells fall on all of them alike.
 #   bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER...
+# Run it from the top of the tree, after make (and make tests/bin/bookecho
+# tests/bin/epollecho for the baselines; make bench-quick builds them too).
 # A SERVER is a program and the arguments that follow its port, in one word:
 #   bench/ab.sh -c 100 ./echoservert tests/bin/bookecho
 #   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "tests/bin/bookecho 1024"
-# Defaults: 10 clients, 64-byte lines, 1 in flight, 3 s, 5 rounds. Each server is started
-# on a free loopback port for each run and killed by PID, also on Ctrl-C.
+#   bench/ab.sh -c 1 -s 8192 -w 16 ./echoservers tests/bin/epollecho
+# Defaults: 10 clients, 64-byte lines, 1 in flight, 3 s, 5 rounds (echoserveri
+# serves one client at a time: give it -c 1). Each server is started on a free
+# loopback port for each run and killed by PID, also on Ctrl-C.
 
 CLIENTS=10 LINE=64 INFLIGHT=1 SECS=3 ROUNDS=5
 usage() {
     echo "usage: bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER..." >&2
     exit 2
 }
+# Checks option $1's value $2 is a whole number from $3 up, else exits 2.
+need_number() {
+    case $2 in
+    '' | *[!0-9]*) ;;
+    *) [ "$2" -ge "$3" ] && return 0 ;;
+    esac
+    echo "ab: bad $1 '$2': want a whole number >= $3" >&2
+    exit 2
+}
 while getopts c:s:w:d:r: opt; do
     case $opt in
-    c) CLIENTS=$OPTARG ;;
-    s) LINE=$OPTARG ;;
-    w) INFLIGHT=$OPTARG ;;
-    d) SECS=$OPTARG ;;
-    r) ROUNDS=$OPTARG ;;
+    c) need_number -c "$OPTARG" 1; CLIENTS=$OPTARG ;;
+    s) need_number -s "$OPTARG" 24; LINE=$OPTARG ;; # echobench's smallest line
+    w) need_number -w "$OPTARG" 1; INFLIGHT=$OPTARG ;;
+    d) need_number -d "$OPTARG" 1; SECS=$OPTARG ;;
+    r) need_number -r "$OPTARG" 1; ROUNDS=$OPTARG ;;
     *) usage ;;
     esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || usage
-[ -x ./echobench ] || { echo "ab: ./echobench not built (run make first)" >&2; exit 1; }
-
+if [ ! -x ./echobench ] || [ ! -f bench/ab.sh ]; then
+    echo "ab: run me from the top of the tree, after make (no ./echobench here)" >&2
+    exit 1
+fi
+# Every server is checked before the first run, not when its turn comes.
+for server in "$@"; do
+    prog=${server%% *}
+    if [ ! -x "$prog" ] || [ -d "$prog" ]; then
+        echo "ab: $prog: no such program (make builds the servers; make tests/bin/bookecho tests/bin/epollecho the baselines)" >&2
+        exit 1
+    fi
+done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ab.XXXXXX") || exit 1
 SPID=
 stop() {
@@ -38,7 +61,8 @@ stop() {
     SPID=
 }
 trap 'stop; rm -rf "$TMP"' EXIT
-trap 'echo "ab: interrupted" >&2; exit 130' INT TERM
+trap 'echo "ab: interrupted" >&2; exit 130' INT
+trap 'echo "ab: terminated" >&2; exit 143' TERM
 
 # One run of server number $1, "$2" being its program and arguments; appends
 # "lines/s MB/s cpu-per-M-lines" to $TMP/$1.
@@ -95,7 +119,7 @@ echo "|---|---|---|---|"
 n=1
 for server in "$@"; do
     f=$TMP/$n
-    printf '| %s | %.0f (%.0f-%.0f) | %.0f | %s |\n' "$server" "$(median 1 "$f")" \
+    printf '| %s | %.0f (%.0f-%.0f) | %.1f | %s |\n' "$server" "$(median 1 "$f")" \
         "$(cut -d' ' -f1 "$f" | sort -n | head -n 1)" "$(cut -d' ' -f1 "$f" | sort -n | tail -n 1)" \
         "$(median 2 "$f")" "$(median 3 "$f")"
     n=$((n + 1))

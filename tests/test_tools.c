@@ -151,6 +151,25 @@ static void ab_stops_at_a_corrupting_server(void)
     run_result_free(&r);
 }
 
+static void ab_refuses_bad_usage(void)
+{
+    char *rounds[] = {"/bin/sh", "bench/ab.sh", "-r", "0", "./echoservert", NULL};
+    char *missing[] = {"/bin/sh", "bench/ab.sh", "./echoservert", "./nothere", NULL};
+    run_result_t r;
+
+    run_program(rounds, NULL, 0, 5000, &r);
+    CHECK(r.status == 2 && strstr(r.err.data, "-r '0'") != NULL,
+          "-r 0: exit status %d, want 2 and the bad value named; stderr: %s",
+          r.status, r.err.data);
+    run_result_free(&r);
+    run_program(missing, NULL, 0, 5000, &r);
+    CHECK(r.status == 1 && strstr(r.err.data, "./nothere") != NULL &&
+              strstr(r.err.data, "round") == NULL,
+          "a missing server: exit status %d, want 1 before any round; "
+          "stderr: %s", r.status, r.err.data);
+    run_result_free(&r);
+}
+
 static const test_t tests[] = {
     {"echobench_passes_a_correct_server", echobench_passes_a_correct_server},
     {"echobench_passes_echoserveri", echobench_passes_echoserveri},
@@ -162,6 +181,7 @@ static const test_t tests[] = {
     {"ab_compares_two_servers_round_after_round",
      ab_compares_two_servers_round_after_round},
     {"ab_stops_at_a_corrupting_server", ab_stops_at_a_corrupting_server},
+    {"ab_refuses_bad_usage", ab_refuses_bad_usage},
 };
 
 int main(int argc, char **argv)

@@ -46,6 +46,18 @@ static void make_pair(int sv[2])
         unix_error("socketpair");
 }
 
+/* Points rio at the read end of a new pair whose other end has sent
+ * text (len bytes) and closed: the reader sees it, then end of file. */
+static void rio_over_text(rio_t *rio, const char *text, size_t len)
+{
+    int sv[2];
+
+    make_pair(sv);
+    send_all(sv[1], text, len);
+    close(sv[1]);
+    rio_readinitb(rio, sv[0]);
+}
+
 /* Reads one line and checks it is exactly want (want_len bytes). */
 static void expect_line(rio_t *rio, size_t maxlen, const char *want,
                         size_t want_len)
@@ -83,13 +95,9 @@ static void reads_a_line_arriving_one_byte_at_a_time(void)
 static void splits_several_lines_from_one_chunk(void)
 {
     static const char text[] = "a\nbb\nccc\n";
-    int sv[2];
     rio_t rio;
 
-    make_pair(sv);
-    send_all(sv[1], text, sizeof(text) - 1);
-    close(sv[1]);
-    rio_readinitb(&rio, sv[0]);
+    rio_over_text(&rio, text, sizeof(text) - 1);
     expect_line(&rio, 256, "a\n", 2);
     expect_line(&rio, 256, "bb\n", 3);
     expect_line(&rio, 256, "ccc\n", 4);
@@ -135,13 +143,9 @@ static void returns_a_long_line_in_pieces_without_overflow(void)
 static void passes_nul_bytes_through(void)
 {
     static const char text[] = "a\0b\0\n\0\n";
-    int sv[2];
     rio_t rio;
 
-    make_pair(sv);
-    send_all(sv[1], text, sizeof(text) - 1);
-    close(sv[1]);
-    rio_readinitb(&rio, sv[0]);
+    rio_over_text(&rio, text, sizeof(text) - 1);
     expect_line(&rio, 256, "a\0b\0\n", 5);
     expect_line(&rio, 256, "\0\n", 2);
 }
@@ -238,13 +242,9 @@ static void mixes_readlineb_and_readnb_on_one_stream(void)
 {
     static const char text[] = "header\n\x01\x02\n\x00\x05rest\ntail";
     char buf[64];
-    int sv[2];
     rio_t rio;
 
-    make_pair(sv);
-    send_all(sv[1], text, sizeof(text) - 1);
-    close(sv[1]);
-    rio_readinitb(&rio, sv[0]);
+    rio_over_text(&rio, text, sizeof(text) - 1);
     expect_line(&rio, sizeof(buf), "header\n", 7);
     ssize_t n = rio_readnb(&rio, buf, 5);
     CHECK(n == 5 && memcmp(buf, "\x01\x02\n\x00\x05", 5) == 0,

@@ -135,6 +135,40 @@ static void child_runs(const test_t *t, int outfd)
 }
 
 /*
+ * Reads the test's output until end of file. A process the test started
+ * may keep the pipe open after the test itself timed out, so the read has
+ * its own deadline: past it, the test's whole process group is killed and
+ * what is left is read, for two seconds at most. Returns 1 if it had to
+ * kill: the test counts as failed then, whatever its status.
+ */
+static int collect_output(int fd, pid_t pgid, bytes_t *out)
+{
+    static const char killed_msg[] = "    test hung: its process group killed\n";
+    long long deadline = now_ms() + 1000LL * (scaled(TEST_LIMIT_S) + 5);
+    int killed = 0;
+    char buf[4096];
+
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (ms_left(deadline) == 0) {
+            if (killed)
+                return killed;
+            kill(-pgid, SIGKILL);
+            killed = 1;
+            bytes_add(out, killed_msg, sizeof(killed_msg) - 1);
+            deadline = now_ms() + 2000;
+        }
+        if (poll(&p, 1, ms_left(deadline)) <= 0)
+            continue; /* EINTR or the deadline: checked above */
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n > 0)
+            bytes_add(out, buf, (size_t)n);
+        else if (n == 0 || errno != EINTR)
+            return killed;
+    }
+}
+
+/*
  * Runs one test; collects its output so its verdict line comes first.
  * Returns 1 passed, 0 failed, -1 skipped.
  */
@@ -142,8 +176,6 @@ static int run_one(const char *group, const test_t *t)
 {
     int fds[2], status;
     bytes_t out = {0};
-    char buf[4096];
-    ssize_t n;
     pid_t pid;
 
     fflush(stdout);
@@ -155,15 +187,13 @@ static int run_one(const char *group, const test_t *t)
     }
     close(fds[1]);
     setpgid(pid, pid); /* also here: no race with the child's own call */
-    while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0)
-            bytes_add(&out, buf, (size_t)n);
+    int hung = collect_output(fds[0], pid, &out);
     close(fds[0]);
     waitpid(pid, &status, 0);
     kill(-pid, SIGKILL); /* anything the test started and left behind */
 
-    int passed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    int skipped = WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS;
+    int passed = !hung && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    int skipped = !hung && WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS;
     printf("%s %s %s\n", passed ? "PASS" : skipped ? "SKIP" : "FAIL", group,
            t->name);
     if (!passed && WIFSIGNALED(status))

@@ -58,19 +58,6 @@ static long peak_rss_kb(pid_t pid, int ms)
     return peak;
 }
 
-/* Sets this process's soft descriptor limit (children inherit it). */
-static int set_fd_limit(rlim_t soft)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return -1;
-    if (rl.rlim_max != RLIM_INFINITY && soft > rl.rlim_max)
-        return -1;
-    rl.rlim_cur = soft;
-    return setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 /* ---- echoservers: the textbook's three defects stay fixed ---- */
 
 /* Defect 1: the book's by-value rio copy dropped all but the first line. */
@@ -293,7 +280,7 @@ static void closes_connections_beyond_fd_setsize_and_keeps_serving(void)
     static int fd[N];
     server_t s;
 
-    if (set_fd_limit(N + 200) < 0)
+    if (set_nofile_limit(N + 200) < 0)
         skip_test("cannot raise the descriptor limit above FD_SETSIZE");
     if (server_start(&s, SERVER, "0", NULL) < 0)
         return;
@@ -334,7 +321,7 @@ static void drops_connections_beyond_the_descriptor_limit(void)
     server_t s;
 
     getrlimit(RLIMIT_NOFILE, &saved);
-    if (set_fd_limit(24) < 0)
+    if (set_nofile_limit(24) < 0)
         skip_test("cannot lower the descriptor limit");
     int rc = server_start(&s, SERVER, "0", NULL); /* inherits the limit */
     setrlimit(RLIMIT_NOFILE, &saved);

@@ -202,6 +202,9 @@ static void client_sends_everything_when_stdin_closes_early(void)
     pid_t pid = start_client(port, &in_fd, outfd);
     /* Fill every buffer on the way: the pipe, the client, both sockets. */
     fed = send_what_fits(in_fd, input, 32 << 20, 300);
+    CHECK(fed > 0 && fed < (32 << 20),
+          "%zu of %d bytes fed: the buffers never filled, nothing was tested",
+          fed, 32 << 20);
     close(in_fd);
     sleep_ms(100); /* the client now sees the hang-up with input unsent */
     V(&peer.release);

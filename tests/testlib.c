@@ -605,11 +605,6 @@ int server_signal_wait(server_t *s, int sig, int timeout_ms)
     return server_alive(s) ? -1 : 0;
 }
 
-void server_stop(server_t *s)
-{
-    if (server_signal_wait(s, SIGTERM, 1000) < 0)
-        server_signal_wait(s, SIGKILL, 1000);
-}
 
 int proc_count(pid_t pid, const char *what)
 {
@@ -646,7 +641,7 @@ static char *proc_stat(const char *pid, char *line, size_t size)
     return end != NULL ? end + 1 : NULL;
 }
 
-int proc_children(pid_t parent, int *zombies)
+int proc_child_pids(pid_t parent, pid_t *pids, int max, int *zombies)
 {
     DIR *proc = opendir("/proc");
     struct dirent *entry;
@@ -664,12 +659,28 @@ int proc_children(pid_t parent, int *zombies)
         fields = proc_stat(entry->d_name, line, sizeof(line));
         if (fields != NULL && sscanf(fields, " %c %d", &state, &ppid) == 2 &&
             ppid == parent) {
+            if (children < max)
+                pids[children] = (pid_t)atoi(entry->d_name);
             children++;
             *zombies += state == 'Z';
         }
     }
     closedir(proc);
     return children;
+}
+
+int proc_children(pid_t parent, int *zombies)
+{
+    return proc_child_pids(parent, NULL, 0, zombies);
+}
+
+int proc_running(pid_t pid)
+{
+    char name[32], line[512], state, *fields;
+
+    snprintf(name, sizeof(name), "%d", (int)pid);
+    fields = proc_stat(name, line, sizeof(line));
+    return fields != NULL && sscanf(fields, " %c", &state) == 1 && state != 'Z';
 }
 
 long long proc_cpu_ms(pid_t pid)

@@ -101,7 +101,6 @@ int server_start_piped(server_t *s, int *to_stdin, const char *prog, ...);
 int server_start_stdout_piped(server_t *s, const char *prog, ...);
 /* Sends sig and waits up to timeout_ms for the exit; 0 if it exited. */
 int server_signal_wait(server_t *s, int sig, int timeout_ms);
-void server_stop(server_t *s);
 int server_alive(server_t *s);
 /* Checks the server still runs; if not, says how it ended. (server_alive
  * reaps it first: the status must be read after, not as an argument.) */
@@ -125,6 +124,10 @@ int proc_count(pid_t pid, const char *what);
  * gets how many of them are in state Z. -1 where there is no /proc.
  */
 int proc_children(pid_t parent, int *zombies);
+/* proc_children, also storing the first max children's PIDs in pids. */
+int proc_child_pids(pid_t parent, pid_t *pids, int max, int *zombies);
+/* 1 while pid exists and is not a zombie (from /proc). */
+int proc_running(pid_t pid);
 /* CPU time pid has used so far, user plus system, in ms; -1 if unknown. */
 long long proc_cpu_ms(pid_t pid);
 /*

@@ -13,27 +13,36 @@
 #define ECHO_BATCH (256 * 1024)
 
 /*
+ * A connection's read-ahead and its gathered echo: half a megabyte, more
+ * than a thread's whole stack on some systems (512 KiB on macOS), so it
+ * lives on the heap for as long as the connection.
+ */
+typedef struct {
+    rio_t rio;
+    char out[ECHO_BATCH];
+} echo_bufs_t;
+
+/*
  * The book's loop reads a line and writes it back, a system call per line
  * each way. Here, while more whole lines are already buffered, they are
  * gathered first and written back at once: the same bytes in the same
  * order, for far fewer system calls when a client sends many lines.
  */
-void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
+static void echo_batches(int connfd, echo_bufs_t *b, line_hook_t *on_line,
+                         sent_hook_t *on_sent)
 {
-    char out[ECHO_BATCH];
     size_t used = 0;
-    rio_t rio;
     ssize_t n;
 
-    rio_readinitb(&rio, connfd);
+    rio_readinitb(&b->rio, connfd);
     /* A line longer than the room left arrives in pieces, echoed as is. */
-    while ((n = rio_readlineb(&rio, out + used, sizeof(out) - used)) > 0) {
+    while ((n = rio_readlineb(&b->rio, b->out + used, sizeof(b->out) - used)) > 0) {
         used += (size_t)n;
         if (on_line != NULL)
             on_line(connfd, (size_t)n);
-        if (rio_line_ready(&rio) && sizeof(out) - used > MAXLINE)
+        if (rio_line_ready(&b->rio) && sizeof(b->out) - used > MAXLINE)
             continue; /* another line is here already: gather it too */
-        ssize_t sent = rio_writen(connfd, out, used);
+        ssize_t sent = rio_writen(connfd, b->out, used);
         int write_errno = errno;
         if (on_sent != NULL)
             on_sent(connfd); /* the batch's log, before we wait or report */
@@ -45,6 +54,18 @@ void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
     }
     if (n < 0) /* typically "Connection reset by peer" */
         printf("echo: fd %d: read: %s\n", connfd, strerror(errno));
+}
+
+void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
+{
+    echo_bufs_t *bufs = malloc(sizeof(*bufs));
+
+    if (bufs == NULL) {
+        printf("echo: fd %d: out of memory: closing the connection\n", connfd);
+        return;
+    }
+    echo_batches(connfd, bufs, on_line, on_sent);
+    free(bufs);
 }
 
 void echo(int connfd) { echo_lines(connfd, NULL, NULL); }

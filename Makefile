@@ -3,7 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
-#   make bench      measure every server with echobench (bench-quick: < 1 min)
+#   make bench      measure every server with echobench (bench-quick: about a minute)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make clean      remove what make built
@@ -67,8 +67,15 @@ tests/bin/%: tests/%.o tests/testlib.o csapp.o
 tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-test: all $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool
+# What make test runs besides the programs.
+TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool
+
+test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh
+
+# Every C file of the tree, programs and tools and tests (CI builds this
+# with warnings as errors).
+build-all: all $(TEST_BUILD) tests/bin/stress bench/riobench
 
 # RIO's line reader alone, in bytes per second (make bench runs it).
 bench/riobench: bench/riobench.o csapp.o
@@ -110,7 +117,7 @@ fuzz:
 run: all
 	./echoserveri $(PORT)
 
-# The lecture, live (about a minute and a half): STEP=N runs one step, PAUSE=1
+# The lecture, live (about two minutes): STEP=N runs one step, PAUSE=1
 # waits for Enter before each step. See demo/demo.sh.
 demo: all demo/demotool
 	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
@@ -123,6 +130,6 @@ clean:
 	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench demo/*.o demo/demotool
 	rm -rf tests/bin build
 
-.PHONY: all test run demo clean bench bench-quick check-asan check-tsan \
+.PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
         check-valgrind fuzz stress stress-quick
 .SECONDARY: # keep test objects: no rebuild on every make test

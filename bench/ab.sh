@@ -54,9 +54,16 @@ for server in "$@"; do
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ab.XXXXXX") || exit 1
 SPID=
+# Kills the server by PID; SIGKILL if it outlives SIGTERM by 2 s.
 stop() {
     [ -n "$SPID" ] || return 0
     kill "$SPID" 2>/dev/null
+    i=0
+    while kill -0 "$SPID" 2>/dev/null && [ $i -lt 20 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 "$SPID" 2>/dev/null
     wait "$SPID" 2>/dev/null
     SPID=
 }

@@ -2,7 +2,7 @@
 # bench/run.sh - measure every echo server with echobench and print one markdown table.
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
-#   bench/run.sh quick    under a minute: 1 s per scenario, 500 idle clients
+#   bench/run.sh quick    about a minute: 1 s per scenario, 500 idle clients
 # For each server that exists (./echoserver{i,p,s,t,t_pre}; tests/bin/bookecho, the
 # textbook's way: lines read a byte at a time, as a thread server and, with a thread
 # count, as a prethreaded one logging each line; tests/bin/epollecho, the hand-tuned
@@ -10,7 +10,7 @@
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
 #   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
 #   connection = server RSS growth / N, children summed); and, in a full run,
-#   10,000 idle clients to see how many the model holds. Then spawncost.
+#   10,000 idle clients to see how many the model holds. Then spawncost and riobench.
 # The iterative server serves one client at a time, so it runs the 1-client
 # scenarios only. Every server started here is killed by PID, also on Ctrl-C.
 # Uses only POSIX sh and awk/sed; "sleep 0.1" needs a sleep that takes fractions
@@ -25,7 +25,7 @@ esac
 HOLD_MAX=60                         # idle clients are held until measured, at most this
 HOST=127.0.0.1
 
-for prog in ./echobench ./spawncost; do
+for prog in ./echobench ./spawncost bench/riobench; do
     [ -x "$prog" ] || { echo "bench: $prog not built (run make first)" >&2; exit 1; }
 done
 

@@ -97,13 +97,29 @@ tmp=${TMPDIR:-/tmp}/echodemo.$$
 mkdir -m 700 "$tmp" || exit 2
 pids=""
 
+# True while any of the PIDs given still runs.
+any_alive() {
+    for p in "$@"; do
+        kill -0 "$p" 2>/dev/null && return 0
+    done
+    return 1
+}
+
 # Stops every process this script started, and closes the clients' input.
 stop_all() {
     exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
     for p in $pids $sleeper; do
         kill "$p" 2>/dev/null
     done
+    # Every program here exits on SIGTERM within a second; one that does
+    # not gets SIGKILL after two, so the wait below is bounded.
+    i=0
+    while [ $i -lt 20 ] && any_alive $pids; do
+        "$tool" sleep 100 2>/dev/null
+        i=$((i + 1))
+    done
     for p in $pids $sleeper; do
+        kill -9 "$p" 2>/dev/null
         wait "$p" 2>/dev/null
     done
     pids=""

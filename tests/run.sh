@@ -39,9 +39,7 @@ run tests/test_demo.sh
 passed=$(grep -c '^PASS ' "$out")
 failed=$(grep -c '^FAIL ' "$out")
 skipped=$(grep -c '^SKIP ' "$out")
-if [ "$skipped" -gt 0 ]; then
-    echo "$passed passed, $failed failed, $skipped skipped"
-else
-    echo "$passed passed, $failed failed"
-fi
+# The contract's last line is "N passed, N failed"; skips go just above it.
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (each says why above)"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -30,7 +30,8 @@ tsan)
     # TSan holds signal handlers back while the one thread waits in accept,
     # so the single-threaded servers' signal handling cannot be watched
     # here: the contract tests keep to the threaded servers, and the
-    # single-threaded ones are checked under ASan and valgrind.
+    # single-threaded ones are checked under ASan (and, but for
+    # echoserverp, valgrind).
     export TEST_SERVERS="echoservert echoservert_pre"
     export TEST_TIME_SCALE=5 ;;
 valgrind)

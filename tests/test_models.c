@@ -29,8 +29,8 @@ static int echoes_line(int fd, const char *line, int timeout_ms)
 /*
  * ThreadSanitizer holds a signal back while the only thread is blocked in
  * accept, so SIGCHLD and SIGTERM handling cannot be watched under it; the
- * process server has one thread anyway, and is checked under ASan and
- * valgrind instead.
+ * process server has one thread anyway, and is checked under ASan
+ * instead.
  */
 static void skip_signals_under_tsan(void)
 {

@@ -507,6 +507,21 @@ ssize_t rio_readlineb(rio_t *rp, void *usrbuf, size_t maxlen)
     return next - (char *)usrbuf;
 }
 
+int parse_number(const char *s, long min, long max, long *value)
+{
+    char *end;
+    long v;
+
+    if (*s < '0' || *s > '9') /* strtol would take a sign or spaces */
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < min || v > max)
+        return -1;
+    *value = v;
+    return 0;
+}
+
 /* ---- RIO wrappers ---- */
 
 ssize_t Rio_readn(int fd, void *buf, size_t n)

@@ -162,6 +162,13 @@ ssize_t rio_readnb(rio_t *rp, void *usrbuf, size_t n);
 /* True when a whole line is already buffered: rio_readlineb won't block. */
 int rio_line_ready(const rio_t *rp);
 
+/*
+ * Reads a whole decimal number min..max from s into *value: digits only
+ * (no sign, no space, nothing after), so "80x", "-1" and "" are refused.
+ * Returns 0, or -1 (with *value untouched). For the programs' arguments.
+ */
+int parse_number(const char *s, long min, long max, long *value);
+
 ssize_t Rio_readn(int fd, void *buf, size_t n);
 void Rio_writen(int fd, const void *buf, size_t n);
 void Rio_readinitb(rio_t *rp, int fd);

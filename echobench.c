@@ -355,6 +355,10 @@ static void poller_set(worker_t *w, client_t *c, bool want_out)
 static int poller_wait(worker_t *w, ready_t *r, int timeout_ms)
 {
     int n = 0;
+    /* A closed client has fd -1, which poll skips; a stale descriptor
+     * would report POLLNVAL at once, every call, and spin this thread. */
+    for (int i = 0; i < w->nc; i++)
+        w->pfd[i].fd = w->c[i].fd;
     if (poll(w->pfd, (nfds_t)w->nc, timeout_ms) <= 0)
         return 0;
     for (int i = 0; i < w->nc; i++) {

@@ -121,7 +121,8 @@ int main(int argc, char **argv)
                 argv[1], argv[2], open_error(client.fd));
         return 1;
     }
-    fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK);
+    if (fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK) < 0)
+        unix_error("fcntl");
     run(&client);
     close(client.fd);
     return 0;

@@ -83,7 +83,7 @@ static void install(int sig, handler_t *handler)
 /* Returns a free slot of the table, growing it if needed; -1 if out of memory. */
 static long free_slot(void)
 {
-    size_t n = nslots > 0 ? 2 * nslots : 64;
+    size_t n = nslots > 0 ? 2 * nslots : 64, first_new = nslots;
     pid_t *bigger;
 
     for (size_t i = 0; i < nslots; i++)
@@ -94,7 +94,7 @@ static long free_slot(void)
     memset(bigger + nslots, 0, (n - nslots) * sizeof(pid_t));
     children = bigger;
     nslots = n;
-    return (long)(n / 2);
+    return (long)first_new;
 }
 
 /* The child: serves its one client and exits. Never returns. */

@@ -18,7 +18,7 @@
  * (backpressure). Its bytes then wait in the kernel, its sends stall, and
  * our memory per client stays under PENDING_MAX plus one read.
  */
-#define PENDING_MAX RIO_BUFSIZE
+#define PENDING_MAX ECHO_READ_MAX /* one read's worth */
 #define ACCEPT_MAX 64 /* new connections taken per round */
 
 typedef struct {       /* Represents a pool of connected descriptors */
@@ -78,7 +78,8 @@ static void init_pool(int listenfd, pool_t *p)
         echo_conn_init(&p->client[i], -1);
 
     /* Ours: the listener never blocks us; see accept_clients. */
-    fcntl(listenfd, F_SETFL, fcntl(listenfd, F_GETFL) | O_NONBLOCK);
+    if (fcntl(listenfd, F_SETFL, fcntl(listenfd, F_GETFL) | O_NONBLOCK) < 0)
+        unix_error("fcntl");
 
     /* Initially, listenfd is only member of select read set */
     p->maxfd = listenfd;

@@ -104,13 +104,9 @@ static void *worker(void *vargp)
 static size_t parse_count(const char *argv0, const char *what, const char *s,
                           long max)
 {
-    char *end;
     long value;
 
-    errno = 0;
-    value = strtol(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || value < 1 ||
-        value > max) {
+    if (parse_number(s, 1, max, &value) < 0) {
         fprintf(stderr, "%s: bad %s '%s': want a number from 1 to %ld\n",
                 prog_name(argv0), what, s, max);
         exit(2);

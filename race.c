@@ -137,15 +137,11 @@ static void usage(const char *complaint, const char *value)
 /* Parses the value of option opt (argv[k], may be missing): 1..max. */
 static int parse_count(const char *opt, const char *s, long max)
 {
-    char *end;
     long value;
 
     if (s == NULL)
         usage("missing a number after", opt);
-    errno = 0;
-    value = strtol(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || value < 1 ||
-        value > max) {
+    if (parse_number(s, 1, max, &value) < 0) {
         fprintf(stderr, "race: bad %s value '%s': want a number from 1 to %ld\n",
                 opt, s, max);
         usage(NULL, NULL);

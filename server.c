@@ -19,21 +19,6 @@ void usage_exit(const char *argv0, const char *args)
     exit(2);
 }
 
-/* A port is all digits, at most 65535: "80x", "-1" and "" are refused. */
-static int valid_port(const char *s)
-{
-    long value = 0;
-
-    if (*s == '\0' || strlen(s) > 5)
-        return 0;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return 0;
-        value = value * 10 + (*s - '0');
-    }
-    return value <= 65535;
-}
-
 /* stdout's buffer when it is fully buffered: one write carries a round's log. */
 static char log_buf[1 << 16];
 
@@ -42,8 +27,9 @@ static int start(const char *argv0, const char *port_arg, int mode)
 {
     const char *prog = prog_name(argv0);
     int listenfd;
+    long port;
 
-    if (!valid_port(port_arg)) {
+    if (parse_number(port_arg, 0, 65535, &port) < 0) {
         fprintf(stderr, "%s: bad port '%s': want a number from 0 to 65535\n",
                 prog, port_arg);
         exit(2);

@@ -68,16 +68,16 @@ static double measure(int len, size_t megabytes)
 int main(int argc, char **argv)
 {
     static const int lengths[] = {64, 1024, 8191};
-    size_t megabytes = argc > 1 ? (size_t)atol(argv[1]) : 256;
+    long megabytes = 256;
 
-    if (argc > 2 || megabytes == 0) {
+    if (argc > 2 || (argc == 2 && parse_number(argv[1], 1, 1 << 20, &megabytes) < 0)) {
         fprintf(stderr, "usage: riobench [MEGABYTES]\n");
         return 2;
     }
-    printf("rio_readlineb over a socketpair, %zu MiB per line length:\n",
+    printf("rio_readlineb over a socketpair, %ld MiB per line length:\n",
            megabytes);
     for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-        double rate = measure(lengths[i], megabytes);
+        double rate = measure(lengths[i], (size_t)megabytes);
         printf("  %5d-byte lines: %7.0f MB/s, %9.0f lines/s\n", lengths[i],
                rate / 1e6, rate / lengths[i]);
         printf("RESULT rio line_bytes=%d mb_per_s=%.0f\n", lengths[i],

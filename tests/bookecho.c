@@ -160,9 +160,8 @@ int main(int argc, char **argv)
 {
     long nthreads = 0;
 
-    if (argc == 3)
-        nthreads = strtol(argv[2], NULL, 10);
-    if ((argc != 2 && argc != 3) || (argc == 3 && (nthreads < 1 || nthreads > 4096))) {
+    if ((argc != 2 && argc != 3) ||
+        (argc == 3 && parse_number(argv[2], 1, 4096, &nthreads) < 0)) {
         fprintf(stderr, "usage: bookecho <port> [threads 1..4096]\n");
         return 2;
     }

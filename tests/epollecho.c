@@ -39,7 +39,6 @@ typedef struct {
     int fd;
     char *out;                 /* echo bytes the socket has not taken yet */
     size_t len, pos;
-    int closing;               /* client shut down its side: close once out is sent */
 } conn_t;
 
 static int efd;

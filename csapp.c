@@ -655,12 +655,13 @@ int open_listenfd(const char *port)
             continue;
         looked_up = 1;
         fd = listen_on(list);
+        int listen_errno = errno; /* freeaddrinfo may change errno */
         freeaddrinfo(list);
         if (fd >= 0)
             return fd;
-        if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
-            saved_errno = errno;
-        if (errno == EADDRINUSE) /* IPv4 would only collide again */
+        if (listen_errno != EAFNOSUPPORT && listen_errno != EADDRNOTAVAIL)
+            saved_errno = listen_errno;
+        if (listen_errno == EADDRINUSE) /* IPv4 would only collide again */
             break;
     }
     if (!looked_up)

@@ -12,6 +12,9 @@
  *              running out of memory.
  * Inside a server loop, a failure that belongs to one connection closes
  * that connection and logs a line; it never exits the server.
+ * The book's whole wrapper set is here (Open, Dup2, Socket, Accept, ...),
+ * so its examples and exercises build against it; the suite's own
+ * programs use only some of them.
  *
  * Book: CS:APP3e csapp.h (same names and roles; written afresh).
  */

@@ -35,13 +35,13 @@
  * answering is reported, never waited for.
  *
  * Does it keep up? Measured 2026-11-26 on the 2-core Linux VM (AMD EPYC, kvm-clock)
- * this suite is developed on, against tests/epollecho, 2-3 s runs, one thread:
+ * this suite is developed on, against tests/bin/epollecho, 2-3 s runs, one thread:
  *   100 clients, 64-byte ping-pong: 57k-154k lines/s over ~30 runs; ~110-125k
  *     in good spells, ~60-75k in slow ones; >= 100k in about half the runs
  *   1 client, 8 KiB lines, 16 in flight: 1.17-2.09 GB/s over ~35 runs, median
  *     ~1.7 GB/s; >= 2 GB/s in 7 of them
  *   1 client ping-pong: ~30k lines/s, p50 RTT 28-38 us (the loopback floor)
- * So the issue's 100k lines/s and 2 GB/s are reached on good runs only. What
+ * So the targets we set it (100k lines/s, 2 GB/s) are reached on good runs only. What
  * holds the rest back is this machine, not echobench's design:
  * - 100 clients, good runs (~120k): both cores are busy (/proc/stat idle < 1%;
  *   ~15% user, ~55% system, ~30% softirq) and echobench and the server each

@@ -14,19 +14,6 @@
 
 #define SERVER "./echoservers"
 
-/* Sends line on fd; checks it comes back within timeout_ms. */
-static int expect_echo(int fd, const char *line, int timeout_ms)
-{
-    char buf[256];
-    size_t n = strlen(line), got;
-
-    send_all(fd, line, n);
-    got = recv_upto(fd, buf, n, timeout_ms);
-    return CHECK(got == n && memcmp(buf, line, n) == 0,
-                 "sent \"%.*s\", got %zu of its %zu bytes back within %d ms",
-                 (int)n - 1, line, got, n, timeout_ms);
-}
-
 /* The server's resident memory in KiB (VmRSS), or -1 where unknown. */
 static long rss_kb(pid_t pid)
 {
@@ -109,7 +96,7 @@ static void serves_others_while_a_client_stalls_mid_line(void)
     CHECK(server_log_wait(&s, "Connected to", 2, 2000) == 0,
           "the server did not log both connections");
     sleep_ms(50); /* let the server take A's half line first */
-    expect_echo(b, "B is not kept waiting\n", 1000);
+    echoes_line(b, "B is not kept waiting\n", 1000);
     CHECK(!readable_within(a, 100), "A's half line came back before its newline");
     send_all(a, "ne\n", 3);
     CHECK(recv_upto(a, buf, 12, 2000) == 12 && memcmp(buf, "half a line\n", 12) == 0,
@@ -134,10 +121,10 @@ static void serves_others_while_a_client_does_not_read_with_bounded_memory(void)
          * in the kernel, so without backpressure the server would hold it. */
         int small = 16384;
         setsockopt(a, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-        if (a >= 0 && b >= 0 && expect_echo(b, "warm up\n", 2000)) {
+        if (a >= 0 && b >= 0 && echoes_line(b, "warm up\n", 2000)) {
             long before = rss_kb(s.pid);
             size_t sent = send_what_fits(a, data, LEN, 300);
-            expect_echo(b, "B is still served\n", 1000);
+            echoes_line(b, "B is still served\n", 1000);
             long after = peak_rss_kb(s.pid, 500); /* it may still be reading */
             /* A sanitizer's own shadow memory makes RSS meaningless. */
             if (before >= 0 && after >= 0 && !running_under(NULL))
@@ -192,7 +179,7 @@ static void survives_a_reset_while_echo_is_held_back(void)
         if (a >= 0 && b >= 0) {
             send_what_fits(a, data, LEN, 300);
             close_with_reset(a);
-            expect_echo(b, "after the reset\n", 2000);
+            echoes_line(b, "after the reset\n", 2000);
             CHECK_ALIVE(&s);
         }
     }
@@ -243,7 +230,7 @@ static void idle_clients_cost_little_memory(void)
         skip_test("no /proc/PID/status VmRSS here");
     for (int i = 0; i < N; i++) /* each one talks once, then idles */
         if ((fd[i] = tcp_connect("127.0.0.1", s.port)) < 0 ||
-            !expect_echo(fd[i], "hello, then silence\n", 2000))
+            !echoes_line(fd[i], "hello, then silence\n", 2000))
             return;
     long per_client = (rss_kb(s.pid) - before) / N;
     CHECK(per_client < MAX_KB_PER_CLIENT,
@@ -296,8 +283,8 @@ static void closes_connections_beyond_fd_setsize_and_keeps_serving(void)
     CHECK(closed == refused, "%d connections were refused in the log but %d "
           "were closed", refused, closed);
     CHECK_ALIVE(&s);
-    expect_echo(fd[0], "the first client is still served\n", 2000);
-    expect_echo(fd[N - refused - 1], "so is the last one it took\n", 2000);
+    echoes_line(fd[0], "the first client is still served\n", 2000);
+    echoes_line(fd[N - refused - 1], "so is the last one it took\n", 2000);
     for (int i = 1; i <= 50; i++)
         close(fd[i]);
     int again = -1;
@@ -308,7 +295,7 @@ static void closes_connections_beyond_fd_setsize_and_keeps_serving(void)
         else
             close(fresh);
     }
-    CHECK(again >= 0 && expect_echo(again, "room again\n", 2000),
+    CHECK(again >= 0 && echoes_line(again, "room again\n", 2000),
           "no new client was served after 50 left");
 }
 
@@ -334,7 +321,7 @@ static void drops_connections_beyond_the_descriptor_limit(void)
           "no \"dropping a connection\" line after %d connections", N);
     CHECK(count_closed(fd, N, 500) > 0, "no connection beyond the limit was closed");
     CHECK_ALIVE(&s);
-    expect_echo(fd[0], "the first client is still served\n", 2000);
+    echoes_line(fd[0], "the first client is still served\n", 2000);
 }
 
 /* ---- select.c ---- */
@@ -362,7 +349,7 @@ static void select_serves_a_client_while_stdin_waits(void)
     int fd = tcp_connect("127.0.0.1", s.port);
     if (fd < 0)
         return;
-    expect_echo(fd, "a client is echoed\n", 2000);
+    echoes_line(fd, "a client is echoed\n", 2000);
     send_all(in, "typed meanwhile\n", 16);
     CHECK(server_log_wait(&s, "typed meanwhile\n", 1, 300) < 0,
           "stdin was served while a client was connected: the lecture's "

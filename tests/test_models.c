@@ -12,20 +12,6 @@
 
 #include <sys/resource.h>
 
-/* Checks one short line comes back on fd within the time limit. */
-static int echoes_line(int fd, const char *line, int timeout_ms)
-{
-    char buf[256];
-    size_t n = strlen(line);
-
-    if (!send_all(fd, line, n))
-        return 0;
-    size_t got = recv_upto(fd, buf, n, timeout_ms);
-    return CHECK(got == n && memcmp(buf, line, n) == 0,
-                 "sent \"%.*s\", got %zu bytes back within %d ms", (int)n - 1,
-                 line, got, timeout_ms);
-}
-
 /*
  * ThreadSanitizer holds a signal back while the only thread is blocked in
  * accept, so SIGCHLD and SIGTERM handling cannot be watched under it; the

@@ -19,19 +19,6 @@ static int is_iterative(void) { return strcmp(name_of(prog), "echoserveri") == 0
 
 static int start(server_t *s) { return server_start(s, prog, "0", NULL); }
 
-/* Checks one short line comes back on fd within the time limit. */
-static void expect_echo_line(int fd, const char *line, int timeout_ms)
-{
-    char buf[256];
-    size_t n = strlen(line);
-
-    send_all(fd, line, n);
-    size_t got = recv_upto(fd, buf, n, timeout_ms);
-    CHECK(got == n && memcmp(buf, line, n) == 0,
-          "sent \"%.*s\", got %zu bytes back within %d ms", (int)n - 1, line,
-          got, timeout_ms);
-}
-
 /* ---- Arguments, start-up and exit codes ---- */
 
 static void run_server(char *arg, int timeout_ms, run_result_t *r)
@@ -95,7 +82,7 @@ static void announces_the_real_port_it_listens_on(void)
     CHECK(s.port > 0, "announced port %d", s.port);
     int fd = tcp_connect("127.0.0.1", s.port);
     if (fd >= 0)
-        expect_echo_line(fd, "hello\n", 3000);
+        echoes_line(fd, "hello\n", 3000);
 }
 
 static void logs_each_connection(void)
@@ -126,7 +113,7 @@ static void logs_promptly_when_stdout_is_a_pipe(void)
     int fd = tcp_connect("127.0.0.1", s.port);
     if (fd < 0)
         return;
-    expect_echo_line(fd, "hello\n", 3000);
+    echoes_line(fd, "hello\n", 3000);
     CHECK(server_log_wait(&s, "Connected to (127.0.0.1, ", 1, 1000) == 0,
           "no \"Connected to (127.0.0.1, PORT)\" line through the pipe "
           "within 1 s of the echo");
@@ -269,7 +256,7 @@ static void exits_on_signal(int sig)
         return;
     int fd = tcp_connect("127.0.0.1", s.port); /* a client is connected */
     if (fd >= 0)
-        expect_echo_line(fd, "hi\n", 3000);
+        echoes_line(fd, "hi\n", 3000);
     CHECK(server_signal_wait(&s, sig, 1000) == 0,
           "still running 1 s after signal %d", sig);
 }
@@ -290,7 +277,7 @@ static void serves_clients_one_at_a_time_or_at_once(void)
     int second = tcp_connect("127.0.0.1", s.port); /* the backlog takes it */
     if (first < 0 || second < 0)
         return;
-    expect_echo_line(first, "first\n", 3000);
+    echoes_line(first, "first\n", 3000);
     send_all(second, "second\n", 7);
     if (is_iterative()) {
         CHECK(!readable_within(second, 500),
@@ -301,7 +288,7 @@ static void serves_clients_one_at_a_time_or_at_once(void)
     } else {
         CHECK(recv_upto(second, buf, 7, 3000) == 7 && memcmp(buf, "second\n", 7) == 0,
               "the second client was not answered while the first was connected");
-        expect_echo_line(first, "first again\n", 3000);
+        echoes_line(first, "first again\n", 3000);
     }
 }
 

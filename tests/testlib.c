@@ -801,6 +801,19 @@ static int same_bytes(const char *sent, size_t n, const bytes_t *got)
                  "byte %zu", n, got->len, i);
 }
 
+int echoes_line(int fd, const char *line, int timeout_ms)
+{
+    char buf[256];
+    size_t n = strlen(line);
+
+    if (!send_all(fd, line, n))
+        return 0;
+    size_t got = recv_upto(fd, buf, n < sizeof(buf) ? n : sizeof(buf), timeout_ms);
+    return CHECK(got == n && memcmp(buf, line, n) == 0,
+                 "sent \"%.*s\", got %zu of its %zu bytes back within %d ms",
+                 (int)n - 1, line, got, n, timeout_ms);
+}
+
 int echo_exact(int fd, const void *data, size_t n, int timeout_ms)
 {
     long long deadline = now_ms() + scaled(timeout_ms);

@@ -150,6 +150,9 @@ size_t send_what_fits(int fd, const void *data, size_t n, int stall_ms);
 int wait_eof(int fd, int timeout_ms);
 /* Returns 1 if fd becomes readable (data or EOF) within timeout_ms. */
 int readable_within(int fd, int timeout_ms);
+/* Sends a short line (< 256 bytes) and checks the same bytes come back
+ * within timeout_ms; returns the check's result. */
+int echoes_line(int fd, const char *line, int timeout_ms);
 /*
  * Sends data while reading the echo (so neither side's buffers fill and
  * deadlock), shuts down the sending side, then reads to end of file.

@@ -94,9 +94,13 @@ static void logs_each_connection(void)
     CHECK(server_log_wait(&s, "Connected to (127.0.0.1, ", 1, 3000) == 0,
           "no \"Connected to (127.0.0.1, PORT)\" line in the log");
     close(a);
+    if (!host_has_ipv6()) {
+        printf("    no IPv6 loopback here: the IPv6 half is not checked\n");
+        return;
+    }
     int b = tcp_connect("::1", s.port);
     if (b < 0)
-        return; /* no IPv6 here: tcp_connect has already said so */
+        return;
     CHECK(server_log_wait(&s, "Connected to (::1, ", 1, 3000) == 0,
           "no \"Connected to (::1, PORT)\" line for an IPv6 client");
     close(b);
@@ -172,7 +176,7 @@ static void returns_pending_bytes_then_closes_after_half_close(void)
 
     if (start(&s) < 0)
         return;
-    int fd = tcp_connect("::1", s.port);
+    int fd = tcp_connect(host_has_ipv6() ? "::1" : "127.0.0.1", s.port);
     if (fd < 0)
         return;
     send_all(fd, "one\ntwo, no newline", 19);

@@ -716,6 +716,21 @@ int set_nofile_limit(rlim_t soft)
 
 /* ---- Sockets ---- */
 
+int host_has_ipv6(void)
+{
+    struct sockaddr_in6 addr;
+    int fd = socket(AF_INET6, SOCK_STREAM, 0), ok;
+
+    if (fd < 0)
+        return 0;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin6_family = AF_INET6;
+    addr.sin6_addr = in6addr_loopback;
+    ok = bind(fd, (SA *)&addr, sizeof(addr)) == 0;
+    close(fd);
+    return ok;
+}
+
 int tcp_connect(const char *host, int port)
 {
     char service[16];

@@ -139,6 +139,8 @@ int set_nofile_limit(rlim_t soft);
 
 /* ---- Talking to a server ---- */
 
+/* 1 when this host can bind the IPv6 loopback ::1. */
+int host_has_ipv6(void);
 /* Connects to host (an address literal) on port; -1 after a failed check. */
 int tcp_connect(const char *host, int port);
 int send_all(int fd, const void *data, size_t n);

@@ -105,7 +105,8 @@ static void *close_early(void *arg)
 {
     early_closer_t *peer = arg;
     char buf[64];
-    int connfd = accept(peer->listenfd, NULL, NULL);
+    int connfd = readable_within(peer->listenfd, 5000)
+                     ? accept(peer->listenfd, NULL, NULL) : -1;
 
     if (connfd >= 0) {
         size_t got = recv_upto(connfd, buf, peer->expect, 3000);
@@ -146,12 +147,14 @@ typedef struct {
 static void *echo_once_released(void *arg)
 {
     held_peer_t *peer = arg;
-    int connfd = accept(peer->listenfd, NULL, NULL);
+    int connfd = readable_within(peer->listenfd, 5000)
+                     ? accept(peer->listenfd, NULL, NULL) : -1;
     char buf[65536];
     ssize_t n;
 
     P(&peer->release);
-    while ((n = read(connfd, buf, sizeof(buf))) > 0)
+    /* Until the client leaves; the test kills it if it does not in time. */
+    while (readable_within(connfd, 10000) && (n = read(connfd, buf, sizeof(buf))) > 0)
         if (rio_writen(connfd, buf, (size_t)n) < 0)
             break;
     close(connfd);
@@ -208,7 +211,13 @@ static void client_sends_everything_when_stdin_closes_early(void)
     close(in_fd);
     sleep_ms(100); /* the client now sees the hang-up with input unsent */
     V(&peer.release);
-    waitpid(pid, &status, 0);
+    long long deadline = now_ms() + scaled(10000);
+    while (waitpid(pid, &status, WNOHANG) == 0 && now_ms() < deadline)
+        sleep_ms(10);
+    if (kill(pid, 0) == 0) { /* still running: a failure, reported below */
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
     Pthread_join(tid, NULL);
 
     bytes_t out = {0};

@@ -816,8 +816,9 @@ static void raise_fd_limit(void)
 
 /* ---------- setting up, running and reporting ---------- */
 
-/* Give each connected client its buffers; returns the connected ones, packed. */
-static client_t *prepare_clients(client_t *all, int n, int *connected)
+/* Packs the connected clients at the front of all and gives each its
+ * buffers; returns how many there are. */
+static int prepare_clients(client_t *all, int n)
 {
     size_t s = (size_t)opt.line_bytes, w = (size_t)opt.in_flight;
     size_t cap = w * s <= OUTBUF_MAX ? w * s : (OUTBUF_MAX / s ? OUTBUF_MAX / s : 1) * s;
@@ -832,8 +833,7 @@ static client_t *prepare_clients(client_t *all, int n, int *connected)
         c->t_sent = xcalloc(w, sizeof *c->t_sent);
         make_header(c->hdr, c->id, 0);
     }
-    *connected = k;
-    return all;
+    return k;
 }
 
 static worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit)
@@ -1044,9 +1044,9 @@ int main(int argc, char **argv)
     make_filler();
     client_t *all = xcalloc((size_t)opt.clients, sizeof *all);
     totals_t *tot = xcalloc(1, sizeof *tot);
-    int n;
     open_clients(all, opt.clients);
-    client_t *c = prepare_clients(all, opt.clients, &n);
+    int n = prepare_clients(all, opt.clients);
+    client_t *c = all;
     if (n == 0) {
         fprintf(stderr, "echobench: ERROR: no client connected\n");
         report(tot, 0, 0, -1, 0, 0, 1);

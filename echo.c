@@ -103,6 +103,23 @@ static int would_block(void)
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
+/* Writes what the socket takes now: the count (0 when it has no room),
+ * or -1 after logging a real failure. */
+static ssize_t write_now(const echo_conn_t *c, const char *data, size_t n)
+{
+    ssize_t put = write(c->fd, data, n);
+
+    if (put < 0)
+        return would_block() ? 0 : conn_failed(c, "write");
+    return put;
+}
+
+/* A step's verdict: -1 (close) once the client left and has all its echo. */
+static int step_result(const echo_conn_t *c)
+{
+    return c->eof && echo_pending(c) == 0 ? -1 : 0;
+}
+
 /*
  * Length of the line that starts p[0..n): through its newline, or a
  * PIECE_MAX piece of a longer line, or at end of file whatever is left.
@@ -154,13 +171,11 @@ static void out_release_if_empty(echo_conn_t *c)
 static int echo_bytes(echo_conn_t *c, const char *data, size_t n)
 {
     if (n > 0 && echo_pending(c) == 0) {
-        ssize_t put = write(c->fd, data, n);
-        if (put < 0 && !would_block())
-            return conn_failed(c, "write");
-        if (put > 0) {
-            data += put;
-            n -= (size_t)put;
-        }
+        ssize_t put = write_now(c, data, n);
+        if (put < 0)
+            return -1;
+        data += put;
+        n -= (size_t)put;
     }
     if (n > 0)
         out_append(c, data, n);
@@ -203,18 +218,17 @@ int echo_step(echo_conn_t *c, line_hook_t *on_line)
     /* The finished lines lie side by side in buf: one write echoes all. */
     if (echo_bytes(c, buf, done) < 0)
         return -1;
-    return c->eof && echo_pending(c) == 0 ? -1 : 0;
+    return step_result(c);
 }
 
 int echo_flush(echo_conn_t *c)
 {
     if (echo_pending(c) > 0) {
-        ssize_t put = write(c->fd, c->out + c->outpos, echo_pending(c));
-        if (put < 0 && !would_block())
-            return conn_failed(c, "write");
-        if (put > 0)
-            c->outpos += (size_t)put;
+        ssize_t put = write_now(c, c->out + c->outpos, echo_pending(c));
+        if (put < 0)
+            return -1;
+        c->outpos += (size_t)put;
         out_release_if_empty(c);
     }
-    return c->eof && echo_pending(c) == 0 ? -1 : 0;
+    return step_result(c);
 }

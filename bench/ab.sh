@@ -53,21 +53,9 @@ for server in "$@"; do
     fi
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ab.XXXXXX") || exit 1
-SPID=
-# Kills the server by PID; SIGKILL if it outlives SIGTERM by 2 s.
-stop() {
-    [ -n "$SPID" ] || return 0
-    kill "$SPID" 2>/dev/null
-    i=0
-    while kill -0 "$SPID" 2>/dev/null && [ $i -lt 20 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -9 "$SPID" 2>/dev/null
-    wait "$SPID" 2>/dev/null
-    SPID=
-}
-trap 'stop; rm -rf "$TMP"' EXIT
+ME=ab
+. "$(dirname "$0")/servers.sh"
+trap 'stop_server; rm -rf "$TMP"' EXIT
 trap 'echo "ab: interrupted" >&2; exit 130' INT
 trap 'echo "ab: terminated" >&2; exit 143' TERM
 
@@ -77,23 +65,9 @@ run_one() {
     n=$1
     # shellcheck disable=SC2086 # the program and its arguments are meant to split
     set -- $2
-    prog=$1
-    shift
-    "$prog" 0 "$@" >"$TMP/out" 2>&1 &
-    SPID=$!
-    port= i=0
-    while [ -z "$port" ] && [ $i -lt 50 ] && kill -0 "$SPID" 2>/dev/null; do
-        sleep 0.1
-        port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$TMP/out" | head -n 1)
-        i=$((i + 1))
-    done
-    if [ -z "$port" ]; then
-        echo "ab: $prog did not start: $(head -n 1 "$TMP/out")" >&2
-        stop
-        return 1
-    fi
-    ./echobench -q -p "$SPID" -c "$CLIENTS" -s "$LINE" -w "$INFLIGHT" -d "$SECS" 127.0.0.1 "$port" >"$TMP/b" 2>"$TMP/e"
-    stop
+    start_server "$@" || return 1
+    ./echobench -q -p "$SPID" -c "$CLIENTS" -s "$LINE" -w "$INFLIGHT" -d "$SECS" 127.0.0.1 "$SPORT" >"$TMP/b" 2>"$TMP/e"
+    stop_server
     if ! grep -q ' errors=0' "$TMP/b"; then
         echo "ab: $prog: $(head -n 1 "$TMP/e")" >&2
         return 1

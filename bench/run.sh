@@ -30,31 +30,9 @@ for prog in ./echobench ./spawncost bench/riobench; do
 done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/echobench.XXXXXX") || exit 1
-SPID=                               # server running now
 BPID=                               # background echobench running now
-
-# Every PID whose parent is $1 (the process server's children).
-children_of() {
-    cat /proc/[0-9]*/status 2>/dev/null |
-        awk -v pp="$1" '/^Pid:/ { p = $2 } /^PPid:/ { if ($2 == pp) print p }'
-}
-
-# Kill the current server and its children by PID; SIGKILL if it outlives SIGTERM by 2 s.
-stop_server() {
-    [ -n "$SPID" ] || return 0
-    kids=$(children_of "$SPID")
-    kill "$SPID" 2>/dev/null
-    # shellcheck disable=SC2086
-    [ -n "$kids" ] && kill $kids 2>/dev/null
-    i=0
-    while kill -0 "$SPID" 2>/dev/null && [ $i -lt 20 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -9 "$SPID" 2>/dev/null
-    wait "$SPID" 2>/dev/null
-    SPID=
-}
+ME=bench
+. "$(dirname "$0")/servers.sh"
 
 cleanup() {
     [ -n "$BPID" ] && kill "$BPID" 2>/dev/null
@@ -63,26 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
-
-# Start server $1 on port 0; sets SPID and SPORT. Waits at most 5 s for "listening on port N".
-start_server() {
-    prog=$1
-    shift
-    "$prog" 0 "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
-    SPID=$!
-    SPORT=
-    i=0
-    while [ $i -lt 50 ]; do
-        SPORT=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$TMP/server.out" | head -n 1)
-        [ -n "$SPORT" ] && return 0
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "bench: $prog did not print 'listening on port N' within 5 s" >&2
-    stop_server
-    return 1
-}
 
 # Resident memory in KiB of $1 plus its children (VmRSS from /proc); empty without /proc.
 rss_kib() {

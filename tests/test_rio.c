@@ -35,15 +35,30 @@ static void *feed(void *arg)
     return NULL;
 }
 
-static void start_feeder(pthread_t *tid, feeder_t *f)
-{
-    Pthread_create(tid, NULL, feed, f);
-}
-
 static void make_pair(int sv[2])
 {
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
         unix_error("socketpair");
+}
+
+/*
+ * Starts a thread feeding f's data into a new pair; returns the read end.
+ * The feeder blocks SIGALRM, so the tests' interrupting timer always hits
+ * the reading thread.
+ */
+static int start_feeder(pthread_t *tid, feeder_t *f)
+{
+    sigset_t alrm, old;
+    int sv[2];
+
+    make_pair(sv);
+    f->fd = sv[1];
+    Sigemptyset(&alrm);
+    Sigaddset(&alrm, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &alrm, &old);
+    Pthread_create(tid, NULL, feed, f);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return sv[0];
 }
 
 /* Points rio at the read end of a new pair whose other end has sent
@@ -76,16 +91,12 @@ static void expect_line(rio_t *rio, size_t maxlen, const char *want,
 static void reads_a_line_arriving_one_byte_at_a_time(void)
 {
     static const char text[] = "hello, world\nsecond\n";
-    int sv[2];
     rio_t rio;
     pthread_t tid;
     feeder_t f = {.data = text, .len = sizeof(text) - 1, .chunk = 1,
                   .pause_ms = 1};
 
-    make_pair(sv);
-    f.fd = sv[1];
-    start_feeder(&tid, &f);
-    rio_readinitb(&rio, sv[0]);
+    rio_readinitb(&rio, start_feeder(&tid, &f));
     expect_line(&rio, 256, "hello, world\n", 13);
     expect_line(&rio, 256, "second\n", 7);
     expect_line(&rio, 256, "", 0);
@@ -109,17 +120,15 @@ static void returns_a_long_line_in_pieces_without_overflow(void)
     enum { LEN = 200000, MAXLEN = 100, GUARD = 16 };
     char *line = Malloc(LEN + 1), buf[MAXLEN + GUARD];
     bytes_t got = {0};
-    int sv[2], pieces = 0, bad_piece = 0;
+    int pieces = 0, bad_piece = 0;
     rio_t rio;
     pthread_t tid;
     ssize_t n;
 
     memset(line, 'x', LEN);
     line[LEN] = '\n';
-    make_pair(sv);
-    feeder_t f = {.fd = sv[1], .data = line, .len = LEN + 1, .chunk = 7000};
-    start_feeder(&tid, &f);
-    rio_readinitb(&rio, sv[0]);
+    feeder_t f = {.data = line, .len = LEN + 1, .chunk = 7000};
+    rio_readinitb(&rio, start_feeder(&tid, &f));
     memset(buf + MAXLEN, 0x5a, GUARD);
     while ((n = rio_readlineb(&rio, buf, MAXLEN)) > 0) {
         if (n > MAXLEN - 1 || buf[n] != '\0')
@@ -185,24 +194,15 @@ static void restarts_reads_interrupted_by_a_signal(void)
 {
     static const char text[] = "slow line\nrest";
     char buf[64];
-    int sv[2];
     rio_t rio;
     pthread_t tid;
     feeder_t f = {.data = text, .len = sizeof(text) - 1, .chunk = 5,
                   .pause_ms = 60};
 
-    make_pair(sv);
-    f.fd = sv[1];
-    /* The feeder must not take the signals: block them in its thread. */
-    sigset_t alrm, old;
-    Sigemptyset(&alrm);
-    Sigaddset(&alrm, SIGALRM);
-    pthread_sigmask(SIG_BLOCK, &alrm, &old);
-    start_feeder(&tid, &f);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int fd = start_feeder(&tid, &f);
 
     interrupt_reads_every_10ms(1);
-    rio_readinitb(&rio, sv[0]);
+    rio_readinitb(&rio, fd);
     expect_line(&rio, sizeof(buf), "slow line\n", 10);
     expect_line(&rio, sizeof(buf), "rest", 4);
     interrupt_reads_every_10ms(0);
@@ -215,21 +215,12 @@ static void restarts_unbuffered_readn_interrupted_by_a_signal(void)
 {
     static const char text[] = "0123456789";
     char buf[16];
-    int sv[2];
     pthread_t tid;
     feeder_t f = {.data = text, .len = 10, .chunk = 2, .pause_ms = 40};
-    sigset_t alrm, old;
-
-    make_pair(sv);
-    f.fd = sv[1];
-    Sigemptyset(&alrm);
-    Sigaddset(&alrm, SIGALRM);
-    pthread_sigmask(SIG_BLOCK, &alrm, &old);
-    start_feeder(&tid, &f);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int fd = start_feeder(&tid, &f);
 
     interrupt_reads_every_10ms(1);
-    ssize_t n = rio_readn(sv[0], buf, 10);
+    ssize_t n = rio_readn(fd, buf, 10);
     interrupt_reads_every_10ms(0);
     Pthread_join(tid, NULL);
     CHECK(ticks >= 3, "the signal fired only %d times", (int)ticks);
@@ -260,15 +251,11 @@ static void writen_and_readnb_move_a_megabyte(void)
 {
     enum { LEN = 1 << 20 };
     char *data = random_bytes(LEN, 1), *back = Malloc(LEN);
-    int sv[2];
     rio_t rio;
     pthread_t tid;
     feeder_t f = {.data = data, .len = LEN, .chunk = LEN}; /* one rio_writen */
 
-    make_pair(sv);
-    f.fd = sv[1];
-    start_feeder(&tid, &f);
-    rio_readinitb(&rio, sv[0]);
+    rio_readinitb(&rio, start_feeder(&tid, &f));
     ssize_t n = rio_readnb(&rio, back, LEN);
     Pthread_join(tid, NULL);
     CHECK(n == LEN && memcmp(data, back, LEN) == 0,

@@ -477,12 +477,14 @@ static int same_counts(counts_t a, counts_t b)
     return a.tasks == b.tasks && a.fds == b.fds && a.children == b.children;
 }
 
-/* Waits for the counts to settle after one client came and went. */
+/* Waits for the counts to settle after one client came and went: at most
+ * 5 s (without /proc, children reads -1 and never settles to 0). */
 static counts_t idle_counts(server_proc_t *s)
 {
     counts_t last = counts(s->pid), now;
+    long long deadline = now_ms() + 5000;
 
-    for (int stable = 0; stable < 5;) {
+    for (int stable = 0; stable < 5 && now_ms() < deadline;) {
         sleep_ms(50);
         drain_log(s);
         now = counts(s->pid);

@@ -88,10 +88,12 @@ static void log_connection(const struct sockaddr_storage *addr, socklen_t len)
 /*
  * With every descriptor in use, accept fails with EMFILE but the client
  * stays queued, so the listening socket stays readable and a naive loop
- * spins. Keeping one descriptor in reserve lets us accept that client and
- * close it at once. Touched only by the accepting thread.
+ * spins. Keeping one descriptor in reserve lets us take that client off
+ * the queue and close it. Each accepting thread keeps its own spare
+ * (_Thread_local), so several threads may accept at once without a lock;
+ * threads that never accept never open one.
  */
-static int spare_fd = -1;
+static _Thread_local int spare_fd = -1;
 
 static void reserve_spare(void)
 {
@@ -99,34 +101,50 @@ static void reserve_spare(void)
         spare_fd = open("/dev/null", O_RDONLY);
 }
 
-static void drop_one_connection(int listenfd)
+/*
+ * accept failed for want of a descriptor: spend the spare on the client
+ * at the head of the queue. On a blocking listener, if that client is
+ * gone, accept waits for the next one; by the time it comes descriptors
+ * may be back, so who gets dropped is decided after the accept: only if
+ * the spare cannot be opened again is there still no descriptor to serve
+ * with. Returns the connection to serve, or -1.
+ */
+static int accept_with_spare(int listenfd, struct sockaddr_storage *addr,
+                             socklen_t *len)
 {
-    printf("accept: %s: dropping a connection\n", strerror(errno));
-    if (spare_fd >= 0) {
-        close(spare_fd);
-        spare_fd = -1;
-        int connfd = accept(listenfd, NULL, NULL);
-        if (connfd >= 0)
-            close(connfd);
-        reserve_spare();
-    } else {
+    int accept_errno = errno;
+
+    if (spare_fd < 0) {
         poll(NULL, 0, 10); /* no spare to use: at least do not spin */
+        return -1;
     }
+    close(spare_fd);
+    spare_fd = -1;
+    int connfd = accept(listenfd, (SA *)addr, len);
+    reserve_spare();
+    if (connfd < 0 || spare_fd >= 0)
+        return connfd; /* nobody waiting (EAGAIN), or room again: serve */
+    printf("accept: %s: dropping a connection\n", strerror(accept_errno));
+    close(connfd);
+    reserve_spare(); /* the dropped client's slot becomes the spare */
+    return -1;
 }
 
 int accept_client(int listenfd)
 {
     struct sockaddr_storage addr;
-    socklen_t len = sizeof(addr);
+    socklen_t len;
     int connfd;
 
     reserve_spare();
-    while ((connfd = accept(listenfd, (SA *)&addr, &len)) < 0) {
+    for (;;) {
+        len = sizeof(addr);
+        if ((connfd = accept(listenfd, (SA *)&addr, &len)) >= 0)
+            break;
         switch (errno) {
         case EINTR:        /* a signal handler ran (SIGCHLD): go on */
         case ECONNABORTED: /* the client gave up while queued */
         case EPROTO:
-            len = sizeof(addr);
             continue;
         case EAGAIN:
 #if EWOULDBLOCK != EAGAIN
@@ -135,12 +153,14 @@ int accept_client(int listenfd)
             return -1; /* non-blocking listener, nobody waiting */
         case EMFILE:
         case ENFILE:
-            drop_one_connection(listenfd);
+            if ((connfd = accept_with_spare(listenfd, &addr, &len)) >= 0)
+                break;
             return -1;
         default: /* ENOBUFS, ENOMEM...: this connection is lost, not us */
             printf("accept: %s\n", strerror(errno));
             return -1;
         }
+        break;
     }
     log_connection(&addr, len);
     return connfd;

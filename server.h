@@ -34,7 +34,8 @@ int start_server_batched(const char *argv0, const char *port_arg);
  * the connected descriptor, or -1 when this call yielded none (a client
  * that gave up, a non-blocking listener with nobody waiting, or a
  * connection dropped for lack of descriptors, which is logged). Never
- * exits. Call it from one thread only: it keeps a spare descriptor.
+ * exits. Thread-safe: each accepting thread keeps its own spare
+ * descriptor, spent only on a client that arrives while none is free.
  */
 int accept_client(int listenfd);
 

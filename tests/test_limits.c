@@ -245,6 +245,60 @@ static void serves_at_once_and_delays_the_rest(const char *prog, int at_once,
     CHECK_ALIVE(&s);
 }
 
+/*
+ * More clients than descriptors arrive at once and stay a second; then
+ * all leave. The server may have dropped some of them (they waited while
+ * no descriptor was free), but the first client to arrive after the
+ * descriptors came back must be served: not held in the backlog, and not
+ * taken for one of the dropped.
+ */
+static void serves_the_first_client_once_descriptors_are_back(const char *prog,
+                                                             const char *a2,
+                                                             const char *a3)
+{
+    int fds[CLIENTS];
+    server_t s;
+
+    if (start_limited(&s, prog, "0", a2, a3) < 0)
+        return;
+    for (int i = 0; i < CLIENTS; i++) {
+        if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0)
+            return;
+        send_all(fds[i], "crowd\n", 6);
+    }
+    sleep_ms(1000);
+    for (int i = 0; i < CLIENTS; i++)
+        close(fds[i]);
+    sleep_ms(300);
+    int fd = tcp_connect("127.0.0.1", s.port);
+    if (fd < 0)
+        return;
+    int r = served_or_dropped(fd, "the first after the crowd\n", 3000);
+    CHECK(r == 1, "the first client after the crowd left was %s",
+          r == 0 ? "dropped (reset or closed)" : r == -1
+          ? "not served within 3 s" : "sent a corrupted echo");
+    close(fd);
+    CHECK_ALIVE(&s);
+}
+
+static void echoservers_serves_the_first_client_once_descriptors_are_back(void)
+{
+    serves_the_first_client_once_descriptors_are_back("./echoservers", NULL,
+                                                      NULL);
+}
+
+static void echoservert_serves_the_first_client_once_descriptors_are_back(void)
+{
+    serves_the_first_client_once_descriptors_are_back("./echoservert", NULL,
+                                                      NULL);
+}
+
+static void echoservert_pre_serves_the_first_client_once_descriptors_are_back(void)
+{
+    serves_the_first_client_once_descriptors_are_back("./echoservert_pre",
+                                                      "80", "80");
+}
+
 static void echoserveri_serves_one_and_the_rest_wait_under_64_descriptors(void)
 {
     serves_at_once_and_delays_the_rest("./echoserveri", 1, NULL, NULL);
@@ -318,6 +372,12 @@ static const test_t tests[] = {
      echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest},
     {"echoservert_pre_small_pool_serves_4_and_the_rest_wait",
      echoservert_pre_small_pool_serves_4_and_the_rest_wait},
+    {"echoservers_serves_the_first_client_once_descriptors_are_back",
+     echoservers_serves_the_first_client_once_descriptors_are_back},
+    {"echoservert_serves_the_first_client_once_descriptors_are_back",
+     echoservert_serves_the_first_client_once_descriptors_are_back},
+    {"echoservert_pre_serves_the_first_client_once_descriptors_are_back",
+     echoservert_pre_serves_the_first_client_once_descriptors_are_back},
 };
 
 int main(int argc, char **argv)

@@ -23,7 +23,7 @@ PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
            tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
-           tests/bin/test_limits
+           tests/bin/test_limits tests/bin/test_memory
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho

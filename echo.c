@@ -60,7 +60,7 @@ void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
 {
     echo_bufs_t *bufs = malloc(sizeof(*bufs));
 
-    if (bufs == NULL) {
+    if (bufs == NULL) { /* this connection is dropped, not the server */
         printf("echo: fd %d: out of memory: closing the connection\n", connfd);
         return;
     }
@@ -135,8 +135,16 @@ static size_t line_length(const char *p, size_t n, int at_eof)
     return max == PIECE_MAX || at_eof ? max : 0;
 }
 
-/* Queues bytes behind the pending echo, compacting before it grows. */
-static void out_append(echo_conn_t *c, const char *data, size_t n)
+/* Out of memory for this connection: it is dropped, not the server. */
+static int conn_out_of_memory(const echo_conn_t *c)
+{
+    printf("echo: fd %d: out of memory: closing the connection\n", c->fd);
+    return -1;
+}
+
+/* Queues bytes behind the pending echo, compacting before it grows.
+ * Returns 0, or -1 (logged) when there is no memory to queue them. */
+static int out_append(echo_conn_t *c, const char *data, size_t n)
 {
     size_t pending = echo_pending(c);
 
@@ -146,11 +154,16 @@ static void out_append(echo_conn_t *c, const char *data, size_t n)
         c->outlen = pending;
     }
     if (pending + n > c->outcap) {
-        c->outcap = pending + n > 2 * c->outcap ? pending + n : 2 * c->outcap;
-        c->out = Realloc(c->out, c->outcap);
+        size_t cap = pending + n > 2 * c->outcap ? pending + n : 2 * c->outcap;
+        char *out = realloc(c->out, cap);
+        if (out == NULL)
+            return conn_out_of_memory(c);
+        c->out = out;
+        c->outcap = cap;
     }
     memcpy(c->out + pending, data, n);
     c->outlen += n;
+    return 0;
 }
 
 /* Gives the output buffer back once it is empty: idle clients hold none. */
@@ -177,23 +190,24 @@ static int echo_bytes(echo_conn_t *c, const char *data, size_t n)
         data += put;
         n -= (size_t)put;
     }
-    if (n > 0)
-        out_append(c, data, n);
-    return 0;
+    return n > 0 ? out_append(c, data, n) : 0;
 }
 
-/* Keeps the unfinished line for the next step; no line, no buffer. */
-static void keep_partial_line(echo_conn_t *c, const char *p, size_t n)
+/* Keeps the unfinished line for the next step; no line, no buffer.
+ * Returns 0, or -1 (logged) when there is no memory to keep it. */
+static int keep_partial_line(echo_conn_t *c, const char *p, size_t n)
 {
     if (n == 0) {
         free(c->in);
         c->in = NULL;
     } else {
-        if (c->in == NULL)
-            c->in = Malloc(PIECE_MAX); /* n < PIECE_MAX: see line_length */
+        /* n < PIECE_MAX: see line_length */
+        if (c->in == NULL && (c->in = malloc(PIECE_MAX)) == NULL)
+            return conn_out_of_memory(c);
         memcpy(c->in, p, n);
     }
     c->inlen = n;
+    return 0;
 }
 
 int echo_step(echo_conn_t *c, line_hook_t *on_line)
@@ -214,7 +228,8 @@ int echo_step(echo_conn_t *c, line_hook_t *on_line)
             on_line(c->fd, len);
         done += len;
     }
-    keep_partial_line(c, buf + done, have - done);
+    if (keep_partial_line(c, buf + done, have - done) < 0)
+        return -1;
     /* The finished lines lie side by side in buf: one write echoes all. */
     if (echo_bytes(c, buf, done) < 0)
         return -1;

@@ -17,7 +17,8 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri echoserverp echoservers echoservert echoservert_pre
+# The servers come from the one list of them and their traits.
+SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
 TOOLS    = echobench spawncost
 PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
@@ -60,7 +61,7 @@ tests/bin/test_rio: tests/rio_script.o
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
-tests/bin/%: tests/%.o tests/testlib.o csapp.o
+tests/bin/%: tests/%.o tests/testlib.o tests/serverlist.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

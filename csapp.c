@@ -522,6 +522,25 @@ int parse_number(const char *s, long min, long max, long *value)
     return 0;
 }
 
+long Parse_number(const char *prog, const char *what, const char *s,
+                  long min, long max)
+{
+    long value;
+
+    if (parse_number(s, min, max, &value) < 0) {
+        fprintf(stderr, "%s: bad %s '%s': want a number from %ld to %ld\n",
+                prog, what, s, min, max);
+        exit(2);
+    }
+    return value;
+}
+
+const char *prog_name(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    return slash ? slash + 1 : argv0;
+}
+
 /* ---- RIO wrappers ---- */
 
 ssize_t Rio_readn(int fd, void *buf, size_t n)
@@ -680,6 +699,18 @@ int socket_port(int fd)
     if (addr.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
     return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+}
+
+int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int would_wait(int err)
+{
+    return err == EAGAIN || err == EWOULDBLOCK;
 }
 
 int Open_clientfd(const char *host, const char *port)

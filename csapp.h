@@ -171,6 +171,15 @@ int rio_line_ready(const rio_t *rp);
  * Returns 0, or -1 (with *value untouched). For the programs' arguments.
  */
 int parse_number(const char *s, long min, long max, long *value);
+/*
+ * parse_number for a program's argument: on a bad value prints
+ * "PROG: bad WHAT 'S': want a number from MIN to MAX" on stderr and exits
+ * with status 2 (a usage error), so every program words it the same.
+ */
+long Parse_number(const char *prog, const char *what, const char *s,
+                  long min, long max);
+/* The program's name without its directory, for messages: "echoserveri". */
+const char *prog_name(const char *argv0);
 
 ssize_t Rio_readn(int fd, void *buf, size_t n);
 void Rio_writen(int fd, const void *buf, size_t n);
@@ -192,6 +201,12 @@ int open_listenfd(const char *port);
 const char *open_error(int rc);
 /* The local port a socket is bound to (learn it after asking for 0). */
 int socket_port(int fd);
+/* Makes reads, writes and accepts on fd return at once instead of
+ * waiting (O_NONBLOCK). Returns 0, or -1 with errno set. */
+int set_nonblocking(int fd);
+/* 1 when a call on a non-blocking descriptor failed only because it
+ * would have had to wait (EAGAIN or EWOULDBLOCK); EINTR is not this. */
+int would_wait(int err);
 
 int Open_clientfd(const char *host, const char *port);
 int Open_listenfd(const char *port);

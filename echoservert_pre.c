@@ -100,20 +100,6 @@ static void *worker(void *vargp)
     return NULL;
 }
 
-/* Parses a count for `what` from s: 1..max, else says so and exits 2. */
-static size_t parse_count(const char *argv0, const char *what, const char *s,
-                          long max)
-{
-    long value;
-
-    if (parse_number(s, 1, max, &value) < 0) {
-        fprintf(stderr, "%s: bad %s '%s': want a number from 1 to %ld\n",
-                prog_name(argv0), what, s, max);
-        exit(2);
-    }
-    return (size_t)value;
-}
-
 int main(int argc, char **argv)
 {
     size_t nthreads = DEFAULT_THREADS, nslots = DEFAULT_SLOTS;
@@ -123,9 +109,11 @@ int main(int argc, char **argv)
     if (argc < 2 || argc > 4)
         usage_exit(argv[0], USAGE);
     if (argc > 2)
-        nthreads = parse_count(argv[0], "thread count", argv[2], MAX_THREADS);
+        nthreads = (size_t)Parse_number(prog_name(argv[0]), "thread count",
+                                        argv[2], 1, MAX_THREADS);
     if (argc > 3)
-        nslots = parse_count(argv[0], "slot count", argv[3], MAX_SLOTS);
+        nslots = (size_t)Parse_number(prog_name(argv[0]), "slot count",
+                                      argv[3], 1, MAX_SLOTS);
     listenfd = start_server(argv[0], argv[1]);
     printf("%s: %zu worker threads, %zu slots\n", prog_name(argv[0]),
            nthreads, nslots);

@@ -7,12 +7,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 
-const char *prog_name(const char *argv0)
-{
-    const char *slash = strrchr(argv0, '/');
-    return slash ? slash + 1 : argv0;
-}
-
 void usage_exit(const char *argv0, const char *args)
 {
     fprintf(stderr, "usage: %s %s\n", prog_name(argv0), args);
@@ -27,13 +21,8 @@ static int start(const char *argv0, const char *port_arg, int mode)
 {
     const char *prog = prog_name(argv0);
     int listenfd;
-    long port;
 
-    if (parse_number(port_arg, 0, 65535, &port) < 0) {
-        fprintf(stderr, "%s: bad port '%s': want a number from 0 to 65535\n",
-                prog, port_arg);
-        exit(2);
-    }
+    Parse_number(prog, "port", port_arg, 0, 65535); /* else exits 2 */
     /*
      * Writing to a client that has reset its connection raises SIGPIPE,
      * whose default action kills the whole server. Ignored, the write

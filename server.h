@@ -9,9 +9,6 @@
 
 #include "csapp.h"
 
-/* The program's name without its directory, for messages: "echoserveri". */
-const char *prog_name(const char *argv0);
-
 /* Prints "usage: PROG ARGS" on stderr and exits with status 2. */
 void usage_exit(const char *argv0, const char *args);
 

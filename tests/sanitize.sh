@@ -10,6 +10,7 @@
 # Run from the top of the tree: make check-asan, check-tsan, check-valgrind.
 set -u
 mode=${1:?usage: tests/sanitize.sh asan|tsan|valgrind}
+. tests/serverlist.sh
 CC=${CC:-cc}
 top=$(pwd)
 dir=$top/build/$mode
@@ -32,7 +33,8 @@ tsan)
     # here: the contract tests keep to the threaded servers, and the
     # single-threaded ones are checked under ASan (and, but for
     # echoserverp, valgrind).
-    export TEST_SERVERS="echoservert echoservert_pre"
+    TEST_SERVERS=$(server_names runs=threads | tr '\n' ' ')
+    export TEST_SERVERS
     export TEST_TIME_SCALE=5 ;;
 valgrind)
     command -v valgrind >/dev/null 2>&1 || {
@@ -42,7 +44,8 @@ valgrind)
     flags="-O0 -g"
     # Single-threaded programs only: valgrind serialises threads, and the
     # threaded servers are checked by the sanitizers instead.
-    export TEST_VALGRIND=" echoserveri echoservers select echoclient "
+    TEST_VALGRIND=" $(server_names runs=1thread | tr '\n' ' ')select echoclient "
+    export TEST_VALGRIND
     export TEST_VALGRIND_LOGS="$reports"
     export TEST_SANITIZER=valgrind
     export TEST_TIME_SCALE=10 ;;

@@ -36,19 +36,41 @@
 
 /* ---- The servers and how many clients each holds at once ---- */
 
+#define MAX_SPECS 32
+#define POOL_SIZE 256 /* a pool's size: half the clients wait their turn */
+
 typedef struct {
-    const char *prog;
-    const char *args[3]; /* after the port "0" */
+    char prog[40];     /* "./echoserveri" */
+    char args[3][16];  /* after the port "0" */
+    int nargs;
     int concurrent;
 } spec_t;
 
-static const spec_t specs[] = {
-    {"./echoserveri", {NULL}, 1},
-    {"./echoserverp", {NULL}, 500},
-    {"./echoservers", {NULL}, 1000}, /* below FD_SETSIZE with its own fds */
-    {"./echoservert", {NULL}, 1000},
-    {"./echoservert_pre", {"256", "256", NULL}, 500},
-};
+/*
+ * One spec per server of tests/servers.txt, its load from its traits: one
+ * client for a server that serves one at a time, 500 for processes (a
+ * fork each) and for a pool of POOL_SIZE, 1000 for the rest (the select
+ * loop stays below FD_SETSIZE with its own descriptors).
+ */
+static int load_specs(spec_t *specs)
+{
+    size_t n;
+    const server_info_t *list = server_list(&n);
+
+    for (size_t k = 0; k < n && k < MAX_SPECS; k++) {
+        spec_t *sp = &specs[k];
+        snprintf(sp->prog, sizeof(sp->prog), "./%s", list[k].name);
+        sp->nargs = server_pool_args(&list[k], POOL_SIZE, sp->args, 3);
+        if (strcmp(list[k].serves, "one") == 0)
+            sp->concurrent = 1;
+        else if (strcmp(list[k].serves, "pool") == 0 ||
+                 strcmp(list[k].runs, "processes") == 0)
+            sp->concurrent = 500;
+        else
+            sp->concurrent = 1000;
+    }
+    return n < MAX_SPECS ? (int)n : MAX_SPECS;
+}
 
 /* ---- Random numbers (xorshift64*: seeded, the run can be replayed) ---- */
 
@@ -407,7 +429,7 @@ static int server_spawn(server_proc_t *s, const spec_t *spec)
     char *argv[6] = {(char *)spec->prog, "0"};
     int fds[2];
 
-    for (int i = 0; i < 3 && spec->args[i] != NULL; i++)
+    for (int i = 0; i < spec->nargs; i++)
         argv[2 + i] = (char *)spec->args[i];
     if (pipe(fds) < 0)
         unix_error("pipe");
@@ -627,10 +649,11 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-    int seconds = 60, nspecs = sizeof(specs) / sizeof(specs[0]), bad = 0;
+    static spec_t specs[MAX_SPECS];
+    int seconds = 60, nspecs = load_specs(specs), bad = 0;
     unsigned long long seed = (unsigned long long)time(NULL) ^ (unsigned)getpid();
-    tally_t results[sizeof(specs) / sizeof(specs[0])];
-    int chosen[sizeof(specs) / sizeof(specs[0])] = {0}, any = 0;
+    tally_t results[MAX_SPECS];
+    int chosen[MAX_SPECS] = {0}, any = 0;
     struct rlimit rl;
 
     for (int i = 1; i < argc; i++) {

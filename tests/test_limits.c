@@ -7,7 +7,7 @@
  * clients once the old ones leave. The servers inherit the limit from
  * this process, which lowers it only while it starts them.
  * Fork and pthread_create failures are tested in test_models.c.
- * Run: tests/bin/test_limits [test_name...]
+ * Run: tests/bin/test_limits [SERVER...]
  */
 #include "testlib.h"
 
@@ -15,11 +15,18 @@
 #define CLIENTS 100   /* more than NOFILE: some cannot be held */
 #define BURST 20      /* clients arriving at once once the server is full */
 #define CPU_MAX_MS 250 /* CPU the server may use in the 1 s it is watched */
+#define SMALL_POOL 4   /* a pool that holds fewer clients than descriptors */
+#define BIG_POOL 80    /* one that would hold more: descriptors run out */
 
-/* Starts prog ARG... (NULL-terminated, at most 3) under the limit. */
-static int start_limited(server_t *s, const char *prog, const char *a1,
-                         const char *a2, const char *a3)
+static const char *prog;            /* the server under test: "./echoservers" */
+static const server_info_t *info;  /* its traits, from tests/servers.txt */
+
+/* Starts prog under the limit, its pool (if it has one) sized to serve
+ * pool clients at once; 0 keeps its default size. */
+static int start_limited(server_t *s, int pool)
 {
+    char args[3][16];
+    int nargs = pool > 0 ? server_pool_args(info, pool, args, 2) : 0;
     struct rlimit saved;
 
     /* valgrind keeps descriptors of its own near the limit and polices
@@ -29,7 +36,8 @@ static int start_limited(server_t *s, const char *prog, const char *a1,
     getrlimit(RLIMIT_NOFILE, &saved);
     if (set_nofile_limit(NOFILE) < 0)
         skip_test("cannot lower the descriptor limit");
-    int rc = server_start(s, prog, a1, a2, a3, NULL);
+    int rc = server_start(s, prog, "0", nargs > 0 ? args[0] : NULL,
+                          nargs > 1 ? args[1] : NULL, NULL);
     setrlimit(RLIMIT_NOFILE, &saved); /* this test needs more than 64 */
     return rc;
 }
@@ -110,15 +118,13 @@ static void serves_a_new_client(server_t *s)
  * the server spin nor harms the held clients; and when those leave, the
  * descriptors are back to idle and a new client is served.
  */
-static void holds_what_it_can_and_drops_the_rest(const char *prog,
-                                                 const char *a2,
-                                                 const char *a3)
+static void holds_what_it_can_and_drops_the_rest(void)
 {
     int held[CLIENTS], burst[BURST], nheld = 0, dropped = 0;
     char line[64];
     server_t s;
 
-    if (start_limited(&s, prog, "0", a2, a3) < 0)
+    if (start_limited(&s, BIG_POOL) < 0)
         return;
     /* One client first: the server sets its spare descriptor aside. */
     int first = tcp_connect("127.0.0.1", s.port);
@@ -198,14 +204,13 @@ static void holds_what_it_can_and_drops_the_rest(const char *prog,
  * buffer), none echoed yet, none dropped, the server idle meanwhile;
  * then each is served in turn as the one before it leaves.
  */
-static void serves_at_once_and_delays_the_rest(const char *prog, int at_once,
-                                               const char *a2, const char *a3)
+static void serves_at_once_and_delays_the_rest(int at_once)
 {
     int held[8], waiting[CLIENTS];
     char line[64];
     server_t s;
 
-    if (start_limited(&s, prog, "0", a2, a3) < 0)
+    if (start_limited(&s, at_once) < 0)
         return;
     for (int i = 0; i < at_once; i++) {
         snprintf(line, sizeof(line), "client %d\n", i);
@@ -252,14 +257,12 @@ static void serves_at_once_and_delays_the_rest(const char *prog, int at_once,
  * descriptors came back must be served: not held in the backlog, and not
  * taken for one of the dropped.
  */
-static void serves_the_first_client_once_descriptors_are_back(const char *prog,
-                                                             const char *a2,
-                                                             const char *a3)
+static void serves_the_first_client_once_descriptors_are_back(void)
 {
     int fds[CLIENTS];
     server_t s;
 
-    if (start_limited(&s, prog, "0", a2, a3) < 0)
+    if (start_limited(&s, BIG_POOL) < 0)
         return;
     for (int i = 0; i < CLIENTS; i++) {
         if ((fds[i] = tcp_connect("127.0.0.1", s.port)) < 0)
@@ -281,40 +284,29 @@ static void serves_the_first_client_once_descriptors_are_back(const char *prog,
     CHECK_ALIVE(&s);
 }
 
-static void echoservers_serves_the_first_client_once_descriptors_are_back(void)
+/* One client at a time: the rest wait in the backlog. */
+static void serves_one_and_the_rest_wait(void)
 {
-    serves_the_first_client_once_descriptors_are_back("./echoservers", NULL,
-                                                      NULL);
+    serves_at_once_and_delays_the_rest(1);
 }
 
-static void echoservert_serves_the_first_client_once_descriptors_are_back(void)
+/* A pool of SMALL_POOL: that many served, the rest wait their turn. */
+static void small_pool_serves_its_size_and_the_rest_wait(void)
 {
-    serves_the_first_client_once_descriptors_are_back("./echoservert", NULL,
-                                                      NULL);
-}
-
-static void echoservert_pre_serves_the_first_client_once_descriptors_are_back(void)
-{
-    serves_the_first_client_once_descriptors_are_back("./echoservert_pre",
-                                                      "80", "80");
-}
-
-static void echoserveri_serves_one_and_the_rest_wait_under_64_descriptors(void)
-{
-    serves_at_once_and_delays_the_rest("./echoserveri", 1, NULL, NULL);
+    serves_at_once_and_delays_the_rest(SMALL_POOL);
 }
 
 /*
  * The parent closes its copy of each connection, so a descriptor limit
  * does not bound how many clients it serves: each child holds one.
  */
-static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
+static void serves_more_clients_than_its_descriptor_limit(void)
 {
     int fds[CLIENTS], zombies;
     char line[64];
     server_t s;
 
-    if (start_limited(&s, "./echoserverp", "0", NULL, NULL) < 0)
+    if (start_limited(&s, 0) < 0)
         return;
     for (int i = 0; i < CLIENTS; i++) {
         snprintf(line, sizeof(line), "client %d\n", i);
@@ -337,51 +329,48 @@ static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
     CHECK_ALIVE(&s);
 }
 
-static void echoservers_holds_what_it_can_and_drops_the_rest(void)
+/*
+ * Which of the tests above fit a server follows from its traits: how many
+ * it serves at once, and whether one descriptor table holds them all (a
+ * process per client, or a pool of processes, each has its own).
+ */
+static size_t tests_for(test_t *tests)
 {
-    holds_what_it_can_and_drops_the_rest("./echoservers", NULL, NULL);
+    size_t n = 0;
+    int own_tables = strcmp(info->runs, "processes") == 0;
+
+    if (strcmp(info->serves, "one") == 0)
+        tests[n++] = (test_t)TEST(serves_one_and_the_rest_wait);
+    else if (strcmp(info->serves, "pool") == 0)
+        tests[n++] = (test_t)TEST(small_pool_serves_its_size_and_the_rest_wait);
+    else if (own_tables)
+        tests[n++] = (test_t)TEST(serves_more_clients_than_its_descriptor_limit);
+    if (!own_tables && strcmp(info->serves, "one") != 0) {
+        tests[n++] = (test_t)TEST(holds_what_it_can_and_drops_the_rest);
+        tests[n++] = (test_t)TEST(serves_the_first_client_once_descriptors_are_back);
+    }
+    return n;
 }
 
-static void echoservert_holds_what_it_can_and_drops_the_rest(void)
-{
-    holds_what_it_can_and_drops_the_rest("./echoservert", NULL, NULL);
-}
-
-/* A pool larger than the limit: it runs out of descriptors, not threads. */
-static void echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest(void)
-{
-    holds_what_it_can_and_drops_the_rest("./echoservert_pre", "80", "80");
-}
-
-/* The default pool (4 threads, 16 slots) holds 21 descriptors at most. */
-static void echoservert_pre_small_pool_serves_4_and_the_rest_wait(void)
-{
-    serves_at_once_and_delays_the_rest("./echoservert_pre", 4, NULL, NULL);
-}
-
-static const test_t tests[] = {
-    {"echoserveri_serves_one_and_the_rest_wait_under_64_descriptors",
-     echoserveri_serves_one_and_the_rest_wait_under_64_descriptors},
-    {"echoserverp_serves_more_clients_than_its_descriptor_limit",
-     echoserverp_serves_more_clients_than_its_descriptor_limit},
-    {"echoservers_holds_what_it_can_and_drops_the_rest",
-     echoservers_holds_what_it_can_and_drops_the_rest},
-    {"echoservert_holds_what_it_can_and_drops_the_rest",
-     echoservert_holds_what_it_can_and_drops_the_rest},
-    {"echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest",
-     echoservert_pre_big_pool_holds_what_it_can_and_drops_the_rest},
-    {"echoservert_pre_small_pool_serves_4_and_the_rest_wait",
-     echoservert_pre_small_pool_serves_4_and_the_rest_wait},
-    {"echoservers_serves_the_first_client_once_descriptors_are_back",
-     echoservers_serves_the_first_client_once_descriptors_are_back},
-    {"echoservert_serves_the_first_client_once_descriptors_are_back",
-     echoservert_serves_the_first_client_once_descriptors_are_back},
-    {"echoservert_pre_serves_the_first_client_once_descriptors_are_back",
-     echoservert_pre_serves_the_first_client_once_descriptors_are_back},
-};
-
+/* Run: tests/bin/test_limits [SERVER...] (default: every listed server) */
 int main(int argc, char **argv)
 {
-    return run_tests("limits", tests, sizeof(tests) / sizeof(tests[0]), argc,
-                     argv);
+    size_t nservers;
+    const server_info_t *list = server_list(&nservers);
+    int status = 0;
+    char path[64];
+
+    for (size_t k = 0; k < nservers; k++) {
+        test_t tests[4];
+        int chosen = argc < 2;
+        for (int i = 1; i < argc; i++)
+            chosen |= strcmp(prog_name(argv[i]), list[k].name) == 0;
+        if (!chosen)
+            continue;
+        snprintf(path, sizeof(path), "./%s", list[k].name);
+        prog = path;
+        info = &list[k];
+        status |= run_tests(info->name, tests, tests_for(tests), 0, NULL);
+    }
+    return status;
 }

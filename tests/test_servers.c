@@ -9,13 +9,8 @@
 
 static const char *prog; /* the server under test, e.g. "./echoserveri" */
 
-static const char *name_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static int is_iterative(void) { return strcmp(name_of(prog), "echoserveri") == 0; }
+/* One client at a time (the list's "serves one"): the rest wait. */
+static int is_iterative(void) { return server_has(prog, "serves", "one"); }
 
 static int start(server_t *s) { return server_start(s, prog, "0", NULL); }
 
@@ -334,7 +329,7 @@ int main(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         prog = argv[i];
-        status |= run_tests(name_of(prog), tests, sizeof(tests) / sizeof(tests[0]),
+        status |= run_tests(prog_name(prog), tests, sizeof(tests) / sizeof(tests[0]),
                             0, NULL);
     }
     return status;

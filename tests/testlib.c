@@ -250,11 +250,6 @@ char *random_bytes(size_t n, unsigned seed)
 
 /* ---- Running a program to completion ---- */
 
-static void set_nonblocking(int fd)
-{
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
 /*
  * A child must not inherit the test's own sockets: a copy held open by a
  * server or client would keep a connection alive after the test closed it.

@@ -20,6 +20,9 @@ typedef struct {
     void (*run)(void);
 } test_t;
 
+/* A table entry named after its function: TEST(echoes_nul_bytes). */
+#define TEST(fn) {#fn, fn}
+
 /*
  * Runs the tests named on the command line (all when none is), each in
  * its own child with a time limit, printing "PASS group name", "FAIL ..."
@@ -163,5 +166,26 @@ int echoes_line(int fd, const char *line, int timeout_ms);
 int echo_exact(int fd, const void *data, size_t n, int timeout_ms);
 /* Closes with SO_LINGER 0: the peer sees a reset (RST), not a FIN. */
 void close_with_reset(int fd);
+
+/* ---- The list of servers and their traits (tests/servers.txt) ---- */
+
+typedef struct {
+    char name[32];   /* echoservert_pre */
+    char model[16];  /* iterative, process, event, thread */
+    char serves[8];  /* one, pool, many */
+    char runs[16];   /* 1thread, threads, processes */
+    char pool[32];   /* arguments sizing it to N clients ("N,N"), or "-" */
+} server_info_t;
+
+/* Every server of the list, in order; *n gets the count. Exits with a
+ * message when the list cannot be read (tests run from the top). */
+const server_info_t *server_list(size_t *n);
+/* The traits of prog ("./echoserveri" or "echoserveri"); NULL if unlisted. */
+const server_info_t *server_info(const char *prog);
+/* 1 when prog is listed with that value for field (model, serves, runs). */
+int server_has(const char *prog, const char *field, const char *value);
+/* Fills args with the arguments after the port that make s serve n
+ * clients at once (at most max of them); returns how many, 0 if none. */
+int server_pool_args(const server_info_t *s, int n, char args[][16], int max);
 
 #endif /* TESTLIB_H */

@@ -32,15 +32,19 @@ PEERS    = tests/bin/epollecho tests/bin/badecho
 all: $(PROGS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-# Servers share the start-up path and the echo routine in server.o/echo.o.
-$(SERVERS): %: %.o server.o echo.o csapp.o
+# The servers' shared library: the start-up path and accept (server.o),
+# the blocking echo (echo.o), the event loops' step (echo_step.o) and the
+# whole-line log of the pools (linelog.o).
+SERVER_LIB = server.o echo.o echo_step.o linelog.o csapp.o
+
+$(SERVERS): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # select is no contract server (it reads stdin) but shares their parts.
-select: select.o server.o echo.o csapp.o
+select: select.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 echoclient hello race: %: %.o csapp.o

@@ -1,249 +1,107 @@
 /*
  * echo.c - the one echo routine the blocking servers share (iterative,
- * process, thread and prethreaded), and its non-blocking step for the
- * event loop (echoservers.c), which must never wait on one client: a read
- * that echoes the lines it completed, keeping a partial line and unsent
- * echo with the connection for the next round.
+ * process, thread and prethreaded). First the lecture's loop, as on the
+ * slide; beneath it, the batching layer that makes it fast.
  * Book: CS:APP3e Figure 11.22, with per-connection errors logged and
  * survived instead of exiting.
  */
-#include "server.h"
+#include "echo.h"
+
+typedef struct batch batch_t; /* a connection's read-ahead and echo: below */
+
+static batch_t *batch_open(int connfd, sent_hook_t *on_sent);
+static ssize_t batch_readline(batch_t *b);
+static int batch_writeline(batch_t *b, size_t n);
+static void batch_close(batch_t *b);
+
+/*
+ * The lecture's echo: read a line, write it back, until end of file.
+ * The lines go through a batch (below) that gathers what is already
+ * buffered into one write, and an error ends this connection only.
+ */
+void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
+{
+    ssize_t n;
+    batch_t *b = batch_open(connfd, on_sent);
+
+    if (b == NULL)
+        return; /* no memory for this connection: logged, dropped */
+    while ((n = batch_readline(b)) > 0) {
+        if (on_line != NULL)
+            on_line(connfd, (size_t)n);
+        if (batch_writeline(b, (size_t)n) < 0)
+            break;
+    }
+    batch_close(b);
+}
+
+void echo(int connfd) { echo_lines(connfd, NULL, NULL); }
+
+/* ---- The batching layer: the same bytes, far fewer system calls ---- */
 
 /* Bytes of echo gathered before one write: several lines of any size. */
 #define ECHO_BATCH (256 * 1024)
 
 /*
- * A connection's read-ahead and its gathered echo: half a megabyte, more
- * than a thread's whole stack on some systems (512 KiB on macOS), so it
- * lives on the heap for as long as the connection.
+ * The book's loop makes a system call per line each way. Here the lines
+ * are read through RIO's buffer straight into out, and while another
+ * whole line is already buffered the write waits, so a client that sends
+ * many lines at once gets them back in one write. Half a megabyte: more
+ * than a thread's whole stack on some systems, so it lives on the heap.
  */
-typedef struct {
+struct batch {
     rio_t rio;
+    int connfd;
+    sent_hook_t *on_sent;
+    size_t used;         /* bytes of out gathered, not yet written */
     char out[ECHO_BATCH];
-} echo_bufs_t;
+};
 
-/*
- * The book's loop reads a line and writes it back, a system call per line
- * each way. Here, while more whole lines are already buffered, they are
- * gathered first and written back at once: the same bytes in the same
- * order, for far fewer system calls when a client sends many lines.
- */
-static void echo_batches(int connfd, echo_bufs_t *b, line_hook_t *on_line,
-                         sent_hook_t *on_sent)
+static batch_t *batch_open(int connfd, sent_hook_t *on_sent)
 {
-    size_t used = 0;
-    ssize_t n;
+    batch_t *b = malloc(sizeof(*b));
 
-    rio_readinitb(&b->rio, connfd);
-    /* A line longer than the room left arrives in pieces, echoed as is. */
-    while ((n = rio_readlineb(&b->rio, b->out + used, sizeof(b->out) - used)) > 0) {
-        used += (size_t)n;
-        if (on_line != NULL)
-            on_line(connfd, (size_t)n);
-        if (rio_line_ready(&b->rio) && sizeof(b->out) - used > MAXLINE)
-            continue; /* another line is here already: gather it too */
-        ssize_t sent = rio_writen(connfd, b->out, used);
-        int write_errno = errno;
-        if (on_sent != NULL)
-            on_sent(connfd); /* the batch's log, before we wait or report */
-        if (sent < 0) {
-            printf("echo: fd %d: write: %s\n", connfd, strerror(write_errno));
-            return;
-        }
-        used = 0;
-    }
-    if (n < 0) /* typically "Connection reset by peer" */
-        printf("echo: fd %d: read: %s\n", connfd, strerror(errno));
-}
-
-void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
-{
-    echo_bufs_t *bufs = malloc(sizeof(*bufs));
-
-    if (bufs == NULL) { /* this connection is dropped, not the server */
+    if (b == NULL) { /* this connection is dropped, not the server */
         printf("echo: fd %d: out of memory: closing the connection\n", connfd);
-        return;
+        return NULL;
     }
-    echo_batches(connfd, bufs, on_line, on_sent);
-    free(bufs);
+    rio_readinitb(&b->rio, connfd);
+    b->connfd = connfd;
+    b->on_sent = on_sent;
+    b->used = 0;
+    return b;
 }
 
-void echo(int connfd) { echo_lines(connfd, NULL, NULL); }
-
-/* ---- The non-blocking step for event loops (see server.h) ---- */
-
-/* The longest line handed out at once, as rio_readlineb(rp, buf, MAXLINE). */
-#define PIECE_MAX (MAXLINE - 1)
-
-void echo_conn_init(echo_conn_t *c, int fd)
+/* Reads the next line behind the gathered ones: its length, 0 at end of
+ * file, -1 after logging a read error. A line longer than the room left
+ * arrives in pieces, echoed as they come. */
+static ssize_t batch_readline(batch_t *b)
 {
-    memset(c, 0, sizeof(*c));
-    c->fd = fd;
+    ssize_t n = rio_readlineb(&b->rio, b->out + b->used,
+                              sizeof(b->out) - b->used);
+
+    if (n < 0) /* typically "Connection reset by peer" */
+        printf("echo: fd %d: read: %s\n", b->connfd, strerror(errno));
+    return n;
 }
 
-void echo_conn_free(echo_conn_t *c)
+/* Queues the line just read for its echo; writes the batch unless another
+ * whole line is already here to join it. -1 after logging a failure. */
+static int batch_writeline(batch_t *b, size_t n)
 {
-    free(c->in);
-    free(c->out);
-    echo_conn_init(c, -1);
-}
-
-size_t echo_pending(const echo_conn_t *c) { return c->outlen - c->outpos; }
-
-/* A failed read or write ends this connection only: log it, say "close". */
-static int conn_failed(const echo_conn_t *c, const char *call)
-{
-    printf("echo: fd %d: %s: %s\n", c->fd, call, strerror(errno));
-    return -1;
-}
-
-/* Not an error: the socket has nothing for us, or no room, right now. */
-static int would_block(void)
-{
-    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
-
-/* Writes what the socket takes now: the count (0 when it has no room),
- * or -1 after logging a real failure. */
-static ssize_t write_now(const echo_conn_t *c, const char *data, size_t n)
-{
-    ssize_t put = write(c->fd, data, n);
-
-    if (put < 0)
-        return would_block() ? 0 : conn_failed(c, "write");
-    return put;
-}
-
-/* A step's verdict: -1 (close) once the client left and has all its echo. */
-static int step_result(const echo_conn_t *c)
-{
-    return c->eof && echo_pending(c) == 0 ? -1 : 0;
-}
-
-/*
- * Length of the line that starts p[0..n): through its newline, or a
- * PIECE_MAX piece of a longer line, or at end of file whatever is left.
- * 0 when the line is not complete yet (or nothing is left).
- */
-static size_t line_length(const char *p, size_t n, int at_eof)
-{
-    size_t max = n < PIECE_MAX ? n : PIECE_MAX;
-    const char *newline = memchr(p, '\n', max);
-
-    if (newline != NULL)
-        return (size_t)(newline - p) + 1;
-    return max == PIECE_MAX || at_eof ? max : 0;
-}
-
-/* Out of memory for this connection: it is dropped, not the server. */
-static int conn_out_of_memory(const echo_conn_t *c)
-{
-    printf("echo: fd %d: out of memory: closing the connection\n", c->fd);
-    return -1;
-}
-
-/* Queues bytes behind the pending echo, compacting before it grows.
- * Returns 0, or -1 (logged) when there is no memory to queue them. */
-static int out_append(echo_conn_t *c, const char *data, size_t n)
-{
-    size_t pending = echo_pending(c);
-
-    if (c->outpos > 0) {
-        memmove(c->out, c->out + c->outpos, pending);
-        c->outpos = 0;
-        c->outlen = pending;
+    b->used += n;
+    if (rio_line_ready(&b->rio) && sizeof(b->out) - b->used > MAXLINE)
+        return 0; /* gather that one too */
+    ssize_t sent = rio_writen(b->connfd, b->out, b->used);
+    int write_errno = errno;
+    if (b->on_sent != NULL)
+        b->on_sent(b->connfd); /* the batch's log, before we wait or report */
+    b->used = 0;
+    if (sent < 0) {
+        printf("echo: fd %d: write: %s\n", b->connfd, strerror(write_errno));
+        return -1;
     }
-    if (pending + n > c->outcap) {
-        size_t cap = pending + n > 2 * c->outcap ? pending + n : 2 * c->outcap;
-        char *out = realloc(c->out, cap);
-        if (out == NULL)
-            return conn_out_of_memory(c);
-        c->out = out;
-        c->outcap = cap;
-    }
-    memcpy(c->out + pending, data, n);
-    c->outlen += n;
     return 0;
 }
 
-/* Gives the output buffer back once it is empty: idle clients hold none. */
-static void out_release_if_empty(echo_conn_t *c)
-{
-    if (echo_pending(c) == 0) {
-        free(c->out);
-        c->out = NULL;
-        c->outpos = c->outlen = c->outcap = 0;
-    }
-}
-
-/*
- * Echoes data: straight to the socket when nothing waits before it (the
- * usual case, no copy), else behind the queue so bytes stay in order.
- * What the socket does not take now waits in c->out.
- */
-static int echo_bytes(echo_conn_t *c, const char *data, size_t n)
-{
-    if (n > 0 && echo_pending(c) == 0) {
-        ssize_t put = write_now(c, data, n);
-        if (put < 0)
-            return -1;
-        data += put;
-        n -= (size_t)put;
-    }
-    return n > 0 ? out_append(c, data, n) : 0;
-}
-
-/* Keeps the unfinished line for the next step; no line, no buffer.
- * Returns 0, or -1 (logged) when there is no memory to keep it. */
-static int keep_partial_line(echo_conn_t *c, const char *p, size_t n)
-{
-    if (n == 0) {
-        free(c->in);
-        c->in = NULL;
-    } else {
-        /* n < PIECE_MAX: see line_length */
-        if (c->in == NULL && (c->in = malloc(PIECE_MAX)) == NULL)
-            return conn_out_of_memory(c);
-        memcpy(c->in, p, n);
-    }
-    c->inlen = n;
-    return 0;
-}
-
-int echo_step(echo_conn_t *c, line_hook_t *on_line)
-{
-    char buf[PIECE_MAX + ECHO_READ_MAX]; /* the partial line, then new bytes */
-    size_t have = c->inlen, done = 0, len;
-    ssize_t got;
-
-    if (have > 0)
-        memcpy(buf, c->in, have);
-    /* One read, however much more the client has sent: the others wait. */
-    if ((got = read(c->fd, buf + have, ECHO_READ_MAX)) < 0)
-        return would_block() ? 0 : conn_failed(c, "read");
-    c->eof = got == 0;
-    have += (size_t)got;
-    while ((len = line_length(buf + done, have - done, c->eof)) > 0) {
-        if (on_line != NULL)
-            on_line(c->fd, len);
-        done += len;
-    }
-    if (keep_partial_line(c, buf + done, have - done) < 0)
-        return -1;
-    /* The finished lines lie side by side in buf: one write echoes all. */
-    if (echo_bytes(c, buf, done) < 0)
-        return -1;
-    return step_result(c);
-}
-
-int echo_flush(echo_conn_t *c)
-{
-    if (echo_pending(c) > 0) {
-        ssize_t put = write_now(c, c->out + c->outpos, echo_pending(c));
-        if (put < 0)
-            return -1;
-        c->outpos += (size_t)put;
-        out_release_if_empty(c);
-    }
-    return step_result(c);
-}
+static void batch_close(batch_t *b) { free(b); }

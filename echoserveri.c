@@ -8,6 +8,7 @@
  * Run: ./echoserveri 15213 & ./echoclient localhost 15213
  * Book: CS:APP3e Figure 11.21 (same loop; errors cost one connection only).
  */
+#include "echo.h"
 #include "server.h"
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
  * Book: CS:APP3e Figure 12.5 (same structure; the parent also keeps a
  * table of its children so that stopping it stops them).
  */
+#include "echo.h"
 #include "server.h"
 
 /*

@@ -11,6 +11,7 @@
  * Book: CS:APP3e Figures 12.8-12.11 (same pool, init_pool, add_client and
  * check_clients; comments starting "Ours:" mark where and why it departs).
  */
+#include "echo_step.h"
 #include "server.h"
 
 /*

@@ -9,6 +9,7 @@
  * Run: ./echoservert 15213 & ./echoclient localhost 15213
  * Book: CS:APP3e Figure 12.14 (same structure; errors cost one connection).
  */
+#include "echo.h"
 #include "server.h"
 
 /* Peer thread: serves the client whose descriptor is in the cell vargp. */

@@ -12,10 +12,10 @@
  * Run: ./echoservert_pre 15213 2 & ./echoclient localhost 15213
  * Book: CS:APP3e Figures 12.27 and 12.28 (echoservert_pre.c, echo_cnt.c).
  */
-#include <limits.h> /* PIPE_BUF */
-
-#include "server.h"
+#include "echo.h"
+#include "linelog.h"
 #include "sbuf.h"
+#include "server.h"
 
 #define DEFAULT_THREADS 4 /* as in the book: few, so that waiting shows */
 #define DEFAULT_SLOTS 16  /* clients accepted and waiting for a worker */
@@ -25,68 +25,12 @@
 
 static sbuf_t sbuf; /* shared by every thread: descriptors waiting for a worker */
 
-/*
- * Bytes echoed to all clients so far, shared by every worker and so
- * guarded by cnt_lock. The lock is initialised by whichever worker gets
- * there first, exactly once, through pthread_once (a static
- * PTHREAD_MUTEX_INITIALIZER would do here; pthread_once is the general
- * tool when setting up takes code).
- */
-static unsigned long long byte_cnt;
-static pthread_mutex_t cnt_lock;
+static void init_cnt(void);
+static void count_line(int connfd, size_t n);
+static void write_log(int connfd);
 static pthread_once_t cnt_once = PTHREAD_ONCE_INIT;
 
-static void init_cnt(void)
-{
-    Pthread_mutex_init(&cnt_lock);
-    byte_cnt = 0;
-}
-
-/*
- * Each worker's log lines not yet written. _Thread_local gives every
- * thread its own copy, so filling it needs no lock. At most PIPE_BUF
- * bytes, so that one write of it is never split by another thread's
- * output when stdout is a pipe.
- */
-static _Thread_local struct {
-    char text[PIPE_BUF];
-    size_t len;
-} worker_log;
-
-/* echo_lines' sent hook: writes this worker's log lines, in one write. */
-static void write_log(int connfd)
-{
-    (void)connfd;
-    /* A failed write loses log lines, never a client: no more to do. */
-    if (worker_log.len > 0)
-        (void)rio_writen(STDOUT_FILENO, worker_log.text, worker_log.len);
-    worker_log.len = 0;
-}
-
-/*
- * echo_lines' line hook: adds one line to the shared total and logs both.
- * Only the addition happens under the lock. The book prints under it,
- * which with a prompt log means a write(2) per line while every other
- * worker queues for the lock; here the line goes to this worker's own
- * log, written once per batch (write_log), outside the lock. The price:
- * each worker's totals come out in order, but two workers' lines may come
- * out in the other order.
- */
-static void count_line(int connfd, size_t n)
-{
-    enum { LOG_LINE_MAX = 128 }; /* the longest line below is 90 bytes */
-    if (sizeof(worker_log.text) - worker_log.len < LOG_LINE_MAX)
-        write_log(connfd); /* a long batch: the log goes out in pieces */
-    Pthread_mutex_lock(&cnt_lock);
-    byte_cnt += n;
-    unsigned long long total = byte_cnt;
-    Pthread_mutex_unlock(&cnt_lock);
-    worker_log.len += (size_t)snprintf(
-        worker_log.text + worker_log.len, sizeof(worker_log.text) - worker_log.len,
-        "server received %zu (%llu total) bytes on fd %d\n", n, total, connfd);
-}
-
-/* A worker serves one client after another, forever. */
+/* A worker (a consumer) serves one client after another, forever. */
 static void *worker(void *vargp)
 {
     (void)vargp;
@@ -123,14 +67,59 @@ int main(int argc, char **argv)
         Pthread_create(&tid, NULL, worker, NULL);
 
     /*
-     * SIGINT and SIGTERM keep their default action, which ends the process
-     * at once whatever the workers are doing. A handler that tried to clean
-     * up (sbuf_deinit, exit flushing stdio) could wait forever for a lock
-     * a worker holds, or pull the buffer from under a waiting worker.
+     * The producer. SIGINT and SIGTERM keep their default action, which
+     * ends the process at once whatever the workers are doing. A handler
+     * that tried to clean up (sbuf_deinit, exit flushing stdio) could wait
+     * forever for a lock a worker holds, or pull the buffer from under a
+     * waiting worker.
      */
     for (;;) {
         int connfd = accept_client(listenfd);
         if (connfd >= 0)
             sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
     }
+}
+
+/* ---- The shared byte count and its log (the book's echo_cnt.c) ---- */
+
+/*
+ * Bytes echoed to all clients so far, shared by every worker and so
+ * guarded by cnt_lock. The lock is initialised by whichever worker gets
+ * there first, exactly once, through pthread_once (a static
+ * PTHREAD_MUTEX_INITIALIZER would do here; pthread_once is the general
+ * tool when setting up takes code).
+ */
+static unsigned long long byte_cnt;
+static pthread_mutex_t cnt_lock;
+
+static void init_cnt(void)
+{
+    Pthread_mutex_init(&cnt_lock);
+    byte_cnt = 0;
+}
+
+/*
+ * echo_lines' line hook: adds one line to the shared total and logs both.
+ * Only the addition happens under the lock. The book prints under it,
+ * which with a prompt log means a write(2) per line while every other
+ * worker queues for the lock; here the line goes to this worker's own
+ * log (linelog.c), written once per batch, outside the lock. The price:
+ * each worker's totals come out in order, but two workers' lines may come
+ * out in the other order.
+ */
+static void count_line(int connfd, size_t n)
+{
+    Pthread_mutex_lock(&cnt_lock);
+    byte_cnt += n;
+    unsigned long long total = byte_cnt;
+    Pthread_mutex_unlock(&cnt_lock);
+    linelog_add("server received %zu (%llu total) bytes on fd %d\n", n, total,
+                connfd);
+}
+
+/* echo_lines' sent hook: this worker's log lines go out, whole. */
+static void write_log(int connfd)
+{
+    (void)connfd;
+    linelog_flush();
 }

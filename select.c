@@ -11,6 +11,7 @@
  * Run: ./select 15213         (then: ./echoclient localhost 15213)
  * Book: CS:APP3e Figure 12.6 (same loop; command() reads with read(2)).
  */
+#include "echo.h"
 #include "server.h"
 
 static void command(void);

@@ -1,8 +1,9 @@
 /*
- * server.h - what every echo server in the suite shares: the start-up path
- * (arguments, SIGPIPE, listening, the "listening on port N" line), accepting
- * a client with its "Connected to (HOST, PORT)" line, and the echo routine.
- * Each server file then holds only what its concurrency model adds.
+ * server.h - the start-up path every echo server shares (arguments,
+ * SIGPIPE, listening, the "listening on port N" line) and accepting a
+ * client with its "Connected to (HOST, PORT)" line. The echo itself is in
+ * echo.h (blocking) and echo_step.h (event loops); each server file then
+ * holds only what its concurrency model adds.
  */
 #ifndef SERVER_H
 #define SERVER_H
@@ -35,62 +36,5 @@ int start_server_batched(const char *argv0, const char *port_arg);
  * descriptor, spent only on a client that arrives while none is free.
  */
 int accept_client(int listenfd);
-
-/* Called for each line read, before its echo goes out: a server's log. */
-typedef void line_hook_t(int connfd, size_t n);
-/* Called once a batch of lines has been echoed (or the echo failed),
- * before echo_lines waits for more input or reports the failure: where
- * the log of those lines must reach stdout. */
-typedef void sent_hook_t(int connfd);
-
-/*
- * Echoes every byte from connfd back to it, a line at a time, until the
- * client shuts down its side. A read or write error (a reset, a client
- * gone) logs one line and returns: the caller closes connfd either way.
- * Either hook may be NULL. Thread-safe.
- */
-void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent);
-void echo(int connfd); /* echo_lines without hooks, as in the book */
-
-/*
- * ---- The non-blocking echo step, for event loops (echoservers.c) ----
- * One connection's state between rounds: the start of a line still waiting
- * for its newline, and echo the client has not taken yet. Buffers exist
- * only while they hold bytes, so an idle connection costs a few words.
- * The caller owns the descriptor: it makes it non-blocking, watches it,
- * and closes it when a call returns -1.
- */
-typedef struct {
-    int fd;
-    char *in;      /* partial line (< MAXLINE-1 bytes), NULL when none */
-    size_t inlen;
-    char *out;     /* echo not yet written: out[outpos..outlen) */
-    size_t outpos, outlen, outcap;
-    int eof;       /* the client shut down its sending side */
-} echo_conn_t;
-
-void echo_conn_init(echo_conn_t *c, int fd);
-void echo_conn_free(echo_conn_t *c); /* frees buffers; does not close fd */
-
-/*
- * A step reads at most this much: bounded, so one client cannot monopolize
- * the loop, yet large, so a streaming client costs few rounds (64 KiB
- * reads reached ~1 GB/s on loopback, 256 KiB ~2 GB/s).
- */
-#define ECHO_READ_MAX (256 * 1024)
-
-/*
- * One step: a single read (at most ECHO_READ_MAX bytes), then every complete line it finished is handed to
- * on_line (may be NULL) and echoed. A line longer than MAXLINE-1 bytes goes
- * in MAXLINE-1 pieces, as rio_readlineb gives it; at end of file the last
- * unterminated bytes go as a line. Never blocks on a non-blocking fd.
- * Returns 0 to keep the connection, -1 when it is over (the client left and
- * all its echo is out, or an error, which is logged): close it then.
- */
-int echo_step(echo_conn_t *c, line_hook_t *on_line);
-/* Writes what pending echo the socket takes now. Returns 0 or -1 as above. */
-int echo_flush(echo_conn_t *c);
-/* Bytes of echo still waiting for the client to take them. */
-size_t echo_pending(const echo_conn_t *c);
 
 #endif /* SERVER_H */

@@ -24,7 +24,7 @@ PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
            tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
-           tests/bin/test_limits tests/bin/test_memory
+           tests/bin/test_limits tests/bin/test_memory tests/bin/test_chart
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -59,6 +59,8 @@ $(PEERS): tests/bin/%: tests/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 tests/bin/test_rio: tests/rio_script.o
+tests/bin/test_chart: tests/svgcheck.o
+tests/bin/test_chart: LDLIBS += -lm
 
 # The prethreaded server's bounded buffer, also unit-tested on its own and
 # used by the book-style prethreaded baseline.
@@ -73,7 +75,7 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool
+TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh
@@ -81,6 +83,11 @@ test: all $(TEST_BUILD)
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
 build-all: all $(TEST_BUILD) tests/bin/stress bench/riobench
+
+# make bench's pictures: text bars and an SVG, from the run's results.
+bench/chart: bench/chart.o bench/svg.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -lm -o $@
+bench/chart.o bench/svg.o: bench/chart.h
 
 # RIO's line reader alone, in bytes per second (make bench runs it).
 bench/riobench: bench/riobench.o csapp.o
@@ -132,7 +139,7 @@ demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench demo/*.o demo/demotool
+	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench bench/chart demo/*.o demo/demotool
 	rm -rf tests/bin build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \

@@ -75,7 +75,8 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart
+TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart \
+             bench/bystander
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh
@@ -88,6 +89,10 @@ build-all: all $(TEST_BUILD) tests/bin/stress bench/riobench
 bench/chart: bench/chart.o bench/svg.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -lm -o $@
 bench/chart.o bench/svg.o: bench/chart.h
+
+# How long a bystander waits while another client holds half a line.
+bench/bystander: bench/bystander.o csapp.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # RIO's line reader alone, in bytes per second (make bench runs it).
 bench/riobench: bench/riobench.o csapp.o
@@ -139,7 +144,7 @@ demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench bench/chart demo/*.o demo/demotool
+	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench bench/chart bench/bystander demo/*.o demo/demotool
 	rm -rf tests/bin build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \

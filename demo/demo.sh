@@ -8,7 +8,7 @@
 # step agreed.
 #
 # Usage: demo/demo.sh [-p] [-f] [-l] [STEP...]  (or make demo [STEP=N] [PAUSE=1])
-#   STEP  run only these steps (by number); default: all, about 15 s each
+#   STEP  run only these steps (by number); default: all, 10 to 25 s each
 #   -p    pause before each step until Enter (for a live lecture); without
 #         it the demo never reads the keyboard and runs unattended
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts

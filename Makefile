@@ -134,7 +134,7 @@ fuzz:
 run: all
 	./echoserveri $(PORT)
 
-# The lecture, live (about two minutes): STEP=N runs one step, PAUSE=1
+# The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
 # waits for Enter before each step. See demo/demo.sh.
 demo: all demo/demotool
 	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh

@@ -5,7 +5,8 @@
  * drive many clients from one process, and make a zombie to look at.
  * Not a lecture program: it only serves the demo (see demo/demo.sh).
  * Run: demo/demotool now | sleep MS | wait FILE TEXT COUNT TIMEOUT_MS |
- *      port FILE TIMEOUT_MS | clients PORT N HOLD_MS TIMEOUT_MS | zombie MS
+ *      clients PORT N HOLD_MS TIMEOUT_MS | zombie MS
+ * (A server's port is read by bench/servers.sh, which the demo uses.)
  * Times are milliseconds on a monotonic clock, so the shell can subtract them.
  */
 #include <arpa/inet.h>
@@ -22,7 +23,7 @@
 
 #define USAGE                                                                \
     "usage: demotool now | sleep MS | wait FILE TEXT COUNT TIMEOUT_MS |\n"   \
-    "       port FILE TIMEOUT_MS | clients PORT N HOLD_MS TIMEOUT_MS | zombie MS\n"
+    "       clients PORT N HOLD_MS TIMEOUT_MS | zombie MS\n"
 #define MAX_CLIENTS 1000
 #define POLL_MS 2 /* how often a log file is looked at again */
 
@@ -105,27 +106,6 @@ static int wait_text(const char *path, const char *text, int count, long timeout
         free(s);
         if (seen >= count) {
             printf("%lld\n", now_ms());
-            return 0;
-        }
-        if (now_ms() >= deadline)
-            return 1;
-        sleep_ms(POLL_MS);
-    }
-}
-
-/* port: waits for the server's "listening on port N" line; prints N. */
-static int wait_port(const char *path, long timeout)
-{
-    long long deadline = now_ms() + timeout;
-    const char *key = "listening on port ";
-
-    for (;;) {
-        char *s = slurp(path), *p = strstr(s, key);
-        int port = p ? atoi(p + strlen(key)) : 0;
-
-        free(s);
-        if (port > 0) {
-            printf("%d\n", port);
             return 0;
         }
         if (now_ms() >= deadline)
@@ -275,8 +255,6 @@ int main(int argc, char **argv)
     if (argc == 6 && strcmp(argv[1], "wait") == 0)
         return wait_text(argv[2], argv[3], (int)number(argv[4], 1000000),
                          number(argv[5], day));
-    if (argc == 4 && strcmp(argv[1], "port") == 0)
-        return wait_port(argv[2], number(argv[3], day));
     if (argc == 6 && strcmp(argv[1], "clients") == 0)
         return run_clients((int)number(argv[2], 65535),
                            (int)number(argv[3], MAX_CLIENTS),

@@ -3,8 +3,9 @@
 # step must end with one verdict line that agrees with the lecture, a
 # swapped-in wrong server must turn a verdict into a contradiction (the
 # verdicts are computed, not printed), and no server may outlive the demo.
-# Prints "PASS demo NAME", "FAIL demo NAME" (with what it saw) or
-# "SKIP demo NAME", one line per test, as the C tests do.
+# The steps are the ones demo/demo.sh -l lists, and the README must show
+# each of them. Prints "PASS demo NAME", "FAIL demo NAME" (with what it
+# saw) or "SKIP demo NAME", one line per test, as the C tests do.
 # Run from the top of the tree: tests/test_demo.sh (make test does).
 tmp=${TMPDIR:-/tmp}/test_demo.$$
 failed=0
@@ -16,9 +17,14 @@ fail() {
     for line in "$@"; do echo "    $line"; done
     failed=1
 }
+# The steps' numbers, 1..N, from the demo's own list.
+steps=$(sh demo/demo.sh -l 2>/dev/null | awk '{ print $1 }')
+nsteps=$(echo "$steps" | grep -c .)
 skip_all() {
-    for t in 1 2 3 4 5 6; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
+    echo "SKIP demo readme_shows_every_step"
+    for t in $steps; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
     echo "SKIP demo swapped_server_contradicts_the_lecture"
+    echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
     echo "SKIP demo leaves_no_server_running"
     echo "    $1"
     exit 0
@@ -32,12 +38,25 @@ if [ ! -x demo/demotool ] || [ ! -f demo/demo.sh ]; then
     skip_all "no demo/demotool here: make test builds it"
 fi
 
+# The README's table of steps has a row for each step, numbered in order,
+# and its excerpt counts them all ("Step 1 of N").
+rows=$(sed -n '/^## See the lecture live/,/^## /s/^| \([0-9][0-9]*\) |.*/\1/p' README.md | tr '\n' ' ' | sed 's/ $//')
+want=$(echo "$steps" | tr '\n' ' ' | sed 's/ $//')
+of=$(sed -n 's/^==== Step 1 of \([0-9]*\):.*/\1/p' README.md)
+[ "$nsteps" -ge 1 ] || fail demo_lists_its_steps "demo/demo.sh -l listed no step"
+if [ "$rows" != "$want" ] || [ "$of" != "$nsteps" ]; then
+    fail readme_shows_every_step "README's demo table numbers its rows '$rows', want '$want';" \
+        "its excerpt says \"Step 1 of ${of:-?}\", want $nsteps"
+else
+    pass readme_shows_every_step
+fi
+
 trap 'rm -f "$tmp".*' EXIT
 sh demo/demo.sh -f </dev/null >"$tmp.out" 2>&1
 status=$?
 
 # Each step's verdict: exactly one line, and it agrees.
-for t in 1 2 3 4 5 6; do
+for t in $steps; do
     name=step_${t}_agrees_with_the_lecture
     lines=$(grep -c "^observed (step $t): " "$tmp.out")
     line=$(grep "^observed (step $t): " "$tmp.out")
@@ -55,21 +74,43 @@ if [ "$status" -ne 0 ] && ! grep -q CONTRADICTS "$tmp.out"; then
     fail demo_exit_status "the demo exited with status $status, with no step contradicting"
 fi
 
+# swapped OUT VAR PROG STEP: runs the step named STEP with VAR=PROG, output
+# in $tmp.OUT; true if its verdict turned to a contradiction and the demo
+# exited 1, else false with the reason in $why. The step's number comes
+# from the demo's list.
+swapped() {
+    n=$(sh demo/demo.sh -l | awk -v s="$4" '$2 == s { print $1 }')
+    env "$2=$3" sh demo/demo.sh -f "${n:-0}" </dev/null >"$tmp.$1" 2>&1
+    swap_status=$?
+    line=$(grep "^observed (step ${n:-0}): " "$tmp.$1")
+    case $swap_status:$line in
+    1:*" [CONTRADICTS the lecture]") return 0 ;;
+    esac
+    why="$3 run as step $4 ($2): status $swap_status, want 1; verdict: ${line:-none}"
+    return 1
+}
+
 # A server that is not iterative, shown as one: step 1 must notice.
-DEMO_ITERATIVE=./echoservert sh demo/demo.sh -f 1 </dev/null >"$tmp.swap" 2>&1
-swap_status=$?
-line=$(grep "^observed (step 1): " "$tmp.swap")
-case $swap_status:$line in
-1:*" [CONTRADICTS the lecture]") pass swapped_server_contradicts_the_lecture ;;
-*) fail swapped_server_contradicts_the_lecture \
-    "echoservert run as the iterative server: status $swap_status, want 1;" \
-    "verdict: ${line:-none}" ;;
-esac
+if swapped swap DEMO_ITERATIVE ./echoservert iterative; then
+    pass swapped_server_contradicts_the_lecture
+else
+    fail swapped_server_contradicts_the_lecture "$why"
+fi
+
+# The event step's server is swapped by DEMO_EVENTS, and by its old name
+# DEMO_SELECT: a program that is no server at all cannot show the step.
+if ! swapped events DEMO_EVENTS ./hello events; then
+    fail DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server "$why"
+elif ! swapped select DEMO_SELECT ./hello events; then
+    fail DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server "$why"
+else
+    pass DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server
+fi
 
 # Every server the demo started (it prints each one's pid) is gone.
 left=""
 # shellcheck disable=SC2013 # each line holds one pid: words are right
-for pid in $(sed -n 's/^Started .*(pid \([0-9]*\))$/\1/p' "$tmp.out" "$tmp.swap"); do
+for pid in $(sed -n 's/^Started .*(pid \([0-9]*\))$/\1/p' "$tmp".*); do
     kill -0 "$pid" 2>/dev/null && left="$left $pid"
 done
 started=$(grep -c '^Started ' "$tmp.out")

@@ -1,0 +1,189 @@
+# demo/lib.sh - what every step of the demo uses (sourced by demo/demo.sh):
+# the pace, processes recorded by PID, a server, clients fed through FIFOs,
+# timelines and the verdict line. Servers are started and stopped by
+# bench/servers.sh, the helper the benchmark uses too. Only POSIX sh and
+# utilities, plus demo/demotool (demotool.c) for what sh cannot do
+# portably: a millisecond clock, short sleeps, bounded waits on a log file.
+tool=demo/demotool
+# shellcheck source=bench/servers.sh
+. bench/servers.sh
+nl='
+'
+
+# demo_pace FAST: the waits, in milliseconds. The full tour leaves time to
+# read; fast (FAST not empty) keeps every wait the evidence needs, shorter.
+demo_pace() {
+    if [ -n "$1" ]; then
+        BEAT=0 TICK=0     # a pause to read; a pause between two events
+        HOLD=700          # how long a client keeps a server busy
+        SETTLE=150        # time for the kernel to pass a few bytes along
+        TRIALS=10         # race trials per run
+    else
+        BEAT=4500 TICK=1000 HOLD=6000 SETTLE=300 TRIALS=50
+    fi
+    LIMIT=5000            # the most any wait for an expected event may take
+}
+
+# needs PROG...: programs a step runs; demo_check says which are missing.
+needed=""
+needs() { needed="$needed $*"; }
+demo_check() {
+    for prog in $needed ./echoclient "$tool"; do
+        [ -x "$prog" ] && continue
+        echo "demo: $prog is missing: run make demo (or make) first" >&2
+        exit 2
+    done
+}
+
+# ---- Processes: every one is recorded, and stopped by its PID ----
+
+pids="" sleeper=""
+# demo_setup: the private directory, and the traps that stop everything.
+demo_setup() {
+    tmp=${TMPDIR:-/tmp}/echodemo.$$
+    mkdir -m 700 "$tmp" || exit 2
+    TMP=$tmp ME=demo # for bench/servers.sh
+    trap 'stop_all; rm -rf "$tmp"' EXIT
+    trap 'echo; echo "demo: interrupted; stopping what it started"; exit 130' INT
+    trap 'exit 143' TERM
+    # Output cut short (make demo | head): stop, and clean up on the way out.
+    trap 'exit 141' PIPE
+}
+
+# Stops the server (and its children), every other process this script
+# started, and closes the clients' input. Bounded: SIGKILL after 2 s.
+stop_all() {
+    exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+    for pid in $pids $sleeper; do kill "$pid" 2>/dev/null; done
+    stop_server
+    # shellcheck disable=SC2086 # one word per PID
+    poll_until 2000 none_alive $pids
+    for pid in $pids $sleeper; do
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    pids=""
+}
+none_alive() {
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 1; done
+    return 0
+}
+
+# spawn OUT CMD ARGS...: starts CMD in the background, stdin from $spawn_in
+# (default /dev/null), stdout and stderr to OUT. The child gets none of the
+# descriptors this shell holds for its clients: an inherited copy would
+# keep a client's input open after we close ours. Sets $spawned.
+spawn_in=/dev/null
+spawn() {
+    spawn_out=$1
+    shift
+    "$@" <"$spawn_in" >"$spawn_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    spawned=$!
+    pids="$pids $spawned"
+    spawn_in=/dev/null
+}
+
+now() { "$tool" now; }
+# pause_ms MS: sleeps in the background and waits for it: a signal (kill,
+# Ctrl-C) interrupts wait at once, where a foreground sleep would delay it.
+pause_ms() {
+    "$tool" sleep "$1" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    sleeper=$!
+    wait "$sleeper"
+    sleeper=""
+}
+server_nap() { pause_ms 100; } # bench/servers.sh's wait, without sleep 0.1
+beat() { [ "$BEAT" -gt 0 ] && pause_ms "$BEAT"; }
+tick() { [ "$TICK" -gt 0 ] && pause_ms "$TICK"; }
+
+# waitfor FILE TEXT [COUNT [MS]]: prints when TEXT had appeared COUNT
+# times in FILE; status 1 if that did not happen within MS.
+waitfor() { "$tool" wait "$1" "$2" "${3:-1}" "${4:-$LIMIT}"; }
+# count FILE TEXT: lines of FILE holding TEXT.
+count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+
+# poll_until MS CMD ARGS...: runs CMD every 10 ms until it succeeds;
+# status 1 if it still fails after MS.
+poll_until() {
+    deadline=$(($(now) + $1))
+    shift
+    until "$@"; do
+        [ "$(now)" -lt "$deadline" ] || return 1
+        pause_ms 10
+    done
+}
+# wait_exit PID MS: waits for PID to end; status 1 if it still runs after MS.
+wait_exit() { poll_until "$2" none_alive "$1"; }
+
+# demo_server NAME PROG ARGS...: starts PROG on port 0 with ARGS after it,
+# output in $tmp/NAME.log; sets $server (its PID), $port and $log.
+demo_server() {
+    log=$tmp/$1.log SLOG=$tmp/$1.log prog=$2
+    shift 2
+    if start_server "$prog" "$@" 2>/dev/null; then
+        server=$SPID port=$SPORT
+        set -- "$prog" 0 "$@"
+        echo "Started $* : $(head -n 1 "$log") (pid $server)"
+        return 0
+    fi
+    echo "$prog did not say \"listening on port N\" within $LIMIT ms; it said:"
+    show "$log"
+    return 1
+}
+
+# ---- Clients: real echoclients, each fed through a FIFO we hold open ----
+
+# client_open FD NAME: starts an echoclient to $port whose input is a FIFO
+# this shell holds open on descriptor FD (3..9). What we write to FD goes
+# to the server; closing FD is the client's end of input: it leaves.
+# Its echo collects in $tmp/NAME.out; its PID is left in $client.
+client_open() {
+    mkfifo "$tmp/$2.in" || exit 2
+    spawn_in=$tmp/$2.in
+    spawn "$tmp/$2.out" ./echoclient 127.0.0.1 "$port"
+    client=$spawned
+    eval "exec $1>\"\$tmp/\$2.in\""
+}
+# In a subshell: a client that died must not take the demo with it when
+# we write to its input (SIGPIPE ends the subshell only).
+client_send() { (printf '%s' "$2" >&"$1") 2>/dev/null; }
+client_close() { eval "exec $1>&-"; }
+
+# ---- Reporting ----
+
+# header TITLE: the step's first line; its clock starts here. The driver
+# sets $step (this step's number) and $nsteps (how many the tour has).
+header() {
+    echo
+    echo "==== Step $step of $nsteps: $1 ===="
+    t0=$(now)
+}
+# at TEXT: a timeline line, seconds since the step began.
+at() {
+    at_ms=$(($(now) - t0))
+    printf '  %3d.%02d s  %s\n' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$1"
+}
+# dur MS: "12 ms" or "3.01 s".
+dur() {
+    if [ "$1" -lt 1000 ] && [ "$1" -gt -1000 ]; then
+        echo "$1 ms"
+        return
+    fi
+    v=$1 sign=
+    [ "$v" -lt 0 ] && sign=- v=$((-v))
+    printf '%s%d.%02d s\n' "$sign" $((v / 1000)) $((v % 1000 / 10))
+}
+show() { sed 's/^/    | /' "$@"; }
+# para TEXT: a paragraph of narration, folded to the terminal's usual width.
+para() { printf '%s\n' "$1" | fold -s -w 74 | sed 's/ *$//; s/^/  /'; }
+
+# verdict yes|no TEXT: the step's last line, from what it observed.
+failed=""
+verdict() {
+    tag="[agrees with the lecture]"
+    if [ "$1" != yes ]; then
+        tag="[CONTRADICTS the lecture]"
+        failed="$failed $step"
+    fi
+    echo "observed (step $step): $2 $tag"
+}

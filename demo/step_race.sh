@@ -1,0 +1,90 @@
+# demo/step_race.sh - step: the race on &i, and its fix. race against
+# race --fixed, then race pinned to one core with taskset; the verdict
+# comes from their "races: R of T trials" lines.
+RACE=${DEMO_RACE:-./race}
+needs "$RACE"
+
+step_race() {
+    header "the race on &i, and its fix"
+    ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
+    echo "race creates 100 threads and hands each one &i, the address of main's"
+    echo "loop variable; each thread reads i whenever it gets to run. If main has"
+    echo "incremented i by then, the thread sees another thread's value. A trial"
+    echo "races if any thread saw a value other than its own. This machine has"
+    echo "$ncpu processor(s) online."
+    beat
+    race_run race.out 5 "./race -t $TRIALS        (first trials and the count)" \
+        "$RACE" -t "$TRIALS"
+    r=$(races "$tmp/race.out")
+    race_run fixed.out 3 "./race --fixed -t $TRIALS   (each thread gets its own copy of i)" \
+        "$RACE" --fixed -t "$TRIALS"
+    f=$(races "$tmp/fixed.out")
+    beat
+    p=""
+    if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+        race_pinned
+    else
+        echo "  Pinning to one core is not available here (no taskset, or it is not"
+        echo "  allowed): the pinned run is skipped."
+    fi
+    race_verdict
+}
+
+# race_run OUT LAST SHOWN CMD...: runs CMD (to its end) into $tmp/OUT and shows, under
+# "$ SHOWN", its lines 2..LAST and its last line (the count).
+race_run() {
+    file=$tmp/$1 last=$2 shown=$3
+    shift 3
+    spawn "$file" "$@" # recorded: stopped by its PID on Ctrl-C or kill
+    wait "$spawned"
+    echo "  \$ $shown"
+    sed -n "2,${last}p" "$file" | show
+    tail -n 1 "$file" | show
+}
+
+# The race on one core, and what it tells about the scheduler.
+race_pinned() {
+    race_run pinned.out 5 "taskset -c 0 ./race -t $TRIALS   (every thread on core 0)" \
+        taskset -c 0 "$RACE" -t "$TRIALS"
+    p=$(races "$tmp/pinned.out")
+    para "Free: $r of $TRIALS trials raced; in the trials shown, on average $(wrong "$tmp/race.out") of 100 threads saw a wrong value, and at most $(crowd "$tmp/race.out") threads saw the same one. Pinned: $p of $TRIALS; on average $(wrong "$tmp/pinned.out") wrong, at most $(crowd "$tmp/pinned.out") threads the same value."
+    cp=$(crowd "$tmp/pinned.out")
+    if [ "${p:-0}" -gt 0 ]; then
+        text="Pinned to one core it raced too. On one core nothing runs at the same moment: whether a new thread reads i before main's next i++ is decided by the scheduler alone."
+        [ "$cp" -gt 1 ] && text="$text Here it lets main run on after pthread_create: up to $cp threads saw one value, so main got through several i++ before they ran."
+        para "$text The lecture's single-core laptop showed no race, presumably because its scheduler ran each new thread first. On several cores no such decision is needed: a new thread starts on another core while main goes on, so the race shows with any scheduler. Either way the outcome depends on timing: that is what makes it a race."
+    else
+        para "Pinned to one core it did not race: the scheduler ran each new thread before main went on, as on the lecture's single-core laptop. On several cores both run at once, and main's i++ can come first."
+    fi
+}
+
+# races FILE: R from the last line "races: R of T trials".
+races() { awk '/^races:/ { print $2 }' "$1"; }
+# wrong FILE: average, over the trials shown, of the threads that saw a
+# value other than their own.
+wrong() {
+    awk '/^trial [0-9]+:/ { t++; if ($4 == "of") w += $3 }
+         END { if (t) printf "%d", w / t; else print 0 }' "$1"
+}
+# crowd FILE: the most threads that saw one same value in a shown trial.
+crowd() {
+    awk '{ while (match($0, /\(x[0-9]+\)/)) {
+               v = substr($0, RSTART + 2, RLENGTH - 3) + 0
+               if (v > m) m = v
+               $0 = substr($0, RSTART + RLENGTH) } }
+         END { print m + 0 }' "$1"
+}
+
+race_verdict() {
+    pinned="pinned to one core: unavailable"
+    [ -n "$p" ] && pinned="pinned to one core: $p of $TRIALS"
+    if [ -z "$r" ] || [ -z "$f" ]; then
+        verdict no "race did not report its count (\"races: R of T trials\")"
+    elif [ "$f" -ne 0 ]; then
+        verdict no "race --fixed raced in $f of $TRIALS trials"
+    elif [ "$r" -eq 0 ] && [ "$ncpu" != 1 ]; then
+        verdict no "race raced in 0 of $TRIALS trials on $ncpu processors; --fixed 0 of $TRIALS"
+    else
+        verdict yes "race raced in $r of $TRIALS trials, race --fixed in 0 of $TRIALS ($pinned)"
+    fi
+}

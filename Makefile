@@ -61,7 +61,12 @@ tests/bin/test_rio: tests/rio_script.o
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
-tests/bin/%: tests/%.o tests/testlib.o tests/serverlist.o csapp.o
+# The harness every test links: runner and checks, running programs and
+# /proc, servers in the background, sockets, the list of servers.
+TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
+               tests/serverlist.o
+
+tests/bin/%: tests/%.o $(TESTLIB_OBJS) csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

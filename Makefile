@@ -56,6 +56,10 @@ $(PEERS): tests/bin/%: tests/%.o
 
 tests/bin/test_rio: tests/rio_script.o
 
+# make stress: the driver, its clients and the server under test.
+tests/bin/stress: tests/stress_client.o tests/stress_server.o
+tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
+
 # The prethreaded server's bounded buffer, also unit-tested on its own and
 # used by the book-style prethreaded baseline.
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o

@@ -50,7 +50,8 @@ echoclient hello race: %: %.o csapp.o
 $(TOOLS): %: %.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(PEERS): tests/bin/%: tests/%.o
+# The peers listen through the library's open_listenfd.
+$(PEERS): tests/bin/%: tests/%.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 
+/* ---- Connecting ---- */
+
 int host_has_ipv6(void)
 {
     struct sockaddr_in6 addr;
@@ -34,6 +36,8 @@ int tcp_connect(const char *host, int port)
     CHECK(fd >= 0, "connect to %s port %d: %s", host, port, open_error(fd));
     return fd;
 }
+
+/* ---- Bounded sends and receives ---- */
 
 int send_all(int fd, const void *data, size_t n)
 {
@@ -96,6 +100,8 @@ int wait_eof(int fd, int timeout_ms)
             return 1; /* end of file, or a reset: the connection is over */
     }
 }
+
+/* ---- Checking an echo ---- */
 
 /* Reports where the echo first differs from what was sent. */
 static int same_bytes(const char *sent, size_t n, const bytes_t *got)

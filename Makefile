@@ -54,7 +54,8 @@ echoclient hello race: %: %.o csapp.o
 $(TOOLS): %: %.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(PEERS): tests/bin/%: tests/%.o
+# The peers listen through the library's open_listenfd.
+$(PEERS): tests/bin/%: tests/%.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -62,12 +63,21 @@ tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
 
+# make stress: the driver, its clients and the server under test.
+tests/bin/stress: tests/stress_client.o tests/stress_server.o
+tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
+
 # The prethreaded server's bounded buffer, also unit-tested on its own and
 # used by the book-style prethreaded baseline.
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
-tests/bin/%: tests/%.o tests/testlib.o tests/serverlist.o csapp.o
+# The harness every test links: runner and checks, running programs and
+# /proc, servers in the background, sockets, the list of servers.
+TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
+               tests/serverlist.o
+
+tests/bin/%: tests/%.o $(TESTLIB_OBJS) csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -13,8 +13,9 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
+#include "csapp.h"
+
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,31 +89,6 @@ static void *serve(void *arg)
     return NULL;
 }
 
-static int open_listener(int port)
-{
-    int one = 1, zero = 0, fd = socket(AF_INET6, SOCK_STREAM, 0);
-    struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-    struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-    struct sockaddr *a = (struct sockaddr *)&a6;
-    socklen_t len = sizeof a6;
-    if (fd < 0) {              /* no IPv6 here: plain IPv4 */
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        a = (struct sockaddr *)&a4;
-        len = sizeof a4;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);  /* also take IPv4 */
-    if (fd < 0 || bind(fd, a, len) < 0 || listen(fd, 1024) < 0) {
-        fprintf(stderr, "badecho: %s\n", strerror(errno));
-        exit(1);
-    }
-    getsockname(fd, a, &len);
-    printf("listening on port %d\n", ntohs(a == (struct sockaddr *)&a6 ? a6.sin6_port
-                                                                       : a4.sin_port));
-    fflush(stdout);
-    return fd;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "flip") != 0 &&
@@ -122,7 +98,9 @@ int main(int argc, char **argv)
     }
     swap_mode = argc == 3 && strcmp(argv[2], "swap") == 0;
     signal(SIGPIPE, SIG_IGN);
-    int listenfd = open_listener(atoi(argv[1]));
+    int listenfd = Open_listenfd(argv[1]);
+    printf("listening on port %d\n", socket_port(listenfd));
+    fflush(stdout);
     for (;;) {
         int fd = accept(listenfd, NULL, NULL);
         pthread_t tid;

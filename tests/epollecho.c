@@ -22,9 +22,10 @@ int main(void)
     return 1;
 }
 #else
+#include "csapp.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -33,7 +34,7 @@ int main(void)
 #include <unistd.h>
 
 #define BUFSIZE (256 * 1024)   /* one read takes whatever a streaming client sent */
-#define LISTENQ 4096
+#define BACKLOG 4096           /* the bench connects thousands of clients at once */
 
 typedef struct {
     int fd;
@@ -49,39 +50,6 @@ static void die(const char *what)
 {
     fprintf(stderr, "epollecho: %s: %s\n", what, strerror(errno));
     exit(1);
-}
-
-/* Dual-stack listener (IPv6 socket that also takes IPv4), IPv4 if no IPv6. */
-static int open_listener(int port)
-{
-    int one = 1, zero = 0, fd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (fd >= 0) {
-        struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
-                                  .sin6_addr = in6addr_any };
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
-            die("bind");
-    } else {
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-                                 .sin_addr.s_addr = htonl(INADDR_ANY) };
-        if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-            die("socket");
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
-            die("bind");
-    }
-    if (listen(fd, LISTENQ) < 0)
-        die("listen");
-    return fd;
-}
-
-static int bound_port(int fd)
-{
-    struct sockaddr_in6 a;          /* large enough for either family */
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    return ntohs(a.sin6_port);      /* sin_port and sin6_port share their offset */
 }
 
 static void watch(int op, conn_t *c, int fd, unsigned events)
@@ -217,12 +185,13 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     spare_fd = open("/dev/null", O_RDONLY);
-    int listenfd = open_listener((int)port);
+    int listenfd = Open_listenfd(argv[1]);
+    listen(listenfd, BACKLOG);      /* deeper than the library's LISTENQ */
     fcntl(listenfd, F_SETFL, O_NONBLOCK);
     if ((efd = epoll_create1(0)) < 0)
         die("epoll_create1");
     watch(EPOLL_CTL_ADD, NULL, listenfd, EPOLLIN);
-    printf("listening on port %d\n", bound_port(listenfd));
+    printf("listening on port %d\n", socket_port(listenfd));
     fflush(stdout);
     serve(listenfd);
 }

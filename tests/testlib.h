@@ -5,6 +5,10 @@
  * helpers to start the real binaries and talk to them over loopback.
  * Every wait here is bounded, and stretched by TEST_TIME_SCALE when the
  * programs run under valgrind or a sanitizer.
+ * One header, in sections that match the files behind it: testlib.c (the
+ * runner, checks, clocks, byte buffers), proc.c (running programs, /proc),
+ * server_ctl.c (servers in the background), net.c (talking to a server),
+ * serverlist.c (tests/servers.txt).
  */
 #ifndef TESTLIB_H
 #define TESTLIB_H
@@ -13,7 +17,7 @@
 
 #include <sys/resource.h>
 
-/* ---- Tests and checks ---- */
+/* ---- Tests and checks (testlib.c) ---- */
 
 typedef struct {
     const char *name; /* the behaviour it proves: echoes_nul_bytes */
@@ -53,8 +57,10 @@ int running_under(const char *checker);
 /* Milliseconds on a monotonic clock, for timing what the tests observe. */
 long long now_ms(void);
 void sleep_ms(int ms);
+/* Milliseconds until deadline (a now_ms() time), 0 once it has passed. */
+int ms_left(long long deadline);
 
-/* ---- A growing byte buffer (output can hold NUL bytes) ---- */
+/* ---- A growing byte buffer (output can hold NUL bytes; testlib.c) ---- */
 
 typedef struct {
     char *data;
@@ -65,8 +71,21 @@ void bytes_add(bytes_t *b, const void *data, size_t n);
 void bytes_free(bytes_t *b);
 /* Fills a fresh buffer with n deterministic pseudo-random bytes. */
 char *random_bytes(size_t n, unsigned seed);
+/* Appends what fd has to b until a read would wait (fd non-blocking) or
+ * ends; returns 0 once fd reached end of file or failed, else 1. */
+int drain_fd(int fd, bytes_t *b);
 
-/* ---- Running a program to completion ---- */
+/* ---- Running programs (proc.c) ---- */
+
+/*
+ * Starts argv[0] (a path) in a child whose stdin, stdout and stderr are
+ * infd (-1: /dev/null), outfd and errfd, with none of the test's other
+ * descriptors and SIGPIPE at its default, as from a shell; under valgrind
+ * when TEST_VALGRIND lists its name. Returns its PID.
+ */
+pid_t spawn_program(char *const argv[], int infd, int outfd, int errfd);
+/* A wait status as the shell shows it: the exit status, or 128+signal. */
+int exit_code(int status);
 
 typedef struct {
     int status;       /* exit status, 128+signal if killed, -1 on timeout */
@@ -79,7 +98,7 @@ void run_program(char *const argv[], const void *in, size_t inlen,
                  int timeout_ms, run_result_t *r);
 void run_result_free(run_result_t *r);
 
-/* ---- Servers started in the background ---- */
+/* ---- Servers started in the background (server_ctl.c) ---- */
 
 typedef struct {
     pid_t pid;
@@ -119,6 +138,11 @@ int server_log_wait(server_t *s, const char *needle, int count,
                     int timeout_ms);
 /* The whole log, NUL-terminated (caller frees). */
 char *server_log(server_t *s);
+/* Kills the servers this test started that still run and removes their
+ * logs; the runner calls it when a test ends, skipped or not. */
+void kill_servers(void);
+
+/* ---- What a process holds, from /proc (proc.c) ---- */
 
 /* Counts entries in /proc/PID/task or /proc/PID/fd; -1 where unsupported. */
 int proc_count(pid_t pid, const char *what);
@@ -140,7 +164,7 @@ long long proc_cpu_ms(pid_t pid);
  */
 int set_nofile_limit(rlim_t soft);
 
-/* ---- Talking to a server ---- */
+/* ---- Talking to a server (net.c) ---- */
 
 /* 1 when this host can bind the IPv6 loopback ::1. */
 int host_has_ipv6(void);
@@ -167,7 +191,7 @@ int echo_exact(int fd, const void *data, size_t n, int timeout_ms);
 /* Closes with SO_LINGER 0: the peer sees a reset (RST), not a FIN. */
 void close_with_reset(int fd);
 
-/* ---- The list of servers and their traits (tests/servers.txt) ---- */
+/* ---- The servers and their traits, tests/servers.txt (serverlist.c) ---- */
 
 typedef struct {
     char name[32];   /* echoservert_pre */

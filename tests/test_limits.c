@@ -272,7 +272,7 @@ static void serves_the_first_client_once_descriptors_are_back(void)
     sleep_ms(1000);
     for (int i = 0; i < CLIENTS; i++)
         close(fds[i]);
-    sleep_ms(300);
+    sleep_ms(scaled(300)); /* the server closes what the crowd left */
     int fd = tcp_connect("127.0.0.1", s.port);
     if (fd < 0)
         return;

@@ -19,11 +19,11 @@ PORT    ?= 15213
 
 SERVERS  = echoserveri echoserverp echoservers echoservert echoservert_pre
 TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
+PROGS    = $(SERVERS) echoclient select hello race deadlock $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
            tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
-           tests/bin/test_limits
+           tests/bin/test_limits tests/bin/test_deadlock
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -42,7 +42,7 @@ $(SERVERS): %: %.o server.o echo.o csapp.o
 select: select.o server.o echo.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello race: %: %.o csapp.o
+echoclient hello race deadlock: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The measuring tools stand alone: they use no part of the library.

@@ -37,8 +37,8 @@
 #define SHOWN_TRIALS 10     /* trials reported in detail; the rest are counted */
 #define NTHREADS 2
 #define CONFIRM_MS 200      /* a cycle of waits, and nothing moved for this long */
-#define STUCK_MS 2000       /* no cycle, but nothing moved: give up on the trial */
-#define CHILD_SECONDS 10    /* a child outlives a parent killed by SIGKILL no longer */
+#define STUCK_MS 10000      /* no cycle, yet nothing moved: give up (see below) */
+#define CHILD_SECONDS 30    /* a child outlives a parent killed by SIGKILL no longer */
 
 static const char lock_name[2] = {'A', 'B'};
 
@@ -261,6 +261,10 @@ static int wait_readable(int fd, pid_t pid, int ms)
 /*
  * Reads the child's records until it ends (returns 0) or nothing moves
  * for CONFIRM_MS in a cycle of waits, STUCK_MS otherwise (returns 1).
+ * A cycle is proof: no thread in it can ever move again, and CONFIRM_MS
+ * only shows it. Without one, a pause means something slows the child
+ * down, such as ThreadSanitizer symbolizing its report (seconds, on a
+ * busy machine): killing the child then would cut the report short.
  */
 static int watch(int fd, pid_t pid, watch_t *w)
 {
@@ -341,7 +345,8 @@ static void report_trial(int t, const watch_t *w, int stuck)
         printf("\n");
         return;
     }
-    printf("deadlock, no thread moved for %d ms\n", w->still_ms);
+    printf("deadlock, no thread moved for %d ms%s\n", w->still_ms,
+           in_cycle(w) ? "" : " (yet no cycle of waits)");
     for (int k = 0; k < NTHREADS; k++)
         print_thread(w, k);
     if (in_cycle(w))

@@ -167,9 +167,14 @@ static void deadlock_sigint_leaves_no_process_behind(void)
 
     expect_tsan_report("sigint");
     pid_t pid = start_long_run(&fd);
-    /* After trial 1's report, trial 2's child is deadlocked or about to be. */
+    /* Trial 1's report comes just before trial 2's child is forked; that
+     * child deadlocks within a few ms, then is watched for 200 ms. The
+     * signal must come in that window: a child still moving would die of
+     * SIGPIPE at its next report once the parent is gone, and hide a
+     * parent that leaves a deadlocked child behind. */
     if (CHECK(output_shows(fd, "trial 1: ", 5000, &out),
               "no \"trial 1: \" line within 5 s; got \"%s\"", out.data ? out.data : "")) {
+        sleep_ms(100);
         if (proc_child_pids(pid, &trial, 1, &zombies) < 1)
             trial = 0; /* no /proc, or between two trials */
         kill(pid, SIGINT);
@@ -254,7 +259,9 @@ static void deadlock_tsan_reports_the_lock_order_inversion(void)
         skip_test("needs a ThreadSanitizer build: make check-tsan runs it");
     expect_tsan_report("inversion");
     run_deadlock(&r, 1, "-t", "1", NULL);
-    CHECK(r.status == 0 && deadlocks_reported(&r.out, 1) == 1,
+    /* Ended by the cycle, not by a stall: TSan had its report out. */
+    CHECK(r.status == 0 && deadlocks_reported(&r.out, 1) == 1 &&
+              strstr(r.out.data, "\n  cycle: thread 1 -> lock B -> thread 2"),
           "status %d, output:\n%s", r.status, r.out.data);
     snprintf(prefix, sizeof(prefix), "inversion.%d.", (int)getpid());
     int files = read_reports(getenv("TEST_EXPECTED_REPORTS"), prefix, &reports);

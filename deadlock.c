@@ -38,12 +38,14 @@
 #define NTHREADS 2
 #define CONFIRM_MS 200      /* a cycle of waits, and nothing moved for this long */
 #define STUCK_MS 10000      /* no cycle, yet nothing moved: give up (see below) */
-#define CHILD_SECONDS 30    /* a child outlives a parent killed by SIGKILL no longer */
+#define CHILD_SECONDS 30    /* the longest an orphaned child lives */
 
 static const char lock_name[2] = {'A', 'B'};
 
 /* A thread's steps, in order; the parent is told of each. */
-typedef enum { STARTED, WANTS_FIRST, HOLDS_FIRST, WANTS_SECOND, HOLDS_BOTH, DONE } step_t;
+typedef enum {
+    STARTED, WANTS_FIRST, HOLDS_FIRST, WANTS_SECOND, HOLDS_BOTH, DONE
+} step_t;
 
 typedef struct {
     int id;            /* 1 or 2 */
@@ -58,7 +60,8 @@ typedef struct {
 } record_t;
 
 /* In the child: the two locks the threads fight over, and their states. */
-static pthread_mutex_t locks[2] = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+static pthread_mutex_t locks[2] = {PTHREAD_MUTEX_INITIALIZER,
+                                   PTHREAD_MUTEX_INITIALIZER};
 static worker_t workers[NTHREADS];
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER; /* guards .step */
 static pthread_cond_t state_changed = PTHREAD_COND_INITIALIZER;
@@ -305,7 +308,7 @@ static int run_trial(watch_t *w)
     close(fds[1]);
     int stuck = watch(fds[0], pid, w);
     if (stuck)
-        kill(pid, SIGKILL); /* its threads can never go on */
+        kill(pid, SIGKILL); /* a deadlocked mutex cannot be taken back */
     Waitpid(pid, &status, 0);
     close(fds[0]);
     if (!stuck && !(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&

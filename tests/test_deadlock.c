@@ -14,7 +14,8 @@
 #include <dirent.h>
 
 #define TRIAL_MS 1000 /* the contract: each trial ends within about a second */
-#define INVERSION "WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)"
+#define INVERSION \
+    "WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)"
 
 /* Runs ./deadlock with up to three arguments (NULL-terminated), giving
  * it about a second per trial and a little to start. */
@@ -93,7 +94,7 @@ static void deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle(void)
         CHECK(count_of(r.out.data, lines[k]) == 3, "want once per trial (3 "
               "times): \"%s\", got %d in:\n%s", lines[k],
               count_of(r.out.data, lines[k]), r.out.data);
-    CHECK(strstr(r.out.data, "trial 3: one after the other: both finished; ") != NULL,
+    CHECK(strstr(r.out.data, "trial 3: one after the other: both finished; "),
           "no report of trial 3's first round:\n%s", r.out.data);
     run_result_free(&r);
 }
@@ -107,8 +108,8 @@ static void deadlock_fixed_never_deadlocks_over_many_trials(void)
     snprintf(count, sizeof(count), "%d", trials);
     run_deadlock(&r, trials, "--fixed", "-t", count);
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(deadlocks_reported(&r.out, trials) == 0, "the fixed version deadlocked:\n%s",
-          r.out.data);
+    CHECK(deadlocks_reported(&r.out, trials) == 0,
+          "the fixed version deadlocked:\n%s", r.out.data);
     /* The threads did meet: one waited for lock A while the other held it. */
     CHECK(strstr(r.out.data, "trial 1: one after the other: both finished; at the "
                              "same time: no deadlock, both finished (thread ") &&
@@ -173,7 +174,8 @@ static void deadlock_sigint_leaves_no_process_behind(void)
      * SIGPIPE at its next report once the parent is gone, and hide a
      * parent that leaves a deadlocked child behind. */
     if (CHECK(output_shows(fd, "trial 1: ", 5000, &out),
-              "no \"trial 1: \" line within 5 s; got \"%s\"", out.data ? out.data : "")) {
+              "no \"trial 1: \" line within 5 s; got \"%s\"",
+              out.data ? out.data : "")) {
         sleep_ms(100);
         if (proc_child_pids(pid, &trial, 1, &zombies) < 1)
             trial = 0; /* no /proc, or between two trials */
@@ -199,7 +201,8 @@ static void expect_usage_error(char *a1, char *a2, char *a3)
     run_deadlock(&r, 1, a1, a2, a3);
     CHECK(r.status == 2, "deadlock %s %s %s: exit status %d, want 2", a1,
           a2 ? a2 : "", a3 ? a3 : "", r.status);
-    CHECK(strstr(r.err.data, "usage: deadlock [--fixed] [-t TRIALS]") && r.out.len == 0,
+    CHECK(strstr(r.err.data, "usage: deadlock [--fixed] [-t TRIALS]") &&
+              r.out.len == 0,
           "deadlock %s %s %s: want the usage line on stderr and nothing on stdout; "
           "stderr \"%s\", stdout \"%s\"", a1, a2 ? a2 : "", a3 ? a3 : "",
           r.err.data, r.out.data);

@@ -20,11 +20,9 @@ PORT    ?= 15213
 # The servers come from the one list of them and their traits.
 SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
 TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
-TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
-           tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
-           tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
-           tests/bin/test_limits tests/bin/test_memory tests/bin/test_chart
+PROGS    = $(SERVERS) echoclient select hello race deadlock $(TOOLS)
+# Every tests/test_*.c is a test program; tests/run.sh runs them all.
+TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -47,7 +45,7 @@ $(SERVERS): %: %.o $(SERVER_LIB)
 select: select.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello race: %: %.o csapp.o
+echoclient hello race deadlock: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The measuring tools stand alone: they use no part of the library.

@@ -7,6 +7,9 @@
 #             programs (the servers that run one thread, and echoclient)
 # Any report from any process fails the run: each checker writes its
 # reports into build/MODE/reports, and this script fails if one is there.
+# The one exception is a report a test expects (tsan: the unfixed
+# deadlock's lock-order inversion): the test sends it to build/MODE/expected,
+# and this script then fails if it is missing there.
 # Run from the top of the tree: make check-asan, check-tsan, check-valgrind.
 set -u
 mode=${1:?usage: tests/sanitize.sh asan|tsan|valgrind}
@@ -15,6 +18,7 @@ CC=${CC:-cc}
 top=$(pwd)
 dir=$top/build/$mode
 reports=$dir/reports
+expected=$dir/expected # reports a test expects (tsan: deadlock)
 
 case $mode in
 asan)
@@ -27,6 +31,10 @@ tsan)
     flags="-O1 -g -fsanitize=thread"
     export TSAN_OPTIONS="log_path=$reports/tsan:second_deadlock_stack=1"
     # The unsafe race demo races on purpose: its tests skip themselves here.
+    # ./deadlock without --fixed inverts its lock order on purpose: its
+    # tests send TSan's reports of it to $expected instead, and the rule
+    # below requires them there.
+    export TEST_EXPECTED_REPORTS=$expected
     export TEST_SANITIZER=thread
     # TSan holds signal handlers back while the one thread waits in accept,
     # so the single-threaded servers' signal handling cannot be watched
@@ -55,7 +63,7 @@ valgrind)
 esac
 
 rm -rf "$dir"
-mkdir -p "$dir" "$reports"
+mkdir -p "$dir" "$reports" "$expected"
 # Only the sources: a copy of the tree's build products would be stale.
 for f in Makefile *.c *.h tests bench demo; do
     [ -e "$f" ] && cp -R "$f" "$dir/"
@@ -86,6 +94,19 @@ if [ "$found" -gt 0 ]; then
         head -n 40 "$r"
     done
     exit 1
+fi
+# deadlock's rule: TSan must have named the unfixed run's lock-order
+# inversion, and no other kind of report may hide among those kept apart.
+if [ "$mode" = tsan ]; then
+    inversion='WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock)'
+    if ! cat "$expected"/* 2>/dev/null | grep -q "$inversion"; then
+        echo "==== tsan: no \"$inversion\" from ./deadlock in $expected ===="
+        exit 1
+    fi
+    if cat "$expected"/* | grep 'WARNING: ThreadSanitizer:' | grep -qv "$inversion"; then
+        echo "==== tsan: ./deadlock drew another kind of report: see $expected ===="
+        exit 1
+    fi
 fi
 if [ "$status" -ne 0 ]; then
     echo "==== $mode: the test suite failed ===="

@@ -42,6 +42,7 @@ events
 thread
 prethreaded
 race
+deadlock
 '
 nsteps=$(echo "$STEPS" | grep -c .)
 

@@ -24,6 +24,7 @@ skip_all() {
     echo "SKIP demo readme_shows_every_step"
     for t in $steps; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
     echo "SKIP demo swapped_server_contradicts_the_lecture"
+    echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
     echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
     echo "SKIP demo leaves_no_server_running"
     echo "    $1"
@@ -95,6 +96,16 @@ if swapped swap DEMO_ITERATIVE ./echoservert iterative; then
     pass swapped_server_contradicts_the_lecture
 else
     fail swapped_server_contradicts_the_lecture "$why"
+fi
+
+# A deadlock demo whose locks are always taken in one order, shown as the
+# buggy one: the deadlock step must notice that nothing deadlocked.
+printf '#!/bin/sh\nexec ./deadlock --fixed "$@"\n' >"$tmp.neverstuck"
+chmod +x "$tmp.neverstuck"
+if swapped neverstuck.out DEMO_DEADLOCK "$tmp.neverstuck" deadlock; then
+    pass deadlock_step_contradicts_a_program_that_never_deadlocks
+else
+    fail deadlock_step_contradicts_a_program_that_never_deadlocks "$why"
 fi
 
 # The event step's server is swapped by DEMO_EVENTS, and by its old name

@@ -60,6 +60,10 @@ tests/bin/test_rio: tests/rio_script.o
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
+# The process server's table of children (reaping, stopping them all).
+echoserverp: children.o
+children.o echoserverp.o: children.h
+
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

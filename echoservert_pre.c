@@ -12,8 +12,6 @@
  * Run: ./echoservert_pre 15213 2 & ./echoclient localhost 15213
  * Book: CS:APP3e Figures 12.27 and 12.28 (echoservert_pre.c, echo_cnt.c).
  */
-#include <limits.h> /* PIPE_BUF */
-
 #include "server.h"
 #include "sbuf.h"
 
@@ -43,24 +41,17 @@ static void init_cnt(void)
 }
 
 /*
- * Each worker's log lines not yet written. _Thread_local gives every
- * thread its own copy, so filling it needs no lock. At most PIPE_BUF
- * bytes, so that one write of it is never split by another thread's
- * output when stdout is a pipe.
+ * Each worker's log lines not yet written (see log_batch_t in server.h).
+ * _Thread_local gives every thread its own copy, so filling it needs no
+ * lock.
  */
-static _Thread_local struct {
-    char text[PIPE_BUF];
-    size_t len;
-} worker_log;
+static _Thread_local log_batch_t worker_log;
 
 /* echo_lines' sent hook: writes this worker's log lines, in one write. */
 static void write_log(int connfd)
 {
     (void)connfd;
-    /* A failed write loses log lines, never a client: no more to do. */
-    if (worker_log.len > 0)
-        (void)rio_writen(STDOUT_FILENO, worker_log.text, worker_log.len);
-    worker_log.len = 0;
+    log_batch_write(&worker_log);
 }
 
 /*
@@ -74,16 +65,12 @@ static void write_log(int connfd)
  */
 static void count_line(int connfd, size_t n)
 {
-    enum { LOG_LINE_MAX = 128 }; /* the longest line below is 90 bytes */
-    if (sizeof(worker_log.text) - worker_log.len < LOG_LINE_MAX)
-        write_log(connfd); /* a long batch: the log goes out in pieces */
     Pthread_mutex_lock(&cnt_lock);
     byte_cnt += n;
     unsigned long long total = byte_cnt;
     Pthread_mutex_unlock(&cnt_lock);
-    worker_log.len += (size_t)snprintf(
-        worker_log.text + worker_log.len, sizeof(worker_log.text) - worker_log.len,
-        "server received %zu (%llu total) bytes on fd %d\n", n, total, connfd);
+    log_batch_add(&worker_log, "server received %zu (%llu total) bytes on fd %d\n",
+                  n, total, connfd);
 }
 
 /* A worker serves one client after another, forever. */
@@ -100,20 +87,6 @@ static void *worker(void *vargp)
     return NULL;
 }
 
-/* Parses a count for `what` from s: 1..max, else says so and exits 2. */
-static size_t parse_count(const char *argv0, const char *what, const char *s,
-                          long max)
-{
-    long value;
-
-    if (parse_number(s, 1, max, &value) < 0) {
-        fprintf(stderr, "%s: bad %s '%s': want a number from 1 to %ld\n",
-                prog_name(argv0), what, s, max);
-        exit(2);
-    }
-    return (size_t)value;
-}
-
 int main(int argc, char **argv)
 {
     size_t nthreads = DEFAULT_THREADS, nslots = DEFAULT_SLOTS;
@@ -123,9 +96,9 @@ int main(int argc, char **argv)
     if (argc < 2 || argc > 4)
         usage_exit(argv[0], USAGE);
     if (argc > 2)
-        nthreads = parse_count(argv[0], "thread count", argv[2], MAX_THREADS);
+        nthreads = parse_count_arg(argv[0], "thread count", argv[2], MAX_THREADS);
     if (argc > 3)
-        nslots = parse_count(argv[0], "slot count", argv[3], MAX_SLOTS);
+        nslots = parse_count_arg(argv[0], "slot count", argv[3], MAX_SLOTS);
     listenfd = start_server(argv[0], argv[1]);
     printf("%s: %zu worker threads, %zu slots\n", prog_name(argv[0]),
            nthreads, nslots);

@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
 
 const char *prog_name(const char *argv0)
 {
@@ -17,6 +18,19 @@ void usage_exit(const char *argv0, const char *args)
 {
     fprintf(stderr, "usage: %s %s\n", prog_name(argv0), args);
     exit(2);
+}
+
+size_t parse_count_arg(const char *argv0, const char *what, const char *s,
+                       long max)
+{
+    long value;
+
+    if (parse_number(s, 1, max, &value) < 0) {
+        fprintf(stderr, "%s: bad %s '%s': want a number from 1 to %ld\n",
+                prog_name(argv0), what, s, max);
+        exit(2);
+    }
+    return (size_t)value;
 }
 
 /* stdout's buffer when it is fully buffered: one write carries a round's log. */
@@ -164,4 +178,27 @@ int accept_client(int listenfd)
     }
     log_connection(&addr, len);
     return connfd;
+}
+
+/* ---- Batched logs for the pools (see server.h) ---- */
+
+void log_batch_write(log_batch_t *b)
+{
+    if (b->len > 0)
+        (void)rio_writen(STDOUT_FILENO, b->text, b->len);
+    b->len = 0;
+}
+
+void log_batch_add(log_batch_t *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (sizeof(b->text) - b->len < LOG_LINE_MAX)
+        log_batch_write(b); /* a long batch: the log goes out in pieces */
+    size_t room = sizeof(b->text) - b->len;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->text + b->len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0) /* a line too long for the room is cut, never overruns */
+        b->len += (size_t)n < room ? (size_t)n : room - 1;
 }

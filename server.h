@@ -1,7 +1,8 @@
 /*
  * server.h - what every echo server in the suite shares: the start-up path
  * (arguments, SIGPIPE, listening, the "listening on port N" line), accepting
- * a client with its "Connected to (HOST, PORT)" line, and the echo routine.
+ * a client with its "Connected to (HOST, PORT)" line, the echo routine,
+ * and the batched log of the worker pools.
  * Each server file then holds only what its concurrency model adds.
  */
 #ifndef SERVER_H
@@ -9,11 +10,21 @@
 
 #include "csapp.h"
 
+#include <limits.h> /* PIPE_BUF */
+
 /* The program's name without its directory, for messages: "echoserveri". */
 const char *prog_name(const char *argv0);
 
 /* Prints "usage: PROG ARGS" on stderr and exits with status 2. */
 void usage_exit(const char *argv0, const char *args);
+
+/*
+ * Parses a count argument (a pool or loop size) for `what` from s: a whole
+ * number from 1 to max, else prints one line naming the bad value and
+ * exits with status 2. Start-up only.
+ */
+size_t parse_count_arg(const char *argv0, const char *what, const char *s,
+                       long max);
 
 /*
  * Start-up shared by every server: checks port_arg (0..65535, else exits 2),
@@ -54,6 +65,28 @@ typedef void sent_hook_t(int connfd);
  */
 void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent);
 void echo(int connfd); /* echo_lines without hooks, as in the book */
+
+/*
+ * A worker's log lines not yet written, for the pools whose workers log
+ * every line but write once per batch (from echo_lines' sent hook). At
+ * most PIPE_BUF bytes, so that one write of it is never split by another
+ * thread's or process's output when stdout is a pipe. A batch belongs to
+ * one thread: no lock.
+ */
+typedef struct {
+    char text[PIPE_BUF];
+    size_t len;
+} log_batch_t;
+
+#define LOG_LINE_MAX 128 /* the longest line a server adds to a batch */
+
+/* Appends one log line (at most LOG_LINE_MAX bytes), first writing the
+ * batch out if the line might not fit. */
+void log_batch_add(log_batch_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Writes the batch to stdout in one write(2) and empties it. A failed
+ * write loses log lines, never a client. */
+void log_batch_write(log_batch_t *b);
 
 /*
  * ---- The non-blocking echo step, for event loops (echoservers.c) ----

@@ -17,7 +17,8 @@ STD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -pthread
 PORT    ?= 15213
 
-SERVERS  = echoserveri echoserverp echoservers echoservert echoservert_pre
+SERVERS  = echoserveri echoserverp echoserverp_pre echoservers echoservert \
+           echoservert_pre
 TOOLS    = echobench spawncost
 PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
@@ -60,9 +61,16 @@ tests/bin/test_rio: tests/rio_script.o
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
-# The process server's table of children (reaping, stopping them all).
-echoserverp: children.o
-children.o echoserverp.o: children.h
+# The process servers' table of children (reaping, stopping them all).
+echoserverp echoserverp_pre: children.o
+children.o echoserverp.o echoserverp_pre.o: children.h
+
+# echoserverp_pre with the portable watch for its parent's death (a
+# timer) instead of Linux's prctl, so that the tests cover both.
+tests/bin/echoserverp_pre_timer: echoserverp_pre.c server.o echo.o csapp.o \
+                                 children.o csapp.h server.h children.h
+	@mkdir -p tests/bin
+	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
 tests/bin/%: tests/%.o tests/testlib.o csapp.o
 	@mkdir -p tests/bin

@@ -24,7 +24,8 @@ PROGS    = $(SERVERS) echoclient select hello race $(TOOLS)
 TESTS    = tests/bin/test_rio tests/bin/test_open tests/bin/test_servers \
            tests/bin/test_programs tests/bin/test_tools tests/bin/test_models \
            tests/bin/test_sbuf tests/bin/test_race tests/bin/test_events \
-           tests/bin/test_limits tests/bin/test_memory
+           tests/bin/test_limits tests/bin/test_memory \
+           tests/bin/test_prefork
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
@@ -80,7 +81,8 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool
+TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool \
+             tests/bin/echoserverp_pre_timer
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh

@@ -26,7 +26,7 @@ run() {
 }
 
 for t in test_rio test_open test_programs test_tools test_models test_sbuf \
-    test_race test_events test_limits test_memory; do
+    test_race test_events test_limits test_memory test_prefork; do
     run "tests/bin/$t"
 done
 servers=""

@@ -19,6 +19,8 @@
  * echoserveri is run with one client at a time (its model: any more would
  * only wait in the backlog). echoservert_pre runs 256 workers for 500
  * clients, so half of them wait their turn in its buffer and the backlog.
+ * echoserverp_pre runs 256 worker processes for 500, the rest waiting in
+ * the backlog.
  * Run: tests/bin/stress [-t SECONDS] [-s SEED] [SERVER...]  (make stress)
  */
 #include "testlib.h"
@@ -40,14 +42,16 @@ typedef struct {
     const char *prog;
     const char *args[3]; /* after the port "0" */
     int concurrent;
+    int pool; /* its children when idle: a preforked pool's size, else 0 */
 } spec_t;
 
 static const spec_t specs[] = {
-    {"./echoserveri", {NULL}, 1},
-    {"./echoserverp", {NULL}, 500},
-    {"./echoservers", {NULL}, 1000}, /* below FD_SETSIZE with its own fds */
-    {"./echoservert", {NULL}, 1000},
-    {"./echoservert_pre", {"256", "256", NULL}, 500},
+    {"./echoserveri", {NULL}, 1, 0},
+    {"./echoserverp", {NULL}, 500, 0},
+    {"./echoserverp_pre", {"256", NULL}, 500, 256},
+    {"./echoservers", {NULL}, 1000, 0}, /* below FD_SETSIZE with its own fds */
+    {"./echoservert", {NULL}, 1000, 0},
+    {"./echoservert_pre", {"256", "256", NULL}, 500, 0},
 };
 
 /* ---- Random numbers (xorshift64*: seeded, the run can be replayed) ---- */
@@ -479,7 +483,7 @@ static int same_counts(counts_t a, counts_t b)
 
 /* Waits for the counts to settle after one client came and went: at most
  * 5 s (without /proc, children reads -1 and never settles to 0). */
-static counts_t idle_counts(server_proc_t *s)
+static counts_t idle_counts(server_proc_t *s, int pool)
 {
     counts_t last = counts(s->pid), now;
     long long deadline = now_ms() + 5000;
@@ -488,7 +492,7 @@ static counts_t idle_counts(server_proc_t *s)
         sleep_ms(50);
         drain_log(s);
         now = counts(s->pid);
-        stable = same_counts(now, last) && now.children == 0 ? stable + 1 : 0;
+        stable = same_counts(now, last) && now.children == pool ? stable + 1 : 0;
         last = now;
     }
     return last;
@@ -591,7 +595,7 @@ static void run_server(const spec_t *spec, int concurrent, int seconds,
             server_kill(&s);
         return;
     }
-    counts_t idle = idle_counts(&s), after = idle;
+    counts_t idle = idle_counts(&s, spec->pool), after = idle;
     drive(&s, concurrent, seconds);
 
     t->alive = alive(&s);

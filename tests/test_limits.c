@@ -299,22 +299,29 @@ static void echoservert_pre_serves_the_first_client_once_descriptors_are_back(vo
                                                       "80", "80");
 }
 
+static void echoserverp_pre_serves_the_first_client_once_descriptors_are_back(void)
+{
+    serves_the_first_client_once_descriptors_are_back("./echoserverp_pre",
+                                                      NULL, NULL);
+}
+
 static void echoserveri_serves_one_and_the_rest_wait_under_64_descriptors(void)
 {
     serves_at_once_and_delays_the_rest("./echoserveri", 1, NULL, NULL);
 }
 
 /*
- * The parent closes its copy of each connection, so a descriptor limit
- * does not bound how many clients it serves: each child holds one.
+ * The parent closes its copy of each connection (or, in a preforked pool
+ * as large as the crowd, never holds one), so a descriptor limit does not
+ * bound how many clients it serves: each child holds one.
  */
-static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
+static void serves_more_clients_than_descriptors(const char *prog, const char *a2)
 {
     int fds[CLIENTS], zombies;
     char line[64];
     server_t s;
 
-    if (start_limited(&s, "./echoserverp", "0", NULL, NULL) < 0)
+    if (start_limited(&s, prog, "0", a2, NULL) < 0)
         return;
     for (int i = 0; i < CLIENTS; i++) {
         snprintf(line, sizeof(line), "client %d\n", i);
@@ -335,6 +342,23 @@ static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
         close(fds[i]);
     serves_a_new_client(&s);
     CHECK_ALIVE(&s);
+}
+
+static void echoserverp_serves_more_clients_than_its_descriptor_limit(void)
+{
+    serves_more_clients_than_descriptors("./echoserverp", NULL);
+}
+
+/* A worker per client: its own descriptors, and the parent holds none. */
+static void echoserverp_pre_big_pool_serves_more_clients_than_its_descriptor_limit(void)
+{
+    serves_more_clients_than_descriptors("./echoserverp_pre", "100");
+}
+
+/* The default pool of 4: each worker holds one client, the rest wait. */
+static void echoserverp_pre_small_pool_serves_4_and_the_rest_wait(void)
+{
+    serves_at_once_and_delays_the_rest("./echoserverp_pre", 4, NULL, NULL);
 }
 
 static void echoservers_holds_what_it_can_and_drops_the_rest(void)
@@ -364,6 +388,10 @@ static const test_t tests[] = {
      echoserveri_serves_one_and_the_rest_wait_under_64_descriptors},
     {"echoserverp_serves_more_clients_than_its_descriptor_limit",
      echoserverp_serves_more_clients_than_its_descriptor_limit},
+    {"echoserverp_pre_big_pool_serves_more_clients_than_its_descriptor_limit",
+     echoserverp_pre_big_pool_serves_more_clients_than_its_descriptor_limit},
+    {"echoserverp_pre_small_pool_serves_4_and_the_rest_wait",
+     echoserverp_pre_small_pool_serves_4_and_the_rest_wait},
     {"echoservers_holds_what_it_can_and_drops_the_rest",
      echoservers_holds_what_it_can_and_drops_the_rest},
     {"echoservert_holds_what_it_can_and_drops_the_rest",
@@ -378,6 +406,8 @@ static const test_t tests[] = {
      echoservert_serves_the_first_client_once_descriptors_are_back},
     {"echoservert_pre_serves_the_first_client_once_descriptors_are_back",
      echoservert_pre_serves_the_first_client_once_descriptors_are_back},
+    {"echoserverp_pre_serves_the_first_client_once_descriptors_are_back",
+     echoserverp_pre_serves_the_first_client_once_descriptors_are_back},
 };
 
 int main(int argc, char **argv)

@@ -212,7 +212,8 @@ int main(int argc, char **argv)
         nworkers = parse_count_arg(argv[0], "process count", argv[2],
                                    MAX_PROCESSES);
     listenfd = start_server(argv[0], argv[1]);
-    printf("%s: %zu worker processes\n", prog, nworkers);
+    printf("%s: %zu worker process%s\n", prog, nworkers,
+           nworkers == 1 ? "" : "es");
     map_total();
     parent = getpid();
     Signal(SIGALRM, wake_up);

@@ -70,6 +70,17 @@ tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
 echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
 sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
 
+# The process servers' table of children (reaping, stopping them all).
+echoserverp echoserverp_pre: children.o
+children.o echoserverp.o echoserverp_pre.o: children.h
+
+# echoserverp_pre with the portable watch for its parent's death (a
+# timer) instead of Linux's prctl, so that the tests cover both.
+tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
+                                 csapp.h server.h children.h echo.h linelog.h
+	@mkdir -p tests/bin
+	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
+
 # The harness every test links: runner and checks, running programs and
 # /proc, servers in the background, sockets, the list of servers.
 TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
@@ -84,7 +95,7 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 
 # What make test runs besides the programs.
 TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart \
-             bench/bystander
+             bench/bystander tests/bin/echoserverp_pre_timer
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh

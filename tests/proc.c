@@ -229,6 +229,23 @@ int proc_children(pid_t parent, int *zombies)
     return proc_child_pids(parent, NULL, 0, zombies);
 }
 
+int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
+{
+    long long deadline = now_ms() + scaled(timeout_ms);
+    int n;
+
+    while (((n = proc_children(parent, zombies)) != want || *zombies > 0) &&
+           now_ms() < deadline)
+        sleep_ms(10);
+    return n;
+}
+
+void need_proc(void)
+{
+    if (proc_count(getpid(), "task") < 0)
+        skip_test("no /proc here to count processes and threads");
+}
+
 int proc_running(pid_t pid)
 {
     char name[32], line[512], state, *fields;

@@ -58,6 +58,9 @@ static int load_specs(spec_t *specs)
             sp->concurrent = 500;
         else
             sp->concurrent = 1000;
+        /* A pool of processes keeps its workers when idle. */
+        sp->pool = strcmp(list[k].serves, "pool") == 0 &&
+                   strcmp(list[k].runs, "processes") == 0 ? POOL_SIZE : 0;
     }
     return n < MAX_SPECS ? (int)n : MAX_SPECS;
 }
@@ -165,7 +168,7 @@ static void run_server(const spec_t *spec, int concurrent, int seconds,
             server_kill(&s);
         return;
     }
-    counts_t idle = idle_counts(&s), after = idle;
+    counts_t idle = idle_counts(&s, spec->pool), after = idle;
     drive(&s, concurrent, seconds);
 
     t->alive = server_running(&s);

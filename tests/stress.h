@@ -19,6 +19,7 @@ typedef struct {
     char args[3][16];  /* after the port "0" */
     int nargs;
     int concurrent;
+    int pool;          /* its children when idle: a preforked pool's size */
 } spec_t;
 
 /* What one server's run came to; a row of the table. */
@@ -93,7 +94,7 @@ int server_died(server_proc_t *s);
 /* One plain client, so that lazy set-up is done before the counts. */
 int warm_up(server_proc_t *s);
 /* The server's counts once settled after the warm-up client. */
-counts_t idle_counts(server_proc_t *s);
+counts_t idle_counts(server_proc_t *s, int pool);
 /* Waits (bounded) for the counts to return to idle; *after gets the last
  * ones. Returns 1 if they did. */
 int back_to_idle(server_proc_t *s, counts_t idle, counts_t *after);

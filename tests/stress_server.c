@@ -146,9 +146,10 @@ static int same_counts(counts_t a, counts_t b)
     return a.tasks == b.tasks && a.fds == b.fds && a.children == b.children;
 }
 
-/* Waits for the counts to settle after one client came and went: at most
- * 5 s (without /proc, children reads -1 and never settles to 0). */
-counts_t idle_counts(server_proc_t *s)
+/* Waits for the counts to settle after one client came and went, with
+ * pool children: at most 5 s (without /proc, children reads -1 and never
+ * settles). */
+counts_t idle_counts(server_proc_t *s, int pool)
 {
     counts_t last = counts(s->pid), now;
     long long deadline = now_ms() + 5000;
@@ -157,7 +158,7 @@ counts_t idle_counts(server_proc_t *s)
         sleep_ms(50);
         drain_log(s);
         now = counts(s->pid);
-        stable = same_counts(now, last) && now.children == 0 ? stable + 1 : 0;
+        stable = same_counts(now, last) && now.children == pool ? stable + 1 : 0;
         last = now;
     }
     return last;

@@ -297,8 +297,9 @@ static void small_pool_serves_its_size_and_the_rest_wait(void)
 }
 
 /*
- * The parent closes its copy of each connection, so a descriptor limit
- * does not bound how many clients it serves: each child holds one.
+ * The parent closes its copy of each connection (or, in a preforked pool
+ * as large as the crowd, never holds one), so a descriptor limit does not
+ * bound how many clients it serves: each child holds one.
  */
 static void serves_more_clients_than_its_descriptor_limit(void)
 {
@@ -306,7 +307,7 @@ static void serves_more_clients_than_its_descriptor_limit(void)
     char line[64];
     server_t s;
 
-    if (start_limited(&s, 0) < 0)
+    if (start_limited(&s, CLIENTS) < 0) /* a pool: a worker per client */
         return;
     for (int i = 0; i < CLIENTS; i++) {
         snprintf(line, sizeof(line), "client %d\n", i);
@@ -339,16 +340,17 @@ static size_t tests_for(test_t *tests)
     size_t n = 0;
     int own_tables = strcmp(info->runs, "processes") == 0;
 
-    if (strcmp(info->serves, "one") == 0)
+    if (strcmp(info->serves, "one") == 0) {
         tests[n++] = (test_t)TEST(serves_one_and_the_rest_wait);
-    else if (strcmp(info->serves, "pool") == 0)
-        tests[n++] = (test_t)TEST(small_pool_serves_its_size_and_the_rest_wait);
-    else if (own_tables)
-        tests[n++] = (test_t)TEST(serves_more_clients_than_its_descriptor_limit);
-    if (!own_tables && strcmp(info->serves, "one") != 0) {
-        tests[n++] = (test_t)TEST(holds_what_it_can_and_drops_the_rest);
-        tests[n++] = (test_t)TEST(serves_the_first_client_once_descriptors_are_back);
+        return n;
     }
+    if (strcmp(info->serves, "pool") == 0)
+        tests[n++] = (test_t)TEST(small_pool_serves_its_size_and_the_rest_wait);
+    if (own_tables)
+        tests[n++] = (test_t)TEST(serves_more_clients_than_its_descriptor_limit);
+    else
+        tests[n++] = (test_t)TEST(holds_what_it_can_and_drops_the_rest);
+    tests[n++] = (test_t)TEST(serves_the_first_client_once_descriptors_are_back);
     return n;
 }
 

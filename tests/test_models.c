@@ -24,12 +24,6 @@ static void skip_signals_under_tsan(void)
         skip_test("TSan defers signal handlers in accept; see ASan/valgrind runs");
 }
 
-static void need_proc(void)
-{
-    if (proc_count(getpid(), "task") < 0)
-        skip_test("no /proc here to count processes and threads");
-}
-
 /* Waits until proc_count(pid, what) == want; returns the last count seen. */
 static int wait_count(pid_t pid, const char *what, int want, int timeout_ms)
 {
@@ -42,18 +36,6 @@ static int wait_count(pid_t pid, const char *what, int want, int timeout_ms)
 }
 
 /* ---- echoserverp: a process per client ---- */
-
-/* Waits until parent has `want` children, none a zombie; returns the count. */
-static int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
-{
-    long long deadline = now_ms() + scaled(timeout_ms);
-    int n;
-
-    while (((n = proc_children(parent, zombies)) != want || *zombies > 0) &&
-           now_ms() < deadline)
-        sleep_ms(10);
-    return n;
-}
 
 static void echoserverp_runs_one_child_per_client(void)
 {

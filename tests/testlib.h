@@ -153,6 +153,10 @@ int proc_count(pid_t pid, const char *what);
 int proc_children(pid_t parent, int *zombies);
 /* proc_children, also storing the first max children's PIDs in pids. */
 int proc_child_pids(pid_t parent, pid_t *pids, int max, int *zombies);
+/* Waits until parent has `want` children, none a zombie; returns the count. */
+int wait_children(pid_t parent, int want, int *zombies, int timeout_ms);
+/* Ends the current test as skipped where there is no /proc to count in. */
+void need_proc(void);
 /* 1 while pid exists and is not a zombie (from /proc). */
 int proc_running(pid_t pid);
 /* CPU time pid has used so far, user plus system, in ms; -1 if unknown. */

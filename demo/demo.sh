@@ -38,6 +38,7 @@ cd "$(dirname "$0")/.." || exit 2
 STEPS='
 iterative
 process
+prefork
 events
 thread
 prethreaded

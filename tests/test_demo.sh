@@ -24,6 +24,7 @@ skip_all() {
     echo "SKIP demo readme_shows_every_step"
     for t in $steps; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
     echo "SKIP demo swapped_server_contradicts_the_lecture"
+    echo "SKIP demo prefork_step_contradicts_a_pool_of_threads"
     echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
     echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
     echo "SKIP demo leaves_no_server_running"
@@ -106,6 +107,14 @@ if swapped neverstuck.out DEMO_DEADLOCK "$tmp.neverstuck" deadlock; then
     pass deadlock_step_contradicts_a_program_that_never_deadlocks
 else
     fail deadlock_step_contradicts_a_program_that_never_deadlocks "$why"
+fi
+
+# A thread pool shown as the preforked one: it has no worker process to
+# kill, and the step must say so.
+if swapped threadpool.out DEMO_PREFORKED ./echoservert_pre prefork; then
+    pass prefork_step_contradicts_a_pool_of_threads
+else
+    fail prefork_step_contradicts_a_pool_of_threads "$why"
 fi
 
 # The event step's server is swapped by DEMO_EVENTS, and by its old name

@@ -1,5 +1,5 @@
 # Makefile - builds every program of the suite and runs its tests.
-#   make            build everything
+#   make            build every program, and the helpers the README runs
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
@@ -26,8 +26,11 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
 # one that corrupts on purpose so the tests can see echobench catch it.
 PEERS    = tests/bin/epollecho tests/bin/badecho
+# What a README command runs besides the programs: the demo's clock and
+# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with.
+HELPERS  = demo/demotool tests/bin/epollecho tests/bin/bookecho
 
-all: $(PROGS)
+all: $(PROGS) $(HELPERS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
 %.o: %.c csapp.h server.h echo.h echo_step.h linelog.h

@@ -108,9 +108,17 @@ static void run(client_t *c)
 int main(int argc, char **argv)
 {
     static client_t client; /* static: zeroed, and off the stack */
+    long port;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s <host> <port>\n", prog);
+        return 2;
+    }
+    /* Checked here, with the servers' parser: glibc's getaddrinfo takes
+     * 87537 for port 22001 (modulo 65536), and looks "abc" up as a service. */
+    if (parse_number(argv[2], 1, 65535, &port) < 0) {
+        fprintf(stderr, "%s: bad port '%s': want a number from 1 to 65535\n",
+                prog, argv[2]);
         return 2;
     }
     /* A server that resets the connection should give an error line, not

@@ -7,7 +7,8 @@
  * value is seen by nobody. The fix (--fixed): hand each
  * thread its own heap cell holding its value, which the thread frees.
  * Model: threads share one address space, main's stack included.
- * Observe: `./race` reports values seen twice and values never seen, in
+ * Observe: `./race` shows a few threads side by side ("thread 0 saw 1,
+ * thread 1 saw 1, ...") and lists the values seen twice and never seen, in
  * nearly every trial on a multicore machine; `./race --fixed -t 200`
  * always reports 0 races. On one core (`taskset -c 0 ./race` on Linux)
  * the outcome depends on whether the scheduler runs a new thread at once.
@@ -30,6 +31,7 @@
 #define MAX_TRIALS 1000000
 #define SHOWN_TRIALS 10 /* trials reported in detail; the rest are counted */
 #define SHOWN_VALUES 12 /* values listed per line before "and N more" */
+#define SHOWN_EXAMPLES 5 /* threads shown side by side in a racing trial */
 
 /* Peer thread, unsafe version: vargp points at main's loop variable. */
 static void *peer(void *vargp)
@@ -96,6 +98,23 @@ static void list_values(const char *label, const int *count, int n,
         printf("\n");
 }
 
+/*
+ * Prints what a few threads in a row saw, from the first one that saw
+ * another's value: "thread 5 saw 6, thread 6 saw 6, ..." shows how the
+ * counts below come about (often each saw the next thread's value).
+ */
+static void show_examples(int n, const int *seen)
+{
+    int first = 0;
+
+    while (first < n - 1 && seen[first] == first)
+        first++;
+    printf("  for example (thread k should see k):");
+    for (int k = first; k < n && k < first + SHOWN_EXAMPLES; k++)
+        printf("%s thread %d saw %d", k > first ? "," : "", k, seen[k]);
+    printf("\n");
+}
+
 static int several(int count) { return count > 1; }
 static int none(int count) { return count == 0; }
 
@@ -118,6 +137,7 @@ static int report_trial(int t, int n, const int *seen, int *count)
     }
     printf("trial %d: %d of %d threads saw a value other than their own\n", t,
            wrong, n);
+    show_examples(n, seen);
     list_values("seen by more than one thread", count, n - 1, several);
     list_values("seen by no thread", count, n - 1, none);
     if (count[n] > 0)

@@ -4,8 +4,8 @@
 # whichever server runs in it. This runs the servers in turn, round after round,
 # and prints each one's median, so the spells fall on all of them alike.
 #   bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER...
-# Run it from the top of the tree, after make (and make tests/bin/bookecho
-# tests/bin/epollecho for the baselines; make bench-quick builds them too).
+# Run it from the top of the tree, after make (which builds the baselines
+# tests/bin/bookecho and tests/bin/epollecho too).
 # A SERVER is a program and the arguments that follow its port, in one word:
 #   bench/ab.sh -c 100 ./echoservert tests/bin/bookecho
 #   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "tests/bin/bookecho 1024"
@@ -48,7 +48,7 @@ fi
 for server in "$@"; do
     prog=${server%% *}
     if [ ! -x "$prog" ] || [ -d "$prog" ]; then
-        echo "ab: $prog: no such program (make builds the servers; make tests/bin/bookecho tests/bin/epollecho the baselines)" >&2
+        echo "ab: $prog: no such program (make builds the servers and the baselines)" >&2
         exit 1
     fi
 done

@@ -65,6 +65,10 @@ start_server() {
     prog=$1
     shift
     slog=${SLOG:-$TMP/server.log}
+    # Emptied here, not only by the child's redirection: the loop below
+    # may look before the child has run, and must not find the last
+    # server's port there.
+    : >"$slog"
     "$prog" 0 "$@" </dev/null >"$slog" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     SPID=$!
     SPORT=

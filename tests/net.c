@@ -164,3 +164,35 @@ void close_with_reset(int fd)
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
     close(fd);
 }
+
+int served_or_dropped(int fd, const char *line, int timeout_ms)
+{
+    char buf[256];
+    size_t n = strlen(line);
+
+    if (rio_writen(fd, line, n) != (ssize_t)n)
+        return 0; /* reset already */
+    size_t got = recv_upto(fd, buf, n < sizeof(buf) ? n : sizeof(buf),
+                           timeout_ms);
+    if (got == n && memcmp(buf, line, n) == 0)
+        return 1;
+    if (got == 0 && !readable_within(fd, 0))
+        return -1; /* nothing yet, not even end of file */
+    return got == 0 ? 0 : -2; /* -2: corrupted echo */
+}
+
+int serves_a_new_client(server_t *s)
+{
+    int r = -1;
+
+    for (int tries = 0; tries < 10 && r != 1; tries++) {
+        int fd = tcp_connect("127.0.0.1", s->port);
+        if (fd < 0)
+            return 0;
+        r = served_or_dropped(fd, "a new client\n", 1000);
+        close(fd);
+        if (r != 1)
+            sleep_ms(100);
+    }
+    return CHECK(r == 1, "no new client was served after the others left");
+}

@@ -39,6 +39,8 @@ for s in $TEST_SERVERS; do servers="$servers ./$s"; done
 run tests/bin/test_servers $servers
 # make demo's steps, unattended and fast, each verdict checked.
 run tests/test_demo.sh
+# make builds what the README's commands run.
+run tests/test_make.sh
 
 passed=$(grep -c '^PASS ' "$out")
 failed=$(grep -c '^FAIL ' "$out")

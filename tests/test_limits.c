@@ -42,26 +42,6 @@ static int start_limited(server_t *s, int pool)
     return rc;
 }
 
-/*
- * Sends line on fd and says what became of it within timeout_ms: 1 when
- * it came back (served), 0 when the connection ended first (dropped), -1
- * when neither happened (kept waiting).
- */
-static int served_or_dropped(int fd, const char *line, int timeout_ms)
-{
-    char buf[128];
-    size_t n = strlen(line);
-
-    if (rio_writen(fd, line, n) != (ssize_t)n)
-        return 0; /* reset already */
-    size_t got = recv_upto(fd, buf, n, timeout_ms);
-    if (got == n && memcmp(buf, line, n) == 0)
-        return 1;
-    if (got == 0 && !readable_within(fd, 0))
-        return -1; /* nothing yet, not even end of file */
-    return got == 0 ? 0 : -2; /* -2: corrupted echo */
-}
-
 /* Checks that a connected client is echoed a line. */
 static int still_served(int fd, int i)
 {
@@ -90,24 +70,6 @@ static void check_stays_cool(server_t *s, const char *when)
         return; /* no /proc here */
     CHECK(used <= most, "the server used %lld ms of CPU in 1 s %s; want at "
           "most %d (does it spin on the listening socket?)", used, when, most);
-}
-
-/* A client connects and is served; tries a few times while the server
- * still closes what the last clients left. */
-static void serves_a_new_client(server_t *s)
-{
-    int r = -1;
-
-    for (int tries = 0; tries < 10 && r != 1; tries++) {
-        int fd = tcp_connect("127.0.0.1", s->port);
-        if (fd < 0)
-            return;
-        r = served_or_dropped(fd, "a new client\n", 1000);
-        close(fd);
-        if (r != 1)
-            sleep_ms(100);
-    }
-    CHECK(r == 1, "no new client was served after the others left");
 }
 
 /*

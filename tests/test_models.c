@@ -213,52 +213,119 @@ static void echoservert_counts_return_to_idle_after_100_clients(void)
           "want %d as when idle", CLIENTS, nfds, idle_fds);
 }
 
+/* The log lines that say why connections were dropped: all but the
+ * start-up line and the "Connected to" ones. *first gets the first. */
+static int drop_lines(server_t *s, char *first, size_t size)
+{
+    char *log = server_log(s), *line = log, *next;
+    int count = 0;
+
+    for (; *line != '\0'; line = next) {
+        size_t len = strcspn(line, "\n");
+        next = line + len + (line[len] != '\0');
+        line[len] = '\0';
+        if (strstr(line, "listening on port ") != NULL ||
+            strncmp(line, "Connected to (", 14) == 0)
+            continue;
+        if (count++ == 0)
+            snprintf(first, size, "%s", line);
+    }
+    free(log);
+    return count;
+}
+
+/* Waits until the log holds at least want drop lines; returns the count. */
+static int wait_drop_lines(server_t *s, int want, char *first, size_t size)
+{
+    long long deadline = now_ms() + scaled(2000);
+    int n;
+
+    while ((n = drop_lines(s, first, size)) < want && now_ms() < deadline)
+        sleep_ms(10);
+    return n;
+}
+
 /*
- * pthread_create failure, provoked by an address-space limit the server
- * inherits: every thread needs a stack of several megabytes, so a few
- * dozen threads exhaust it, while the main thread goes on.
+ * Connects clients one by one, each kept connected once served, until
+ * DROPS of them were dropped or max were tried. Returns the drops, or -1
+ * after a failed check (a client kept waiting, a corrupted echo).
  */
-static void echoservert_survives_failed_pthread_create(void)
+static int connect_until_dropped(server_t *s, int *served, int *nserved,
+                                 int max)
+{
+    enum { DROPS = 3 };
+    int dropped = 0;
+
+    while (*nserved + dropped < max && dropped < DROPS) {
+        int fd = tcp_connect("127.0.0.1", s->port);
+        if (fd < 0)
+            return -1;
+        int r = served_or_dropped(fd, "x\n", 2000);
+        if (!CHECK(r >= 0, "client %d (%d served, %d dropped before it): "
+                   "%s within 2 s", *nserved + dropped + 1, *nserved, dropped,
+                   r == -1 ? "neither served nor dropped" : "a corrupted echo"))
+            return -1;
+        if (r == 1) {
+            served[(*nserved)++] = fd;
+        } else {
+            dropped++;
+            close(fd);
+        }
+    }
+    return dropped;
+}
+
+/*
+ * Running out of address space while accepting, provoked by a limit the
+ * server inherits. What runs out first depends on the C library: glibc
+ * gives each thread a stack of `ulimit -s` (often 8 MiB), so
+ * pthread_create fails after a dozen clients; musl's stacks are 128 KiB,
+ * so the half megabyte of echo buffers each connection takes runs out
+ * first (or malloc fails elsewhere on the way). The contract allows any
+ * of these: each client is served, or dropped with a line in the log
+ * saying why. Never kept waiting, never dropped without a word, and the
+ * server goes on.
+ */
+static void echoservert_survives_running_out_of_address_space(void)
 {
     enum { MAX_CLIENTS = 300 };
-    struct rlimit limit = {128 << 20, 128 << 20};
-    int fds[MAX_CLIENTS], n = 0;
+    int served[MAX_CLIENTS], nserved = 0;
+    struct rlimit saved, limit;
+    char why[200] = "";
     server_t s;
 
     if (running_under(NULL)) /* their shadow memory needs terabytes */
         skip_test("a sanitizer cannot run under an address-space limit");
+    getrlimit(RLIMIT_AS, &saved);
+    limit = (struct rlimit){128 << 20, saved.rlim_max};
     if (setrlimit(RLIMIT_AS, &limit) < 0)
         skip_test("cannot set RLIMIT_AS");
     int started = server_start(&s, "./echoservert", "0", NULL);
-    struct rlimit none = {RLIM_INFINITY, RLIM_INFINITY};
-    setrlimit(RLIMIT_AS, &none); /* only the server is to run short */
+    setrlimit(RLIMIT_AS, &saved); /* only the server is to run short */
     if (started < 0)
         return;
-    while (n < MAX_CLIENTS && server_log_count(&s, "pthread_create: ") == 0) {
-        if ((fds[n] = tcp_connect("127.0.0.1", s.port)) < 0)
-            return;
-        send_all(fds[n++], "x\n", 2);
-        server_log_wait(&s, "Connected to", n, 2000);
-    }
-    if (n == MAX_CLIENTS) { /* a skip only if the clients were all served */
-        char echo[2];
-        if (CHECK(recv_upto(fds[n - 1], echo, 2, 2000) == 2,
-                  "no pthread_create failure logged, yet client %d of %d got "
-                  "no echo", n, n))
-            skip_test("pthread_create never failed under RLIMIT_AS here");
+    int dropped = connect_until_dropped(&s, served, &nserved, MAX_CLIENTS);
+    if (dropped < 0) {
+        CHECK_ALIVE(&s);
         return;
     }
-    CHECK(wait_eof(fds[n - 1], 2000), "the client whose thread could not be "
-          "created was not dropped within 2 s");
-    CHECK(server_log_count(&s, "dropping the connection") > 0,
-          "no \"dropping the connection\" line in the log");
-    for (int i = 0; i < n - 1; i++)
-        close(fds[i]);
-    CHECK(wait_count(s.pid, "task", 1, 2000) == 1,
-          "the served clients' threads did not end when they left");
-    int fd = tcp_connect("127.0.0.1", s.port);
-    if (fd >= 0)
-        echo_exact(fd, "served again\n", 13, 3000);
+    if (dropped == 0)
+        skip_test("nothing ran out under RLIMIT_AS here: all clients served");
+    /* A client may see its end a moment before the line is out. */
+    int logged = wait_drop_lines(&s, dropped, why, sizeof(why));
+    printf("    %d served, then %d dropped; the log says \"%s\"\n", nserved,
+           dropped, why);
+    CHECK(logged >= dropped, "%d clients dropped, but only %d lines in the log "
+          "that say why", dropped, logged);
+    CHECK_ALIVE(&s);
+    if (nserved > 0 && echoes_line(served[0], "still here\n", 2000))
+        echoes_line(served[nserved - 1], "me too\n", 2000);
+    for (int i = 0; i < nserved; i++)
+        close(served[i]);
+    if (proc_count(s.pid, "task") >= 0)
+        CHECK(wait_count(s.pid, "task", 1, 2000) == 1,
+              "the served clients' threads did not end when they left");
+    serves_a_new_client(&s); /* once the memory came back */
     CHECK_ALIVE(&s);
 }
 
@@ -485,8 +552,8 @@ static const test_t tests[] = {
     {"echoserverp_survives_fork_failure", echoserverp_survives_fork_failure},
     {"echoservert_counts_return_to_idle_after_100_clients",
      echoservert_counts_return_to_idle_after_100_clients},
-    {"echoservert_survives_failed_pthread_create",
-     echoservert_survives_failed_pthread_create},
+    {"echoservert_survives_running_out_of_address_space",
+     echoservert_survives_running_out_of_address_space},
     {"echoservert_pre_thread_count_is_unchanged_with_50_clients",
      echoservert_pre_thread_count_is_unchanged_with_50_clients},
     {"echoservert_pre_serves_at_most_threads_clients_at_once",

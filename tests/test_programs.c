@@ -65,6 +65,46 @@ static void client_prints_usage_and_exits_2(void)
     run_result_free(&r);
 }
 
+/*
+ * A port outside 1..65535 must not reach getaddrinfo: 87537 would connect
+ * to 87537 - 65536 = 22001, "abc" would be looked up as a service name.
+ * Each is refused before any connection, in one line naming the value.
+ */
+static void client_rejects_a_bad_port_with_status_2(void)
+{
+    char *bad[] = {"87537", "70000", "65536", "0", "abc", "-43535", "12ab",
+                   " 80", ""};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *argv[] = {"./echoclient", "127.0.0.1", bad[i], NULL};
+        char quoted[16];
+        run_result_t r;
+
+        run_program(argv, "x\n", 2, 3000, &r);
+        snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+        CHECK(r.status == 2, "port '%s': exit status %d, want 2", bad[i],
+              r.status);
+        CHECK(strstr(r.err.data, quoted) != NULL &&
+                  strchr(r.err.data, '\n') == r.err.data + r.err.len - 1,
+              "port '%s': want one line naming the bad value, got \"%s\"",
+              bad[i], r.err.data);
+        run_result_free(&r);
+    }
+}
+
+/* One argument too many gets the usage line too, not a connection. */
+static void client_prints_usage_for_too_many_arguments(void)
+{
+    char *argv[] = {"./echoclient", "127.0.0.1", "15213", "extra", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 3000, &r);
+    CHECK(r.status == 2 && strstr(r.err.data, "usage: echoclient <host> <port>"),
+          "three arguments: status %d, stderr \"%s\"; want 2 and the usage line",
+          r.status, r.err.data);
+    run_result_free(&r);
+}
+
 static void expect_cannot_connect(const char *host, const char *port)
 {
     char *argv[] = {"./echoclient", (char *)host, (char *)port, NULL};
@@ -256,6 +296,10 @@ static const test_t tests[] = {
      client_echoes_eight_megabytes_of_piped_input},
     {"client_exits_0_on_empty_input", client_exits_0_on_empty_input},
     {"client_prints_usage_and_exits_2", client_prints_usage_and_exits_2},
+    {"client_prints_usage_for_too_many_arguments",
+     client_prints_usage_for_too_many_arguments},
+    {"client_rejects_a_bad_port_with_status_2",
+     client_rejects_a_bad_port_with_status_2},
     {"client_reports_a_refused_connection_and_exits_1",
      client_reports_a_refused_connection_and_exits_1},
     {"client_reports_an_unknown_host_and_exits_1",

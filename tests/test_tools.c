@@ -28,12 +28,20 @@ static int bench_against(const char *server, const char *mode, char *args[],
     return 0;
 }
 
+/* The reference peer uses Linux epoll (elsewhere it only says it cannot
+ * run); the select server is a correct echo on every system. */
+#ifdef __linux__
+#define CORRECT_PEER "tests/bin/epollecho"
+#else
+#define CORRECT_PEER "./echoservers"
+#endif
+
 static void echobench_passes_a_correct_server(void)
 {
     char *args[] = {"-c", "20", "-s", "200", "-w", "4", "-d", "1", NULL};
     run_result_t r;
 
-    if (bench_against("tests/bin/epollecho", NULL, args, &r) < 0)
+    if (bench_against(CORRECT_PEER, NULL, args, &r) < 0)
         return;
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
           r.err.data);

@@ -187,6 +187,16 @@ int readable_within(int fd, int timeout_ms);
  * within timeout_ms; returns the check's result. */
 int echoes_line(int fd, const char *line, int timeout_ms);
 /*
+ * Sends a short line (< 256 bytes) on fd and says what became of it within
+ * timeout_ms: 1 when it came back (served), 0 when the connection ended
+ * first (dropped), -1 when neither happened (kept waiting), -2 when
+ * something else came back.
+ */
+int served_or_dropped(int fd, const char *line, int timeout_ms);
+/* Checks that a new client is served, trying a few times while the server
+ * still frees what the last clients left; returns the check's result. */
+int serves_a_new_client(server_t *s);
+/*
  * Sends data while reading the echo (so neither side's buffers fill and
  * deadlock), shuts down the sending side, then reads to end of file.
  * Returns 1 if what came back equals what was sent, else 0 after a check.

@@ -19,18 +19,20 @@ PORT    ?= 15213
 
 # The servers come from the one list of them and their traits.
 SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
-TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient select hello race deadlock $(TOOLS)
+PROGS    = $(SERVERS) echoclient select hello race deadlock
+# The measuring tools and their peer servers live in bench/ (see below).
+TOOLS    = bench/bin/echobench bench/bin/spawncost
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
 TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
-# Echo peers for the tests and the benchmark: a reference epoll loop, and
-# one that corrupts on purpose so the tests can see echobench catch it.
-PEERS    = tests/bin/epollecho tests/bin/badecho
+# Echo peers for the tests and the benchmark: a reference epoll loop, the
+# book's way (bookecho), and one that corrupts on purpose so the tests can
+# see echobench catch it.
+PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
 # client helper (demo/demo.sh), the baselines bench/ab.sh is shown with.
-HELPERS  = demo/demotool tests/bin/epollecho tests/bin/bookecho
+HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 
-all: $(PROGS) $(HELPERS)
+all: $(PROGS) $(TOOLS) $(HELPERS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
 %.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
@@ -51,15 +53,6 @@ select: select.o $(SERVER_LIB)
 echoclient hello race deadlock: %: %.o csapp.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# The measuring tools stand alone: they use no part of the library.
-$(TOOLS): %: %.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# The peers listen through the library's open_listenfd.
-$(PEERS): tests/bin/%: tests/%.o csapp.o
-	@mkdir -p tests/bin
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
@@ -70,8 +63,8 @@ tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
 
 # The prethreaded server's bounded buffer, also unit-tested on its own and
 # used by the book-style prethreaded baseline.
-echoservert_pre tests/bin/test_sbuf tests/bin/bookecho: sbuf.o
-sbuf.o echoservert_pre.o tests/test_sbuf.o tests/bookecho.o: sbuf.h
+echoservert_pre tests/bin/test_sbuf bench/bin/bookecho: sbuf.o
+sbuf.o echoservert_pre.o tests/test_sbuf.o bench/obj/bookecho.o: sbuf.h
 
 # The process servers' table of children (reaping, stopping them all).
 echoserverp echoserverp_pre: children.o
@@ -96,35 +89,49 @@ tests/bin/%: tests/%.o $(TESTLIB_OBJS) csapp.o
 tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
+# bench/: the tools and peers link the library (csapp.o) and, for what
+# the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
+# to bench/obj, out of the sources' way.
+ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist \
+                 eb_poller eb_traffic eb_connect eb_cpu eb_report)
+
+bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.h
+	@mkdir -p bench/obj
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
+
+bench/bin/echobench: $(ECHOBENCH_OBJS) bench/obj/benchlib.o csapp.o
+bench/bin/spawncost: bench/obj/spawncost.o bench/obj/benchlib.o csapp.o
+# RIO's line reader alone, in bytes per second (make bench runs it).
+bench/bin/riobench: bench/obj/riobench.o bench/obj/benchlib.o csapp.o
+bench/bin/epollecho: bench/obj/epollecho.o csapp.o
+bench/bin/badecho: bench/obj/badecho.o csapp.o
+bench/bin/bookecho: bench/obj/bookecho.o csapp.o
+# How long a bystander waits while another client holds half a line.
+bench/bin/bystander: bench/obj/bystander.o csapp.o
+# make bench's pictures: text bars and an SVG, from the run's results.
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o
+bench/bin/chart: LDLIBS += -lm
+$(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
+	@mkdir -p bench/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart \
-             bench/bystander tests/bin/echoserverp_pre_timer
+TEST_BUILD = $(TESTS) $(PEERS) demo/demotool bench/bin/chart bench/bin/bystander \
+             tests/bin/echoserverp_pre_timer
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS)" sh tests/run.sh
 
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
-build-all: all $(TEST_BUILD) tests/bin/stress bench/riobench
+build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench
 
-# make bench's pictures: text bars and an SVG, from the run's results.
-bench/chart: bench/chart.o bench/svg.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -lm -o $@
-bench/chart.o bench/svg.o: bench/chart.h
-
-# How long a bystander waits while another client holds half a line.
-bench/bystander: bench/bystander.o csapp.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# RIO's line reader alone, in bytes per second (make bench runs it).
-bench/riobench: bench/riobench.o csapp.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# Every server against echobench: one markdown table (a few minutes).
-bench: all $(PEERS) bench/riobench tests/bin/bookecho
+# Every server against echobench: one markdown table (a few minutes); also
+# spawncost and riobench (RIO's line reader alone, in bytes per second).
+bench: all $(PEERS) bench/bin/riobench
 	sh bench/run.sh
 
-bench-quick: all $(PEERS) bench/riobench tests/bin/bookecho
+bench-quick: all $(PEERS) bench/bin/riobench
 	sh bench/run.sh quick
 
 # Every server against hundreds of clients at once, resets and all, for
@@ -166,8 +173,8 @@ demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o bench/*.o bench/riobench bench/chart bench/bystander demo/*.o demo/demotool
-	rm -rf tests/bin build
+	rm -f $(PROGS) *.o tests/*.o demo/*.o demo/demotool
+	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
         check-valgrind fuzz stress stress-quick

@@ -5,11 +5,11 @@
 # and prints each one's median, so the spells fall on all of them alike.
 #   bench/ab.sh [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS] [-r ROUNDS] SERVER...
 # Run it from the top of the tree, after make (which builds the baselines
-# tests/bin/bookecho and tests/bin/epollecho too).
+# bench/bin/bookecho and bench/bin/epollecho too).
 # A SERVER is a program and the arguments that follow its port, in one word:
-#   bench/ab.sh -c 100 ./echoservert tests/bin/bookecho
-#   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "tests/bin/bookecho 1024"
-#   bench/ab.sh -c 1 -s 8192 -w 16 ./echoservers tests/bin/epollecho
+#   bench/ab.sh -c 100 ./echoservert bench/bin/bookecho
+#   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "bench/bin/bookecho 1024"
+#   bench/ab.sh -c 1 -s 8192 -w 16 ./echoservers bench/bin/epollecho
 # Defaults: 10 clients, 64-byte lines, 1 in flight, 3 s, 5 rounds (echoserveri
 # serves one client at a time: give it -c 1). Each server is started on a free
 # loopback port for each run and killed by PID, also on Ctrl-C.
@@ -40,8 +40,9 @@ while getopts c:s:w:d:r: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || usage
-if [ ! -x ./echobench ] || [ ! -f bench/ab.sh ]; then
-    echo "ab: run me from the top of the tree, after make (no ./echobench here)" >&2
+EB=bench/bin/echobench
+if [ ! -x $EB ] || [ ! -f bench/ab.sh ]; then
+    echo "ab: run me from the top of the tree, after make (no $EB here)" >&2
     exit 1
 fi
 # Every server is checked before the first run, not when its turn comes.
@@ -66,7 +67,7 @@ run_one() {
     # shellcheck disable=SC2086 # the program and its arguments are meant to split
     set -- $2
     start_server "$@" || return 1
-    ./echobench -q -p "$SPID" -c "$CLIENTS" -s "$LINE" -w "$INFLIGHT" -d "$SECS" 127.0.0.1 "$SPORT" >"$TMP/b" 2>"$TMP/e"
+    $EB -q -p "$SPID" -c "$CLIENTS" -s "$LINE" -w "$INFLIGHT" -d "$SECS" 127.0.0.1 "$SPORT" >"$TMP/b" 2>"$TMP/e"
     stop_server
     if ! grep -q ' errors=0' "$TMP/b"; then
         echo "ab: $prog: $(head -n 1 "$TMP/e")" >&2

@@ -8,7 +8,7 @@
  * An iterative server (or one that reads a line at a time in a blocking
  * call) keeps the bystander waiting until the holder is done; a concurrent
  * one answers at once.
- * Run: bench/bystander [-t TIMEOUT_MS] HOST PORT
+ * Run: bench/bin/bystander [-t TIMEOUT_MS] HOST PORT
  * Prints "RESULT bystander_ms=X" or "RESULT bystander_ms=blocked
  * timeout_ms=T"; exit 0 either way, 1 when a connect fails or an echo is
  * wrong, 2 on bad usage.

@@ -8,8 +8,8 @@
  *   churn <server> <clients> <connections per second>
  *   mem   <server> <clients> <KiB per idle connection>
  * and "# machine: ..." / "# date: ..." lines for the caption.
- * Run: bench/chart -t RESULTS          text bars on stdout
- *      bench/chart -o OUT.svg RESULTS  the SVG
+ * Run: bench/bin/chart -t RESULTS          text bars on stdout
+ *      bench/bin/chart -o OUT.svg RESULTS  the SVG
  * Every plotted point and bar carries its figure (data-server, data-x,
  * data-value), and each panel its scale, so a test can check the
  * picture against the run.

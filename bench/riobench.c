@@ -4,21 +4,13 @@
  * reader takes them with rio_readlineb into a MAXLINE buffer, as the
  * servers do. RIO finds each newline with memchr over its buffer, so the
  * cost per byte is a copy, not a loop iteration per byte as in the book.
- * Run: bench/riobench [MEGABYTES]   (default 256; make bench runs it)
+ * Run: bench/bin/riobench [MEGABYTES]   (default 256; make bench runs it)
  */
 #include "csapp.h"
-
-#include <time.h>
+#include "benchlib.h"
 
 static size_t total_bytes;
 static int line_len;
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Writes total_bytes of line_len-byte lines in 1 MiB writes. */
 static void *write_lines(void *arg)
@@ -54,11 +46,11 @@ static double measure(int len, size_t megabytes)
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
         unix_error("socketpair");
     Pthread_create(&tid, NULL, write_lines, &sv[1]);
-    double start = seconds_now();
+    uint64_t start = now_ns();
     rio_readinitb(&rio, sv[0]);
     while ((n = Rio_readlineb(&rio, buf, sizeof(buf))) > 0)
         got += (size_t)n;
-    double elapsed = seconds_now() - start;
+    double elapsed = (double)(now_ns() - start) / 1e9;
     Pthread_join(tid, NULL);
     close(sv[0]);
     close(sv[1]);

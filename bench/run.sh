@@ -3,9 +3,9 @@
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
 #   bench/run.sh quick    about a minute: 1 s per scenario, 500 idle clients
-# For each server that exists (./echoserver{i,p,s,t,t_pre}; tests/bin/bookecho, the
+# For each server that exists (./echoserver{i,p,s,t,t_pre}; bench/bin/bookecho, the
 # textbook's way: lines read a byte at a time, as a thread server and, with a thread
-# count, as a prethreaded one logging each line; tests/bin/epollecho, the hand-tuned
+# count, as a prethreaded one logging each line; bench/bin/epollecho, the hand-tuned
 # reference) it starts a fresh copy on a free loopback port and runs:
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
 #   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
@@ -25,7 +25,8 @@ esac
 HOLD_MAX=60                         # idle clients are held until measured, at most this
 HOST=127.0.0.1
 
-for prog in ./echobench ./spawncost bench/riobench; do
+EB=bench/bin/echobench
+for prog in $EB bench/bin/spawncost bench/bin/riobench; do
     [ -x "$prog" ] || { echo "bench: $prog not built (run make first)" >&2; exit 1; }
 done
 
@@ -69,7 +70,7 @@ val() {
 
 # Run echobench with arguments "$@" against the current server; result in $TMP/b.out.
 bench() {
-    ./echobench -q -p "$SPID" "$@" "$HOST" "$SPORT" >"$TMP/b.out" 2>"$TMP/b.err"
+    $EB -q -p "$SPID" "$@" "$HOST" "$SPORT" >"$TMP/b.out" 2>"$TMP/b.err"
     if [ "$(val errors "$TMP/b.out")" != 0 ]; then
         echo "bench: echobench $* on port $SPORT: $(head -n 1 "$TMP/b.err")" >&2
         return 1
@@ -102,7 +103,7 @@ cpu_per_mline() {
 idle_run() {
     base=$(rss_kib "$SPID")
     pbase=$(pss_kib "$SPID")
-    ./echobench -q -i -c "$1" -d "$HOLD_MAX" -p "$SPID" "$HOST" "$SPORT" >"$TMP/i.out" 2>"$TMP/i.err" &
+    $EB -q -i -c "$1" -d "$HOLD_MAX" -p "$SPID" "$HOST" "$SPORT" >"$TMP/i.out" 2>"$TMP/i.err" &
     BPID=$!
     i=0         # connecting and one echo each are bounded inside echobench; so is this
     while ! grep -q '^HOLDING' "$TMP/i.out" && kill -0 "$BPID" 2>/dev/null && [ $i -lt 600 ]; do
@@ -172,7 +173,7 @@ echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
 # The prethreaded server serves at most its pool size at once; a pool as
 # large as the biggest load scenario lets it take part (its own limit).
 PRE_POOL="1024 1024"
-for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre tests/bin/epollecho tests/bin/bookecho; do
+for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre bench/bin/epollecho bench/bin/bookecho; do
     [ -x "$prog" ] || continue
     case $prog in
     *echoservert_pre) server_row "$prog" $PRE_POOL >>"$TMP/rows" ;;
@@ -180,12 +181,12 @@ for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoserver
     esac
 done
 # The book's prethreaded server, for echoservert_pre: the same pool, a line
-# logged per printf under one lock (see tests/bookecho.c).
-if [ -x tests/bin/bookecho ]; then
-    server_row tests/bin/bookecho "${PRE_POOL% *}" >>"$TMP/rows"
+# logged per printf under one lock (see bench/bookecho.c).
+if [ -x bench/bin/bookecho ]; then
+    server_row bench/bin/bookecho "${PRE_POOL% *}" >>"$TMP/rows"
 fi
-RIO=$(bench/riobench 128 | sed -n 's/^RESULT rio //p')
-SPAWN=$(./spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')
+RIO=$(bench/bin/riobench 128 | sed -n 's/^RESULT rio //p')
+SPAWN=$(bench/bin/spawncost -n "$SPAWN_N" | sed -n 's/^RESULT //p')
 
 echo "## Echo server benchmark ($MODE)"
 echo

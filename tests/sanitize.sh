@@ -68,7 +68,8 @@ mkdir -p "$dir" "$reports" "$expected"
 for f in Makefile *.c *.h tests bench demo; do
     [ -e "$f" ] && cp -R "$f" "$dir/"
 done
-rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir/demo/demotool" "$dir"/demo/*.o
+rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir/demo/demotool" "$dir"/demo/*.o \
+    "$dir/bench/bin" "$dir/bench/obj"
 
 echo "==== make test under $mode ===="
 (cd "$dir" && make -s CC="$CC" CFLAGS="$flags -Wall -Wextra" LDFLAGS="$flags" test)

@@ -31,10 +31,10 @@ static const char *write_file(const char *text)
     return path;
 }
 
-/* Runs bench/chart with args; returns its result (caller frees). */
+/* Runs bench/bin/chart with args; returns its result (caller frees). */
 static void run_chart(char *a1, char *a2, char *a3, run_result_t *r)
 {
-    char *argv[] = {"bench/chart", a1, a2, a3, NULL};
+    char *argv[] = {"bench/bin/chart", a1, a2, a3, NULL};
     run_program(argv, NULL, 0, 5000, r);
 }
 
@@ -46,7 +46,7 @@ static void chart_plots_every_figure_where_its_value_says(void)
 
     snprintf(out, sizeof(out), "%s.svg", in);
     run_chart("-o", out, (char *)in, &r);
-    CHECK(r.status == 0, "bench/chart -o exited %d: %s", r.status, r.err.data);
+    CHECK(r.status == 0, "bench/bin/chart -o exited %d: %s", r.status, r.err.data);
     run_result_free(&r);
     char *svg = svg_read(out);
     if (!CHECK(svg != NULL, "no SVG written to %s", out))
@@ -65,7 +65,7 @@ static void chart_text_bars_carry_the_figures(void)
     run_result_t r;
 
     run_chart("-t", (char *)in, NULL, &r);
-    CHECK(r.status == 0, "bench/chart -t exited %d: %s", r.status, r.err.data);
+    CHECK(r.status == 0, "bench/bin/chart -t exited %d: %s", r.status, r.err.data);
     const char *want[] = {"25.0k", "91.0k", "20.5k", "61.0k", "2.1k",
                           "15.0k", "0.35 KiB", "12.50 KiB"};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)

@@ -18,7 +18,7 @@ static int bench_against(const char *server, const char *mode, char *args[],
     if (server_start(&s, server, "0", mode, NULL) < 0)
         return -1;
     snprintf(port, sizeof(port), "%d", s.port);
-    argv[argc++] = "./echobench";
+    argv[argc++] = "bench/bin/echobench";
     while (*args != NULL && argc < 20)
         argv[argc++] = *args++;
     argv[argc++] = "127.0.0.1";
@@ -31,7 +31,7 @@ static int bench_against(const char *server, const char *mode, char *args[],
 /* The reference peer uses Linux epoll (elsewhere it only says it cannot
  * run); the select server is a correct echo on every system. */
 #ifdef __linux__
-#define CORRECT_PEER "tests/bin/epollecho"
+#define CORRECT_PEER "bench/bin/epollecho"
 #else
 #define CORRECT_PEER "./echoservers"
 #endif
@@ -67,7 +67,7 @@ static void expect_caught(const char *mode)
     char *args[] = {"-c", "4", "-s", "64", "-w", "4", "-d", "1", NULL};
     run_result_t r;
 
-    if (bench_against("tests/bin/badecho", mode, args, &r) < 0)
+    if (bench_against("bench/bin/badecho", mode, args, &r) < 0)
         return;
     CHECK(r.status == 1, "against badecho %s: exit status %d, want 1", mode,
           r.status);
@@ -82,7 +82,7 @@ static void echobench_catches_swapped_lines(void) { expect_caught("swap"); }
 
 static void echobench_refuses_bad_usage(void)
 {
-    char *argv[] = {"./echobench", "-c", "many", "127.0.0.1", "1", NULL};
+    char *argv[] = {"bench/bin/echobench", "-c", "many", "127.0.0.1", "1", NULL};
     run_result_t r;
 
     run_program(argv, NULL, 0, 5000, &r);
@@ -94,7 +94,7 @@ static void echobench_refuses_bad_usage(void)
 
 static void spawncost_measures_processes_and_threads(void)
 {
-    char *argv[] = {"./spawncost", "-n", "50", NULL};
+    char *argv[] = {"bench/bin/spawncost", "-n", "50", NULL};
     run_result_t r;
 
     run_program(argv, NULL, 0, 20000, &r);
@@ -137,11 +137,11 @@ static void ab_compares_two_servers_round_after_round(void)
     run_result_t r;
 
     /* bookecho with a thread count: the book-style prethreaded baseline */
-    run_ab("./echoservert", "tests/bin/bookecho 4", &r);
+    run_ab("./echoservert", "bench/bin/bookecho 4", &r);
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
           r.err.data);
     CHECK(ab_median(r.out.data, "./echoservert") > 0 &&
-              ab_median(r.out.data, "tests/bin/bookecho 4") > 0,
+              ab_median(r.out.data, "bench/bin/bookecho 4") > 0,
           "no row with lines/s for each server in: %s", r.out.data);
     run_result_free(&r);
 }
@@ -150,7 +150,7 @@ static void ab_stops_at_a_corrupting_server(void)
 {
     run_result_t r;
 
-    run_ab("./echoservert", "tests/bin/badecho flip", &r);
+    run_ab("./echoservert", "bench/bin/badecho flip", &r);
     CHECK(r.status == 1, "exit status %d, want 1", r.status);
     CHECK(strstr(r.err.data, "mismatch") != NULL,
           "no mismatch reported; stderr: %s", r.err.data);

@@ -1,19 +1,15 @@
 /*
- * tests/epollecho.c - reference echo server: one thread, epoll, non-blocking sockets.
+ * bench/epollecho.c - reference echo server: one thread, epoll, non-blocking sockets.
  * Model: the hand-tuned single-threaded event loop the select server (echoservers)
  * is compared against, and the "trivial echo peer" that proves echobench keeps up.
  * Each readable event is one read() and one write() of whatever arrived; bytes the
  * socket would not take wait in that connection's buffer, and the connection is not
  * read again until they are gone, so a client that never reads costs at most one
  * buffer and never blocks the others. It logs nothing per line, on purpose.
- * Run:  tests/bin/epollecho 15213      (0 = any free port; prints "listening on port N")
+ * Run:  bench/bin/epollecho 15213      (0 = any free port; prints "listening on port N")
  * Linux only: elsewhere it says so and exits 1.
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <stdio.h>
-#include <stdlib.h>
+#include "csapp.h"
 
 #ifndef __linux__
 int main(void)
@@ -22,16 +18,8 @@ int main(void)
     return 1;
 }
 #else
-#include "csapp.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define BUFSIZE (256 * 1024)   /* one read takes whatever a streaming client sent */
 #define BACKLOG 4096           /* the bench connects thousands of clients at once */
@@ -172,9 +160,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s <port>\n", argv[0]);
         return 2;
     }
-    char *end;
-    long port = strtol(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || port < 0 || port > 65535) {
+    long port;
+    if (parse_number(argv[1], 0, 65535, &port) < 0) {
         fprintf(stderr, "epollecho: bad port '%s'\n", argv[1]);
         return 2;
     }

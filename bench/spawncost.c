@@ -8,20 +8,10 @@
  * copy the page tables, so a process gets dearer as the parent grows.
  * On a virtual machine the TSC ticks at a fixed nominal rate, so "cycles" are
  * TSC ticks, not necessarily core clock cycles.
- * Run:  ./spawncost [-n REPETITIONS]      (default 2000 each, well under 3 s)
+ * Run:  bench/bin/spawncost [-n REPETITIONS]   (default 2000 each, well under 3 s)
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "csapp.h"
+#include "benchlib.h"
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #define HAVE_TSC 1
@@ -36,13 +26,6 @@ static uint64_t cycles(void) { return 0; }
 typedef struct {
     uint64_t *ns, *cyc;         /* one sample per repetition */
 } samples_t;
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void spawn_process(void)
 {
@@ -131,9 +114,9 @@ static int parse_n(int argc, char **argv)
         printf("usage: spawncost [-n REPETITIONS]\n");
         exit(0);
     }
-    char *end = "";
-    long n = argc == 3 && strcmp(argv[1], "-n") == 0 ? strtol(argv[2], &end, 10) : 0;
-    if (argc != 3 || *end != '\0' || n < 1 || n > 10000000) {
+    long n;
+    if (argc != 3 || strcmp(argv[1], "-n") != 0 ||
+        parse_number(argv[2], 1, 10000000, &n) < 0) {
         fprintf(stderr, "usage: spawncost [-n REPETITIONS]   (1..10000000)\n");
         exit(2);
     }
@@ -143,11 +126,7 @@ static int parse_n(int argc, char **argv)
 int main(int argc, char **argv)
 {
     int n = parse_n(argc, argv);
-    samples_t s = { malloc(sizeof(uint64_t) * (size_t)n), malloc(sizeof(uint64_t) * (size_t)n) };
-    if (!s.ns || !s.cyc) {
-        perror("spawncost: malloc");
-        return 1;
-    }
+    samples_t s = { Malloc(sizeof(uint64_t) * (size_t)n), Malloc(sizeof(uint64_t) * (size_t)n) };
     measure(spawn_process, n, &s);
     cost_t p = summarize(&s, n);
     measure(spawn_thread, n, &s);

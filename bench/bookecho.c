@@ -4,8 +4,8 @@
  * write it back, one line at a time), so the suite's servers can be
  * compared with the book's approach on the same machine. Written for this
  * suite; not a teaching program.
- *   tests/bin/bookecho <port>            a thread per client, no log
- *   tests/bin/bookecho <port> THREADS    prethreaded, as the book's
+ *   bench/bin/bookecho <port>            a thread per client, no log
+ *   bench/bin/bookecho <port> THREADS    prethreaded, as the book's
  *       echoservert_pre: THREADS workers take clients from a bounded
  *       buffer (the suite's sbuf, the book's design) and log every line
  *       with printf under one mutex. stdout is line-buffered, as it is in

@@ -1,5 +1,5 @@
 /*
- * tests/badecho.c - WARNING: a deliberately broken echo server, for testing echobench.
+ * bench/badecho.c - WARNING: a deliberately broken echo server, for testing echobench.
  * It echoes faithfully until a connection has passed CORRUPT_AT bytes, then breaks
  * the echo once, in one of two ways:
  *   flip  (default) XORs one byte with 0x01: a corrupted echo
@@ -7,41 +7,15 @@
  * and echoes faithfully again afterwards. echobench must report either as an error
  * naming the client, line and offset, and exit with status 1.
  * Model: one thread per connection, blocking I/O (simple; speed does not matter).
- * Run:  tests/bin/badecho 0 [flip|swap]   (prints "listening on port N")
- *       echobench -c 1 -s 64 -w 4 -d 1 127.0.0.1 N    -> exit status 1
+ * Run:  bench/bin/badecho 0 [flip|swap]   (prints "listening on port N")
+ *       bench/bin/echobench -c 1 -s 64 -w 4 -d 1 127.0.0.1 N    -> exit status 1
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
 #include "csapp.h"
-
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define CORRUPT_AT 4099        /* past the first few KB, and mid-line for 64-byte lines */
 #define BUFSIZE 65536
 
 static int swap_mode;
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* Hold bytes until two whole lines are in `hold`, then send them swapped. Returns 1 when done. */
 static int swap_two_lines(int fd, char *hold, size_t *held, const char *p, size_t n)
@@ -53,9 +27,9 @@ static int swap_two_lines(int fd, char *hold, size_t *held, const char *p, size_
     if (!nl2)
         return 0;
     size_t len1 = (size_t)(nl1 + 1 - hold), len2 = (size_t)(nl2 - nl1);
-    write_all(fd, nl1 + 1, len2);
-    write_all(fd, hold, len1);
-    write_all(fd, nl2 + 1, *held - len1 - len2);
+    rio_writen(fd, nl1 + 1, len2);
+    rio_writen(fd, hold, len1);
+    rio_writen(fd, nl2 + 1, *held - len1 - len2);
     return 1;
 }
 
@@ -70,12 +44,12 @@ static void *serve(void *arg)
         size_t start = total;
         total += (size_t)n;
         if (broken || total <= CORRUPT_AT) {
-            if (write_all(fd, buf, (size_t)n) < 0)
+            if (rio_writen(fd, buf, (size_t)n) < 0)
                 break;
         } else if (!swap_mode) {
             buf[CORRUPT_AT - start] ^= 0x01;
             broken = 1;
-            if (write_all(fd, buf, (size_t)n) < 0)
+            if (rio_writen(fd, buf, (size_t)n) < 0)
                 break;
         } else if (held + (size_t)n <= 4 * BUFSIZE) {
             broken = swap_two_lines(fd, hold, &held, buf, (size_t)n);

@@ -1,0 +1,88 @@
+/*
+ * eb_options.c - echobench's command line (see the flags in echobench.c)
+ * and the descriptor limit its clients need.
+ */
+#include <sys/resource.h>
+
+#include "csapp.h"
+#include "echobench.h"
+
+opts_t opt = { NULL, NULL, 1, 64, 1, 5, 1, -1, false, false };
+
+/*
+ * A bound for waits that grow with the client count: a server that forks per
+ * client needs about a millisecond for each of 10,000 connects.
+ */
+uint64_t wait_ms(uint64_t base)
+{
+    return base + (uint64_t)opt.clients;
+}
+
+static void usage(FILE *f, int status)
+{
+    fprintf(f,
+        "usage: echobench [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS]\n"
+        "                 [-t THREADS] [-p SERVER_PID] [-i] [-q] host port\n"
+        "  -c CLIENTS    connections to open (default 1)\n"
+        "  -s LINE_BYTES line length including the newline, >= %d (default 64)\n"
+        "  -w IN_FLIGHT  lines outstanding per client (default 1: ping-pong)\n"
+        "  -d SECONDS    measuring time, or holding time with -i (default 5)\n"
+        "  -t THREADS    client threads (default 1)\n"
+        "  -p PID        report the server's CPU seconds (from /proc)\n"
+        "  -i            idle mode: one echo per client, then hold them idle\n"
+        "  -q            print only the RESULT line\n"
+        "Exit status: 0 ok, 1 echo error/unanswered/dropped/none connected, 2 usage.\n",
+        MIN_LINE);
+    exit(status);
+}
+
+/* Flag's value as a number in lo..hi, else a line naming it and exit 2. */
+static long number(const char *s, long lo, long hi, char flag)
+{
+    long v;
+    if (parse_number(s, lo, hi, &v) < 0) {
+        fprintf(stderr, "echobench: -%c %s: expected a number in %ld..%ld\n", flag, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+void parse_args(int argc, char **argv)
+{
+    int ch;
+    while ((ch = getopt(argc, argv, "c:s:w:d:t:p:iqh")) != -1) {
+        switch (ch) {
+        case 'c': opt.clients = (int)number(optarg, 1, 1000000, 'c'); break;
+        case 's': opt.line_bytes = (int)number(optarg, MIN_LINE, 64 << 20, 's'); break;
+        case 'w': opt.in_flight = (int)number(optarg, 1, 1 << 20, 'w'); break;
+        case 'd': opt.seconds = (int)number(optarg, 0, 86400, 'd'); break;
+        case 't': opt.threads = (int)number(optarg, 1, 1024, 't'); break;
+        case 'p': opt.server_pid = (pid_t)number(optarg, 1, 1L << 30, 'p'); break;
+        case 'i': opt.idle = true; break;
+        case 'q': opt.quiet = true; break;
+        case 'h': usage(stdout, 0); break;
+        default: usage(stderr, 2);
+        }
+    }
+    if (argc - optind != 2)
+        usage(stderr, 2);
+    opt.host = argv[optind];
+    opt.port = argv[optind + 1];
+}
+
+/* As many descriptors as the hard limit allows: 10,000 clients need 10,000 fds. */
+void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {   /* macOS refuses "unlimited" */
+            rl.rlim_cur = (rlim_t)opt.clients + 64;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)opt.clients + 16 && !opt.quiet)
+        fprintf(stderr, "echobench: warning: descriptor limit %llu < %d clients\n",
+                (unsigned long long)rl.rlim_cur, opt.clients);
+}

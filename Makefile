@@ -3,7 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
-#   make bench      measure every server with echobench (bench-quick: about a minute)
+#   make bench      measure every server with echobench (bench-quick: under two minutes)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make clean      remove what make built
@@ -92,7 +92,7 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 # bench/: the tools and peers link the library (csapp.o) and, for what
 # the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
 # to bench/obj, out of the sources' way.
-ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist \
+ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_churn \
                  eb_poller eb_traffic eb_connect eb_cpu eb_report)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.h

@@ -7,7 +7,7 @@
 #include "csapp.h"
 #include "echobench.h"
 
-opts_t opt = { NULL, NULL, 1, 64, 1, 5, 1, -1, false, false };
+opts_t opt = { NULL, NULL, 1, 64, 1, 5, 1, -1, false, false, false };
 
 /*
  * A bound for waits that grow with the client count: a server that forks per
@@ -18,20 +18,35 @@ uint64_t wait_ms(uint64_t base)
     return base + (uint64_t)opt.clients;
 }
 
+/* -m MODE: sets opt.idle / opt.churn, or exits 2 naming the bad value. */
+static void set_mode(const char *mode)
+{
+    opt.idle = strcmp(mode, "idle") == 0;
+    opt.churn = strcmp(mode, "churn") == 0;
+    if (!opt.idle && !opt.churn && strcmp(mode, "run") != 0) {
+        fprintf(stderr, "echobench: -m %s: expected run, idle or churn\n", mode);
+        exit(2);
+    }
+}
+
 static void usage(FILE *f, int status)
 {
     fprintf(f,
         "usage: echobench [-c CLIENTS] [-s LINE_BYTES] [-w IN_FLIGHT] [-d SECONDS]\n"
-        "                 [-t THREADS] [-p SERVER_PID] [-i] [-q] host port\n"
+        "                 [-t THREADS] [-p SERVER_PID] [-m MODE] [-i] [-q] host port\n"
         "  -c CLIENTS    connections to open (default 1)\n"
         "  -s LINE_BYTES line length including the newline, >= %d (default 64)\n"
         "  -w IN_FLIGHT  lines outstanding per client (default 1: ping-pong)\n"
         "  -d SECONDS    measuring time, or holding time with -i (default 5)\n"
         "  -t THREADS    client threads (default 1)\n"
         "  -p PID        report the server's CPU seconds (from /proc)\n"
+        "  -m MODE       run (default): keep IN_FLIGHT lines outstanding per client;\n"
+        "                idle: the same as -i; churn: each client connects, sends\n"
+        "                one line, reads its echo, closes, over and over\n"
         "  -i            idle mode: one echo per client, then hold them idle\n"
         "  -q            print only the RESULT line\n"
-        "Exit status: 0 ok, 1 echo error/unanswered/dropped/none connected, 2 usage.\n",
+        "Exit status: 0 ok, 1 echo error/unanswered/dropped/none connected\n"
+        "(churn: or a failed connect), 2 usage.\n",
         MIN_LINE);
     exit(status);
 }
@@ -50,7 +65,7 @@ static long number(const char *s, long lo, long hi, char flag)
 void parse_args(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "c:s:w:d:t:p:iqh")) != -1) {
+    while ((ch = getopt(argc, argv, "c:s:w:d:t:p:m:iqh")) != -1) {
         switch (ch) {
         case 'c': opt.clients = (int)number(optarg, 1, 1000000, 'c'); break;
         case 's': opt.line_bytes = (int)number(optarg, MIN_LINE, 64 << 20, 's'); break;
@@ -58,7 +73,8 @@ void parse_args(int argc, char **argv)
         case 'd': opt.seconds = (int)number(optarg, 0, 86400, 'd'); break;
         case 't': opt.threads = (int)number(optarg, 1, 1024, 't'); break;
         case 'p': opt.server_pid = (pid_t)number(optarg, 1, 1L << 30, 'p'); break;
-        case 'i': opt.idle = true; break;
+        case 'm': set_mode(optarg); break;
+        case 'i': set_mode("idle"); break;
         case 'q': opt.quiet = true; break;
         case 'h': usage(stdout, 0); break;
         default: usage(stderr, 2);

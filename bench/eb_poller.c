@@ -20,12 +20,19 @@ void poller_init(worker_t *w)
         perror("epoll_create1");
         exit(1);
     }
-    for (int i = 0; i < w->nc; i++) {
-        struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
-        if (epoll_ctl(w->efd, EPOLL_CTL_ADD, w->c[i].fd, &ev) < 0) {
-            perror("epoll_ctl");
-            exit(1);
-        }
+    for (int i = 0; i < w->nc; i++)
+        if (w->c[i].fd >= 0)
+            poller_add(w, &w->c[i], false);
+}
+
+/* Closing a descriptor takes it out of the epoll set, so there is no remove. */
+void poller_add(worker_t *w, client_t *c, bool want_out)
+{
+    struct epoll_event ev = { .events = EPOLLIN | (want_out ? EPOLLOUT : 0),
+                              .data.u32 = (uint32_t)(c - w->c) };
+    if (epoll_ctl(w->efd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+        perror("epoll_ctl");
+        exit(1);
     }
 }
 
@@ -64,6 +71,12 @@ void poller_init(worker_t *w)
 void poller_set(worker_t *w, client_t *c, bool want_out)
 {
     w->pfd[c - w->c].events = (short)(POLLIN | (want_out ? POLLOUT : 0));
+}
+
+/* poller_wait takes each client's current fd, so a new one needs only its events. */
+void poller_add(worker_t *w, client_t *c, bool want_out)
+{
+    poller_set(w, c, want_out);
 }
 
 int poller_wait(worker_t *w, ready_t *r, int timeout_ms)

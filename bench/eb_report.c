@@ -79,3 +79,52 @@ void report(const totals_t *t, int connected, double secs, double cpu,
            (unsigned long long)t->lines, secs, lps, mbps, p50, p90, p99, p999, mx, cpus,
            self, t->warmup_s, (unsigned long long)errors);
 }
+
+/* A latency for people: "850 us" below a millisecond, "3.1 ms" above. */
+static void print_us(char *buf, size_t len, double us)
+{
+    if (us < 1000)
+        snprintf(buf, len, "%.0f us", us);
+    else
+        snprintf(buf, len, "%.1f ms", us / 1000);
+}
+
+/* CPU seconds per 1000 connections, or "n/a". */
+static void print_per_kconn(char *buf, size_t len, double cpu, uint64_t conns)
+{
+    if (cpu < 0 || conns == 0)
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, "%.3f", cpu / (double)conns * 1000);
+}
+
+void report_churn(const totals_t *t, double secs, double cpu, double self,
+                  uint64_t errors)
+{
+    const hist_t *h = &t->hist;
+    double pct[4] = { 50, 90, 99, 99.9 }, us[5];
+    char txt[5][32], cpus[32], cpu_k[32], self_k[32];
+    for (int i = 0; i < 5; i++) {
+        us[i] = i < 4 ? hist_pct_us(h, pct[i]) : h->max / 1000.0;
+        print_us(txt[i], sizeof txt[i], us[i]);
+    }
+    double cps = secs > 0 ? (double)t->lines / secs : 0;
+    print_cpu(cpus, sizeof cpus, cpu);
+    print_per_kconn(cpu_k, sizeof cpu_k, cpu, t->lines);
+    print_per_kconn(self_k, sizeof self_k, self, t->lines);
+    if (!opt.quiet)
+        printf("echobench: churn, %d clients, %llu connections in %.2f s: %.0f conn/s; "
+               "connect-echo-close p50 %s p90 %s p99 %s max %s; %llu failed connects; "
+               "CPU s server %s (%s per 1000 conns), echobench %.2f (%s per 1000)%s\n",
+               opt.clients, (unsigned long long)t->lines, secs, cps, txt[0], txt[1],
+               txt[2], txt[4], (unsigned long long)t->connects_failed, cpus, cpu_k,
+               self, self_k, errors ? " (FAILED)" : "");
+    printf("RESULT mode=churn clients=%d conns=%llu seconds=%.2f conns_per_s=%.0f "
+           "p50_us=%.0f p90_us=%.0f p99_us=%.0f p999_us=%.0f max_us=%.0f "
+           "failed_connects=%llu unfinished=%llu server_cpu_s=%s bench_cpu_s=%.2f "
+           "server_cpu_s_per_kconn=%s bench_cpu_s_per_kconn=%s errors=%llu\n",
+           opt.clients, (unsigned long long)t->lines, secs, cps, us[0], us[1], us[2],
+           us[3], us[4], (unsigned long long)t->connects_failed,
+           (unsigned long long)t->unanswered, cpus, self, cpu_k, self_k,
+           (unsigned long long)errors);
+}

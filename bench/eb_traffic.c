@@ -35,6 +35,12 @@ void make_header(char *h, uint32_t id, uint64_t seq)
     h[21] = ' ';
 }
 
+void make_line(char *line, uint32_t id, uint64_t seq)
+{
+    memcpy(line, filler, (size_t)opt.line_bytes);
+    make_header(line, id, seq);
+}
+
 void make_filler(void)
 {
     size_t s = (size_t)opt.line_bytes;
@@ -68,8 +74,7 @@ static void queue_lines(worker_t *w, client_t *c, uint64_t now)
     }
     while (now < stop_at_ns && c->sent - c->done < (uint64_t)opt.in_flight &&
            c->olen + s <= c->ocap && (w->limit == 0 || c->sent < w->limit)) {
-        memcpy(c->out + c->olen, filler, s);
-        make_header(c->out + c->olen, c->id, c->sent);
+        make_line(c->out + c->olen, c->id, c->sent);
         c->t_sent[c->sent % (uint64_t)opt.in_flight] = now;
         c->olen += s;
         c->sent++;
@@ -118,7 +123,7 @@ static void report_mismatch(const client_t *c, const char *got, const char *want
 }
 
 /* Compare n received bytes with what line `done` held at offset rpos. */
-static bool verify(const client_t *c, const char *p, size_t n)
+bool echo_matches(const client_t *c, const char *p, size_t n)
 {
     size_t off = c->rpos, h = 0;
     if (off < HDR_BYTES) {
@@ -156,7 +161,7 @@ static int consume(worker_t *w, client_t *c, const char *p, size_t n)
     uint64_t now = now_ns();
     while (n > 0) {
         size_t take = s - c->rpos < n ? s - c->rpos : n;
-        if (!verify(c, p, take))
+        if (!echo_matches(c, p, take))
             return -1;
         c->rpos += take;
         p += take;

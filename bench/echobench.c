@@ -9,6 +9,7 @@
  *
  * Run:  bench/bin/echobench -c 100 -s 64 -w 1 -d 5 -p "$SERVER_PID" 127.0.0.1 15213
  *       bench/bin/echobench -i -c 1000 -d 3 127.0.0.1 15213    (idle connections)
+ *       bench/bin/echobench -m churn -c 50 -d 5 127.0.0.1 15213 (connection churn)
  * Flags:
  *   -c CLIENTS   connections to open (default 1)
  *   -s BYTES     line length including '\n', at least 24 (default 64)
@@ -17,6 +18,11 @@
  *   -t THREADS   client threads (default 1; see "Does it keep up?" below)
  *   -p PID       server PID: report its CPU seconds (user+sys, children
  *                included) from /proc; "n/a" without -p or without /proc
+ *   -m MODE      run (the default, as above), idle (the same as -i), or churn:
+ *                each client connects, sends one line, reads its echo and the
+ *                server's close, closes, and again (see eb_churn.c); reports
+ *                connections per second, connect-echo-close latency, failed
+ *                connects and CPU per 1000 connections; -w does not apply
  *   -i           idle mode: one round trip per client to prove it is served,
  *                then print "HOLDING ..." and keep every connection idle for
  *                SECONDS, or until SIGTERM/SIGINT ends the hold early, so a
@@ -29,7 +35,7 @@
  * warm-up, reported as warmup_s): accepting and forking is start-up cost.
  * MB/s counts echoed bytes in one direction, 10^6 bytes per MB.
  * Exit: 0 success; 1 echo mismatch, unanswered lines, dropped connections or
- * no client connected; 2 bad usage. Every wait is bounded: connecting gets
+ * no client connected (churn: any failed connect, or none completed); 2 bad usage. Every wait is bounded: connecting gets
  * 5 s + 1 ms per client, -i's one echo per client the same again, and lines
  * still unanswered 3 s after SECONDS are an error, so a server that stops
  * answering is reported, never waited for.
@@ -90,7 +96,8 @@ static int prepare_clients(client_t *all, int n)
     return k;
 }
 
-static worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit)
+worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit,
+                        void *(*thread_main)(void *))
 {
     worker_t *w = Calloc((size_t)nthreads, sizeof *w);
     for (int t = 0, first = 0; t < nthreads; t++) {
@@ -101,7 +108,7 @@ static worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit)
         w[t].rbuf = Calloc(READBUF, 1);
         first += share;
         poller_init(&w[t]);
-        int rc = pthread_create(&w[t].tid, NULL, worker_main, &w[t]);
+        int rc = pthread_create(&w[t].tid, NULL, thread_main, &w[t]);
         if (rc != 0) {
             fprintf(stderr, "echobench: pthread_create: %s\n", strerror(rc));
             exit(1);
@@ -110,7 +117,7 @@ static worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit)
     return w;
 }
 
-static void join_workers(worker_t *w, int nthreads, totals_t *tot)
+void join_workers(worker_t *w, int nthreads, totals_t *tot)
 {
     for (int t = 0; t < nthreads; t++) {
         pthread_join(w[t].tid, NULL);
@@ -118,6 +125,9 @@ static void join_workers(worker_t *w, int nthreads, totals_t *tot)
         tot->lines += w[t].lines;
         tot->dropped += w[t].dropped;
         tot->unanswered += w[t].pending;
+        tot->connects_failed += w[t].connects_failed;
+        if (w[t].connect_errno)
+            tot->connect_errno = w[t].connect_errno;
         for (int i = 0; i < w[t].nc; i++)
             tot->served += w[t].c[i].done > 0;
         free(w[t].rbuf);
@@ -134,7 +144,7 @@ static void end_hold(int sig)
 }
 
 /* Sleep until `until`, waking early if a worker found an error or the hold is over. */
-static void sleep_until(uint64_t until)
+void sleep_until(uint64_t until)
 {
     for (uint64_t now = now_ns(); now < until && !failed && !hold_over; now = now_ns()) {
         uint64_t ns = until - now < 50000000u ? until - now : 50000000u;
@@ -159,7 +169,7 @@ static uint64_t count_held(client_t *c, int n)
     return held;
 }
 
-static double cpu_if_asked(void)
+double cpu_if_asked(void)
 {
     return opt.server_pid > 0 ? server_cpu(opt.server_pid) : -1;
 }
@@ -182,7 +192,7 @@ static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
 {
     measure_from_ns = stop_at_ns = give_up_ns = UINT64_MAX;
     uint64_t t0 = now_ns();
-    worker_t *w = start_workers(c, n, nthreads, 0);
+    worker_t *w = start_workers(c, n, nthreads, 0, worker_main);
     warm_up(n);
     double cpu0 = cpu_if_asked(), self0 = self_cpu();
     uint64_t start = now_ns();
@@ -209,7 +219,7 @@ static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
     measure_from_ns = 0;      /* every client's one line is the measurement */
     stop_at_ns = now_ns() + wait_ms(IDLE_RTT_TIMEOUT_MS) * 1000000ull;
     give_up_ns = stop_at_ns;
-    worker_t *w = start_workers(c, n, nthreads, 1);
+    worker_t *w = start_workers(c, n, nthreads, 1, worker_main);
     join_workers(w, nthreads, tot);
     struct sigaction sa = { .sa_handler = end_hold };
     sigemptyset(&sa.sa_mask);
@@ -233,6 +243,20 @@ static uint64_t run_idle(client_t *c, int n, int nthreads, totals_t *tot)
     return errors;
 }
 
+/* Load or idle mode: connect every client, then run; *n gets how many did. */
+static uint64_t run_connected(client_t *all, totals_t *tot, int *n)
+{
+    open_clients(all, opt.clients);
+    *n = prepare_clients(all, opt.clients);
+    if (*n == 0) {
+        fprintf(stderr, "echobench: ERROR: no client connected\n");
+        report(tot, 0, 0, -1, 0, 0, 1);
+        return 1;
+    }
+    int nthreads = opt.threads < *n ? opt.threads : *n;
+    return opt.idle ? run_idle(all, *n, nthreads, tot) : run_load(all, *n, nthreads, tot);
+}
+
 int main(int argc, char **argv)
 {
     parse_args(argc, argv);
@@ -241,20 +265,12 @@ int main(int argc, char **argv)
     make_filler();
     client_t *all = Calloc((size_t)opt.clients, sizeof *all);
     totals_t *tot = Calloc(1, sizeof *tot);
-    open_clients(all, opt.clients);
-    int n = prepare_clients(all, opt.clients);
-    client_t *c = all;
-    if (n == 0) {
-        fprintf(stderr, "echobench: ERROR: no client connected\n");
-        report(tot, 0, 0, -1, 0, 0, 1);
-        return 1;
-    }
-    int nthreads = opt.threads < n ? opt.threads : n;
-    uint64_t errors = opt.idle ? run_idle(c, n, nthreads, tot)
-                               : run_load(c, n, nthreads, tot);
+    int n = opt.clients;
+    uint64_t errors = opt.churn ? run_churn(all, n, opt.threads < n ? opt.threads : n, tot)
+                                : run_connected(all, tot, &n);
     for (int i = 0; i < n; i++) { /* so a leak checker hears only of real leaks */
-        free(c[i].out);
-        free(c[i].t_sent);
+        free(all[i].out);
+        free(all[i].t_sent);
     }
     free(all);
     free(tot);

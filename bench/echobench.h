@@ -2,6 +2,7 @@
  * echobench.h - the parts of echobench (bench/echobench.c and its eb_*.c
  * files) and what they share. One file per job:
  *   echobench.c   the modes (load, idle): set up, run, tear down; main
+ *   eb_churn.c    the churn mode: connect, one line, close, over and over
  *   eb_options.c  the command line and the descriptor limit
  *   eb_hist.c     the latency histogram
  *   eb_poller.c   waiting for events: epoll on Linux, poll() elsewhere
@@ -38,7 +39,7 @@ typedef struct {
     const char *host, *port;
     int clients, line_bytes, in_flight, seconds, threads;
     pid_t server_pid;
-    bool idle, quiet;
+    bool idle, churn, quiet;   /* -m idle (or -i), -m churn; run is neither */
 } opts_t;
 
 extern opts_t opt;              /* set by parse_args before any thread starts */
@@ -74,6 +75,8 @@ typedef struct {
     size_t olen, opos, ocap;
     uint64_t *t_sent;        /* queue time of line seq, at [seq % in_flight] */
     bool want_out;           /* are we waiting for writability? */
+    int state;               /* churn mode: where this connection is */
+    uint64_t t_start;        /* churn mode: when its connect began */
 } client_t;
 
 /* One client thread and the clients it alone touches. */
@@ -85,6 +88,8 @@ typedef struct {
     uint64_t pending;        /* lines queued but not yet echoed */
     uint64_t lines, dropped; /* lines completed in the measured window */
     uint64_t limit;          /* lines per client, 0 = unlimited */
+    uint64_t connects_failed;  /* churn mode */
+    int connect_errno;         /* churn mode: why the last one failed */
     hist_t hist;
     char *rbuf;
 } worker_t;
@@ -97,7 +102,8 @@ typedef struct {
     int *idx, *rev;          /* ready client indexes and their EV_ bits */
 } ready_t;
 
-void poller_init(worker_t *w);
+void poller_init(worker_t *w);  /* watches every client whose fd >= 0 */
+void poller_add(worker_t *w, client_t *c, bool want_out);  /* c has a new fd */
 void poller_set(worker_t *w, client_t *c, bool want_out);
 int poller_wait(worker_t *w, ready_t *r, int timeout_ms);
 
@@ -112,6 +118,10 @@ extern _Atomic uint64_t give_up_ns;       /* unanswered lines after here are err
 
 void make_filler(void);
 void make_header(char *h, uint32_t id, uint64_t seq);
+void make_line(char *line, uint32_t id, uint64_t seq);  /* opt.line_bytes */
+/* Do n bytes received at offset c->rpos of line c->hdr match? Reports a
+ * mismatch through fail() when not. */
+bool echo_matches(const client_t *c, const char *p, size_t n);
 void *worker_main(void *arg);
 
 /* ---------- connecting (eb_connect.c) ---------- */
@@ -129,7 +139,9 @@ extern atomic_int failed;       /* set once a verification error is found */
 
 typedef struct {
     hist_t hist;
-    uint64_t lines, dropped, unanswered, served;
+    uint64_t lines, dropped, unanswered, served;  /* churn: lines = connections */
+    uint64_t connects_failed;
+    int connect_errno;
     double warmup_s;         /* until every client had its first echo */
 } totals_t;
 
@@ -137,5 +149,19 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_drop(const client_t *c, const char *why);
 void report(const totals_t *t, int connected, double secs, double cpu,
             double self, uint64_t held, uint64_t errors);
+void report_churn(const totals_t *t, double secs, double cpu, double self,
+                  uint64_t errors);
+
+/* ---------- the modes (echobench.c, eb_churn.c) ---------- */
+
+/* Starts nthreads threads running thread_main, each on its share of c. */
+worker_t *start_workers(client_t *c, int n, int nthreads, uint64_t limit,
+                        void *(*thread_main)(void *));
+/* Joins them and adds up their counts in tot; frees w. */
+void join_workers(worker_t *w, int nthreads, totals_t *tot);
+void sleep_until(uint64_t until);   /* or until a worker has failed */
+double cpu_if_asked(void);          /* server_cpu of -p PID, else -1 */
+/* The churn mode on n fresh clients; returns the error count. */
+uint64_t run_churn(client_t *c, int n, int nthreads, totals_t *tot);
 
 #endif /* ECHOBENCH_H */

@@ -2,17 +2,20 @@
 # bench/run.sh - measure every echo server with echobench and print one markdown table.
 # Run from the repository root after building (make bench / make bench-quick do both):
 #   bench/run.sh          full run: a few minutes, up to 10,000 clients
-#   bench/run.sh quick    about a minute: 1 s per scenario, 500 idle clients
+#   bench/run.sh quick    under two minutes: 1 s per scenario, 500 idle clients
 # For each server that exists (./echoserver{i,p,s,t,t_pre}; bench/bin/bookecho, the
 # textbook's way: lines read a byte at a time, as a thread server and, with a thread
 # count, as a prethreaded one logging each line; bench/bin/epollecho, the hand-tuned
 # reference) it starts a fresh copy on a free loopback port and runs:
 #   1 client ping-pong 64-byte lines; 10, 100, 1000 clients doing the same;
-#   1 client streaming 8 KiB lines, 16 in flight; N idle clients (memory per
-#   connection = server RSS growth / N, children summed); and, in a full run,
-#   10,000 idle clients to see how many the model holds. Then spawncost and riobench.
-# The iterative server serves one client at a time, so it runs the 1-client
-# scenarios only. Every server started here is killed by PID, also on Ctrl-C.
+#   1 client streaming 8 KiB lines, 16 in flight; connection churn (echobench
+#   -m churn: connect, one 64-byte line, close, over and over) at 1 and 50
+#   clients, in a table of its own; N idle clients (memory per connection =
+#   server RSS growth / N, children summed); and, in a full run, 10,000 idle
+#   clients to see how many the model holds. Then spawncost and riobench.
+# The iterative server serves one client at a time, so of the load scenarios it
+# runs the 1-client ones only; churn's clients take their turns with it.
+# Every server started here is killed by PID, also on Ctrl-C.
 # Uses only POSIX sh and awk/sed; "sleep 0.1" needs a sleep that takes fractions
 # (GNU, BSD and busybox all do).
 
@@ -92,6 +95,31 @@ load_cell() {    # $1 = clients, $2 = line bytes, $3 = in flight, $4 = lines or 
         else printf "%d/s, p99 %d us", l, p }'
 }
 
+# Two churn table cells for $1 clients, from one run: "4.2k conn/s, p50 210 us,
+# p99 1.4 ms | 0.070 / 0.091 (0.37 / 0.48 cores)", the second being the CPU of
+# server / echobench in seconds per 1000 connections and in cores kept busy.
+# One awk for both: on a loaded machine every process started costs.
+churn_cells() {
+    if ! bench -m churn -c "$1" -d "$SECS"; then
+        echo "error | —"
+        return
+    fi
+    awk 'function ms(us) { return (us >= 1000) ? sprintf("%.1f ms", us / 1000) : sprintf("%d us", us) }
+    /^RESULT/ {
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        c = v["conns_per_s"]; t = v["seconds"]
+        printf "%s conn/s, p50 %s, p99 %s | ", (c >= 1000) ? sprintf("%.1fk", c / 1000) : c,
+            ms(v["p50_us"]), ms(v["p99_us"])
+        printf "%s / %s (%s / %.2f cores)\n", v["server_cpu_s_per_kconn"], v["bench_cpu_s_per_kconn"],
+            (v["server_cpu_s"] == "n/a" || t == 0) ? "n/a" : sprintf("%.2f", v["server_cpu_s"] / t),
+            (t == 0) ? 0 : v["bench_cpu_s"] / t }' "$TMP/b.out"
+}
+
+# A row of the churn table for the running server, named $1.
+churn_row() {
+    echo "| $1 | $(churn_cells 1) | $(churn_cells 50) |" >>"$TMP/churn"
+}
+
 # Server CPU seconds per million lines, from the last RESULT.
 cpu_per_mline() {
     awk -v c="$(val server_cpu_s "$TMP/b.out")" -v l="$(val lines "$TMP/b.out")" \
@@ -136,10 +164,12 @@ server_row() {
     row_start=$(date +%s)
     one=$(load_cell 1 64 1 lines)
     stream=$(load_cell 1 8192 16 mb)
+    churn_row "$name"
     if [ "$name" = echoserveri ]; then
         skip="— (one client at a time)"
         echo "| $name | $one | $skip | $skip | $skip | $stream | n/a | — | — |"
         stop_server
+        echo "bench: $name done in $(($(date +%s) - row_start)) s" >&2
         return
     fi
     c10=$(load_cell 10 64 1 lines)
@@ -171,7 +201,8 @@ cpu_model() {
 # error messages on stderr do not land in the middle of it.
 echo "bench: $MODE run; progress on stderr, the table comes at the end" >&2
 # The prethreaded server serves at most its pool size at once; a pool as
-# large as the biggest load scenario lets it take part (its own limit).
+# large as the biggest load scenario lets it take part (its own limit), and
+# is far more than churn's 50 clients.
 PRE_POOL="1024 1024"
 for prog in ./echoserveri ./echoserverp ./echoservers ./echoservert ./echoservert_pre bench/bin/epollecho bench/bin/bookecho; do
     [ -x "$prog" ] || continue
@@ -196,6 +227,17 @@ echo
 echo "| server | 1 client | 10 clients | 100 clients | 1000 clients | 1 client streaming 8 KiB | server CPU s / M lines (100 clients) | RSS / idle conn ($IDLE_N) | idle clients served |"
 echo "|---|---|---|---|---|---|---|---|---|"
 cat "$TMP/rows" 2>/dev/null
+echo
+echo "Connection churn: each client connects (from the next source address of 127.0.0.0/8, so"
+echo "TIME_WAIT never uses up its ports: see bench/eb_churn.c), sends one 64-byte line, reads"
+echo "its echo, waits for the server to close, closes, and again, for $SECS s; p50 and p99 of"
+echo "the whole connect-echo-close. CPU: seconds per 1000 connections, the server's (children"
+echo "included) / echobench's own, and the cores each kept busy: echobench (one thread) near"
+echo "1 core means it set the pace, not the server; the two near $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) cores together, the machine."
+echo
+echo "| server | churn, 1 client | CPU (server / echobench) | churn, 50 clients | CPU (server / echobench) |"
+echo "|---|---|---|---|---|"
+cat "$TMP/churn" 2>/dev/null
 echo
 echo "RSS / idle conn: the server's VmRSS growth per held connection. For a server with"
 echo "child processes (echoserverp) the children's VmRSS is summed, which counts the pages they"

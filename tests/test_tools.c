@@ -1,8 +1,9 @@
 /*
  * test_tools.c - short runs of the measuring tools: echobench must pass a
- * correct server, catch a corrupting one, and refuse bad usage; spawncost
- * must measure both costs; bench/ab.sh must compare servers and stop at
- * a wrong echo.
+ * correct server, catch a corrupting one, and refuse bad usage, and in
+ * churn mode also catch a dropped echo and refused connects; spawncost
+ * must measure both costs; bench/ab.sh must compare servers, measure
+ * churn, and stop at a wrong echo.
  * Run: tests/bin/test_tools [test_name...]
  */
 #include "testlib.h"
@@ -11,13 +12,17 @@
 static int bench_against(const char *server, const char *mode, char *args[],
                          run_result_t *r)
 {
-    server_t s;
+    /* testlib kills the servers a test started once it ends, through these:
+     * they must outlive this call (each test runs in a process of its own). */
+    static server_t started[4];
+    static int nstarted;
+    server_t *s = &started[nstarted++ % 4];
     char port[16], *argv[24];
     int argc = 0;
 
-    if (server_start(&s, server, "0", mode, NULL) < 0)
+    if (server_start(s, server, "0", mode, NULL) < 0)
         return -1;
-    snprintf(port, sizeof(port), "%d", s.port);
+    snprintf(port, sizeof(port), "%d", s->port);
     argv[argc++] = "bench/bin/echobench";
     while (*args != NULL && argc < 20)
         argv[argc++] = *args++;
@@ -79,6 +84,103 @@ static void expect_caught(const char *mode)
 
 static void echobench_catches_a_flipped_bit(void) { expect_caught("flip"); }
 static void echobench_catches_swapped_lines(void) { expect_caught("swap"); }
+
+/* A second of churn, clients at a time, against server (mode: its argument). */
+static int churn_against(const char *server, const char *mode, char *clients,
+                         run_result_t *r)
+{
+    char *args[] = {"-m", "churn", "-c", clients, "-d", "1", NULL};
+    return bench_against(server, mode, args, r);
+}
+
+/* The number after key= in the RESULT line of out, or -1. */
+static double result_value(const char *out, const char *key)
+{
+    char pat[64];
+    const char *line = strstr(out, "RESULT "), *at;
+    double v;
+
+    snprintf(pat, sizeof(pat), " %s=", key);
+    if (line == NULL || (at = strstr(line, pat)) == NULL ||
+        sscanf(at + strlen(pat), "%lf", &v) != 1)
+        return -1;
+    return v;
+}
+
+static void expect_churn_passes(const char *server, char *clients)
+{
+    run_result_t r;
+
+    if (churn_against(server, NULL, clients, &r) < 0)
+        return;
+    CHECK(r.status == 0, "%s: exit status %d, want 0; stderr: %s", server,
+          r.status, r.err.data);
+    CHECK(strstr(r.out.data, "RESULT mode=churn") &&
+              result_value(r.out.data, "errors") == 0 &&
+              result_value(r.out.data, "failed_connects") == 0,
+          "%s: no churn RESULT with errors=0 failed_connects=0 in: %s", server,
+          r.out.data);
+    CHECK(result_value(r.out.data, "conns") > 0,
+          "%s: no connection completed: %s", server, r.out.data);
+    run_result_free(&r);
+}
+
+static void echobench_churn_passes_a_correct_server(void)
+{
+    expect_churn_passes(CORRECT_PEER, "4");
+    /* one client at a time: the others' connects wait in the backlog */
+    expect_churn_passes("./echoserveri", "4");
+}
+
+/* badecho drop and garble break every 16th connection they accept. */
+static void expect_churn_caught(const char *mode, const char *why)
+{
+    run_result_t r;
+
+    if (churn_against("bench/bin/badecho", mode, "4", &r) < 0)
+        return;
+    CHECK(r.status == 1, "against badecho %s: exit status %d, want 1", mode,
+          r.status);
+    CHECK(strstr(r.err.data, why) != NULL,
+          "against badecho %s: no '%s' reported; stderr: %s", mode, why,
+          r.err.data);
+    run_result_free(&r);
+}
+
+static void echobench_churn_catches_a_dropped_echo(void)
+{
+    expect_churn_caught("drop", "closed after 0 of 64 echoed bytes");
+}
+
+static void echobench_churn_catches_a_garbled_echo(void)
+{
+    expect_churn_caught("garble", "mismatch");
+}
+
+static void echobench_churn_fails_where_nothing_listens(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    char port[16];
+    run_result_t r;
+
+    /* bound, never listening, and held: the port stays ours and refuses */
+    if (!CHECK(fd >= 0 && bind(fd, (SA *)&a, sizeof(a)) == 0,
+               "cannot bind a loopback port: %s", strerror(errno)))
+        return;
+    snprintf(port, sizeof(port), "%d", socket_port(fd));
+    char *argv[] = {"bench/bin/echobench", "-m", "churn", "-c", "2", "-d", "1",
+                    "127.0.0.1", port, NULL};
+    run_program(argv, NULL, 0, 20000, &r);
+    CHECK(r.status == 1, "exit status %d, want 1", r.status);
+    CHECK(result_value(r.out.data, "failed_connects") > 0 &&
+              strstr(r.err.data, "failed") != NULL,
+          "no failed connects reported; stdout: %s; stderr: %s", r.out.data,
+          r.err.data);
+    run_result_free(&r);
+    close(fd);
+}
 
 static void echobench_refuses_bad_usage(void)
 {
@@ -146,6 +248,21 @@ static void ab_compares_two_servers_round_after_round(void)
     run_result_free(&r);
 }
 
+static void ab_measures_churn(void)
+{
+    char *argv[] = {"/bin/sh", "bench/ab.sh", "-m", "churn", "-c", "4",
+                    "-d", "1", "-r", "1", "./echoservert", NULL};
+    run_result_t r;
+
+    run_program(argv, NULL, 0, 30000, &r);
+    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
+          r.err.data);
+    CHECK(strstr(r.out.data, "median conn/s") != NULL &&
+              ab_median(r.out.data, "./echoservert") > 0,
+          "no row with conn/s in: %s", r.out.data);
+    run_result_free(&r);
+}
+
 static void ab_stops_at_a_corrupting_server(void)
 {
     run_result_t r;
@@ -183,11 +300,20 @@ static const test_t tests[] = {
     {"echobench_passes_echoserveri", echobench_passes_echoserveri},
     {"echobench_catches_a_flipped_bit", echobench_catches_a_flipped_bit},
     {"echobench_catches_swapped_lines", echobench_catches_swapped_lines},
+    {"echobench_churn_passes_a_correct_server",
+     echobench_churn_passes_a_correct_server},
+    {"echobench_churn_catches_a_dropped_echo",
+     echobench_churn_catches_a_dropped_echo},
+    {"echobench_churn_catches_a_garbled_echo",
+     echobench_churn_catches_a_garbled_echo},
+    {"echobench_churn_fails_where_nothing_listens",
+     echobench_churn_fails_where_nothing_listens},
     {"echobench_refuses_bad_usage", echobench_refuses_bad_usage},
     {"spawncost_measures_processes_and_threads",
      spawncost_measures_processes_and_threads},
     {"ab_compares_two_servers_round_after_round",
      ab_compares_two_servers_round_after_round},
+    {"ab_measures_churn", ab_measures_churn},
     {"ab_stops_at_a_corrupting_server", ab_stops_at_a_corrupting_server},
     {"ab_refuses_bad_usage", ab_refuses_bad_usage},
 };

@@ -107,7 +107,7 @@ bench/bin/epollecho: bench/obj/epollecho.o csapp.o
 bench/bin/badecho: bench/obj/badecho.o csapp.o
 bench/bin/bookecho: bench/obj/bookecho.o csapp.o
 # How long a bystander waits while another client holds half a line.
-bench/bin/bystander: bench/obj/bystander.o csapp.o
+bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o csapp.o
 # make bench's pictures: text bars and an SVG, from the run's results.
 bench/bin/chart: bench/obj/chart.o bench/obj/svg.o
 bench/bin/chart: LDLIBS += -lm

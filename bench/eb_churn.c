@@ -83,7 +83,7 @@ static void churn_start(worker_t *w, client_t *c, uint64_t now)
         connect_failed(w, c, errno);   /* EMFILE: our limit, still a failure */
         return;
     }
-    fcntl(fd, F_SETFL, O_NONBLOCK);
+    set_nonblocking(fd);
     if (bind_source(fd) < 0 ||
         (connect(fd, target->ai_addr, target->ai_addrlen) < 0 && errno != EINPROGRESS)) {
         int err = errno;
@@ -113,7 +113,7 @@ static void churn_write(worker_t *w, client_t *c)
         ssize_t n = write(c->fd, c->out + c->opos, s - c->opos);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && would_wait(errno))
             return;                    /* still watching for writability */
         if (n < 0) {
             fail("client %u connection %llu: write: %s", (unsigned)c->id,
@@ -158,7 +158,7 @@ static int churn_read(worker_t *w, client_t *c, uint64_t now)
 {
     size_t s = (size_t)opt.line_bytes;
     ssize_t n = read(c->fd, w->rbuf, READBUF);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    if (n < 0 && (would_wait(errno) || errno == EINTR))
         return 0;
     if (n < 0)
         fail("client %u connection %llu: read: %s", (unsigned)c->id,

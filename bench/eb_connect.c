@@ -22,7 +22,7 @@ static int start_connect(const struct addrinfo *ai, bool *in_progress)
     }
     int one = 1;    /* latency benchmark: never let Nagle hold back a line */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    set_nonblocking(fd);
     *in_progress = false;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
         return fd;

@@ -91,7 +91,7 @@ static int client_send(worker_t *w, client_t *c)
         ssize_t n = write(c->fd, c->out + c->opos, want);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && would_wait(errno))
             break;
         if (n < 0)
             return -1;
@@ -176,7 +176,7 @@ static int consume(worker_t *w, client_t *c, const char *p, size_t n)
 static int client_recv(worker_t *w, client_t *c)
 {
     ssize_t n = read(c->fd, w->rbuf, READBUF);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    if (n < 0 && (would_wait(errno) || errno == EINTR))
         return 0;
     if (n <= 0)
         return -1;

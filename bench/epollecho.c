@@ -83,7 +83,7 @@ static void accept_clients(int listenfd)
             continue;
         }
         c->fd = fd;
-        fcntl(fd, F_SETFL, O_NONBLOCK);
+        set_nonblocking(fd);
         watch(EPOLL_CTL_ADD, c, fd, EPOLLIN);
     }
 }
@@ -94,7 +94,7 @@ static int flush_out(conn_t *c)
     while (c->pos < c->len) {
         ssize_t n = write(c->fd, c->out + c->pos, c->len - c->pos);
         if (n < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK ? 1 : errno == EINTR ? 1 : -1;
+            return would_wait(errno) || errno == EINTR ? 1 : -1;
         c->pos += (size_t)n;
     }
     c->pos = c->len = 0;
@@ -106,11 +106,11 @@ static int echo_once(conn_t *c)
 {
     ssize_t n = read(c->fd, buf, sizeof buf);
     if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+        return would_wait(errno) || errno == EINTR ? 0 : -1;
     if (n == 0)
         return -1;                  /* nothing pending here, so just close */
     ssize_t w = write(c->fd, buf, (size_t)n);
-    if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    if (w < 0 && !would_wait(errno))
         return -1;
     if (w == n)
         return 0;
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
     spare_fd = open("/dev/null", O_RDONLY);
     int listenfd = Open_listenfd(argv[1]);
     listen(listenfd, BACKLOG);      /* deeper than the library's LISTENQ */
-    fcntl(listenfd, F_SETFL, O_NONBLOCK);
+    set_nonblocking(listenfd);
     if ((efd = epoll_create1(0)) < 0)
         die("epoll_create1");
     watch(EPOLL_CTL_ADD, NULL, listenfd, EPOLLIN);

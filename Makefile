@@ -128,10 +128,11 @@ build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench
 
 # Every server against echobench: one markdown table (a few minutes); also
 # spawncost and riobench (RIO's line reader alone, in bytes per second).
-bench: all $(PEERS) bench/bin/riobench
+BENCH_BUILD = all $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart
+bench: $(BENCH_BUILD)
 	sh bench/run.sh
 
-bench-quick: all $(PEERS) bench/bin/riobench
+bench-quick: $(BENCH_BUILD)
 	sh bench/run.sh quick
 
 # Every server against hundreds of clients at once, resets and all, for

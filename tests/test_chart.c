@@ -3,7 +3,8 @@
  * bench/chart writes is well-formed XML, and every figure of the results
  * file is plotted where its value says (a point on the log-scale line
  * chart, a bar of the right length), with nothing plotted that was not
- * measured; the text bars carry the same figures.
+ * measured; the text bars carry the same figures; and a real (tiny)
+ * make bench run draws what it measured.
  * Run: tests/bin/test_chart [test_name...]
  */
 #include "testlib.h"
@@ -100,7 +101,44 @@ static void chart_refuses_a_malformed_results_file(void)
     unlink(in);
 }
 
+/*
+ * make bench's own run, as small as it gets (bench/run.sh test: two
+ * servers, ping-pong at 10 clients for 1 s): its SVG holds exactly the
+ * figures the run recorded, where they belong, and its report shows them.
+ */
+static void bench_run_draws_what_it_measured(void)
+{
+    char dir[64], results[96], svgpath[96];
+    run_result_t r;
+
+    snprintf(dir, sizeof(dir), "/tmp/test_chart_run.%d", (int)getpid());
+    setenv("BENCH_OUT", dir, 1);
+    char *argv[] = {"/bin/sh", "bench/run.sh", "test", NULL};
+    run_program(argv, NULL, 0, 60000, &r);
+    unsetenv("BENCH_OUT");
+    CHECK(r.status == 0, "bench/run.sh test exited %d: %s", r.status, r.err.data);
+    snprintf(results, sizeof(results), "%s/results.tsv", dir);
+    snprintf(svgpath, sizeof(svgpath), "%s/bench.svg", dir);
+    char *svg = svg_read(svgpath);
+    if (CHECK(svg != NULL, "no %s after the run", svgpath)) {
+        svg_check_against(svg, results);
+        CHECK(strstr(svg, "data-server=\"echoservers\"") &&
+              strstr(svg, "data-server=\"echoservert\""),
+              "the chart lacks one of the two servers run");
+        free(svg);
+    }
+    CHECK(strstr(r.out.data, "| echoservers |") && strstr(r.out.data, "10 clients"),
+          "the report has no echoservers row at 10 clients:\n%s", r.out.data);
+    run_result_free(&r);
+    unlink(results);
+    unlink(svgpath);
+    snprintf(results, sizeof(results), "%s/figures.tsv", dir);
+    unlink(results);
+    rmdir(dir);
+}
+
 static const test_t tests[] = {
+    TEST(bench_run_draws_what_it_measured),
     TEST(chart_plots_every_figure_where_its_value_says),
     TEST(chart_text_bars_carry_the_figures),
     TEST(chart_refuses_a_malformed_results_file),

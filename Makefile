@@ -19,8 +19,11 @@ PORT    ?= 15213
 
 # The servers come from the one list of them and their traits.
 SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
+# A second build of a listed server, held to the contract too: echoservere
+# with the portable poller (below).
+VARIANTS = echoservere-poll
 TOOLS    = echobench spawncost
-PROGS    = $(SERVERS) echoclient select hello race deadlock $(TOOLS)
+PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock $(TOOLS)
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
 TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # Echo peers for the tests and the benchmark: a reference epoll loop, and
@@ -41,8 +44,23 @@ all: $(PROGS) $(HELPERS)
 # whole-line log of the pools (linelog.o).
 SERVER_LIB = server.o echo.o echo_step.o linelog.o csapp.o
 
-$(SERVERS): %: %.o $(SERVER_LIB)
+$(filter-out echoservere,$(SERVERS)): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# echoservere's poller (poller.h): epoll on Linux, poll() elsewhere, and
+# make POLLER=poll forces poll. echoservere-poll always uses poll, so the
+# tests hold both backends to the contract. build/poller holds the name
+# of the backend echoservere was last linked with, rewritten only when
+# POLLER changes: then echoservere is relinked with the other backend
+# instead of left as it was.
+POLLER  ?= $(if $(filter Linux,$(shell uname -s)),epoll,poll)
+echoservere: echoservere.o poller_$(POLLER).o $(SERVER_LIB) build/poller
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter %.o,$^) $(LDLIBS) -o $@
+echoservere-poll: echoservere.o poller_poll.o $(SERVER_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+build/poller: FORCE
+	@mkdir -p build && echo $(POLLER) | cmp -s - $@ || echo $(POLLER) >$@
+echoservere.o poller_epoll.o poller_poll.o: poller.h
 
 # select is no contract server (it reads stdin) but shares their parts.
 select: select.o $(SERVER_LIB)
@@ -101,7 +119,7 @@ TEST_BUILD = $(TESTS) $(PEERS) tests/bin/bookecho demo/demotool bench/chart \
              bench/bystander tests/bin/echoserverp_pre_timer
 
 test: all $(TEST_BUILD)
-	@SERVERS="$(SERVERS)" sh tests/run.sh
+	@SERVERS="$(SERVERS) $(VARIANTS)" sh tests/run.sh
 
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
@@ -170,5 +188,5 @@ clean:
 	rm -rf tests/bin build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick
+        check-valgrind fuzz stress stress-quick FORCE
 .SECONDARY: # keep test objects: no rebuild on every make test

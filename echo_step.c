@@ -1,13 +1,16 @@
 /*
  * echo_step.c - the non-blocking echo step the event loops share
- * (echoservers.c): a read that echoes the lines it completed, keeping a
- * partial line and unsent echo with the connection for the next round,
- * so that the loop never waits on one client. See echo_step.h.
+ * (echoservers.c, echoservere.c): a read that echoes the lines it
+ * completed, keeping a partial line and unsent echo with the connection
+ * for the next round, so that the loop never waits on one client. See
+ * echo_step.h.
  */
 #include "echo_step.h"
 
 /* The longest line handed out at once, as rio_readlineb(rp, buf, MAXLINE). */
 #define PIECE_MAX (MAXLINE - 1)
+_Static_assert(ECHO_STEP_SCRATCH >= PIECE_MAX + ECHO_READ_MAX,
+               "a step's scratch holds a partial line and one read");
 
 void echo_conn_init(echo_conn_t *c, int fd)
 {
@@ -142,9 +145,9 @@ static int keep_partial_line(echo_conn_t *c, const char *p, size_t n)
     return 0;
 }
 
-int echo_step(echo_conn_t *c, line_hook_t *on_line)
+int echo_step(echo_conn_t *c, char *scratch, line_hook_t *on_line)
 {
-    char buf[PIECE_MAX + ECHO_READ_MAX]; /* the partial line, then new bytes */
+    char *buf = scratch; /* the partial line, then new bytes */
     size_t have = c->inlen, done = 0, len;
     ssize_t got;
 

@@ -1,7 +1,7 @@
 /*
- * echo_step.h - the non-blocking echo step, for event loops (echoservers):
- * one connection's state between rounds, and one bounded step of work on
- * it. The blocking servers use echo.h instead.
+ * echo_step.h - the non-blocking echo step, for event loops (echoservers,
+ * echoservere): one connection's state between rounds, and one bounded
+ * step of work on it. The blocking servers use echo.h instead.
  */
 #ifndef ECHO_STEP_H
 #define ECHO_STEP_H
@@ -32,6 +32,12 @@ void echo_conn_free(echo_conn_t *c); /* frees buffers; does not close fd */
  * reads reached ~1 GB/s on loopback, 256 KiB ~2 GB/s).
  */
 #define ECHO_READ_MAX (256 * 1024)
+/*
+ * A step's working space: a partial line (< MAXLINE bytes), then one
+ * read. Too large for a thread's stack (musl gives a thread 128 KiB), so
+ * each event loop allocates it once and hands it to every step.
+ */
+#define ECHO_STEP_SCRATCH (MAXLINE - 1 + ECHO_READ_MAX)
 
 /*
  * One step: a single read (at most ECHO_READ_MAX bytes), then every
@@ -41,8 +47,10 @@ void echo_conn_free(echo_conn_t *c); /* frees buffers; does not close fd */
  * as a line. Never blocks on a non-blocking fd. Returns 0 to keep the
  * connection, -1 when it is over (the client left and all its echo is
  * out, or an error or no memory for it, which is logged): close it then.
+ * scratch is the step's working space, ECHO_STEP_SCRATCH bytes, kept by
+ * the caller from one step to the next (not its contents): one per loop.
  */
-int echo_step(echo_conn_t *c, line_hook_t *on_line);
+int echo_step(echo_conn_t *c, char *scratch, line_hook_t *on_line);
 /* Writes what pending echo the socket takes now. Returns 0 or -1 as above. */
 int echo_flush(echo_conn_t *c);
 /* Bytes of echo still waiting for the client to take them. */

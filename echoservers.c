@@ -33,6 +33,7 @@ typedef struct {       /* Represents a pool of connected descriptors */
     /* Ours: each slot keeps the client's descriptor with its partial line
      * and pending echo (allocated only while they hold bytes). */
     echo_conn_t client[FD_SETSIZE];
+    char *scratch;     /* Ours: echo_step's working space, one for all */
 } pool_t;
 
 static size_t byte_cnt; /* Counts total bytes received, as in the book */
@@ -75,6 +76,7 @@ static void init_pool(int listenfd, pool_t *p)
 {
     /* Initially, there are no connected descriptors */
     p->maxi = -1;
+    p->scratch = Malloc(ECHO_STEP_SCRATCH);
     for (int i = 0; i < FD_SETSIZE; i++)
         echo_conn_init(&p->client[i], -1);
 
@@ -209,7 +211,7 @@ static void check_clients(pool_t *p)
             continue;
         if (FD_ISSET(connfd, &p->ready_set)) {
             p->nready--;
-            rc = echo_step(c, count_line);
+            rc = echo_step(c, p->scratch, count_line);
         }
         if (rc == 0 && FD_ISSET(connfd, &p->writable_set)) {
             p->nready--;

@@ -56,9 +56,10 @@ int start_server_batched(const char *argv0, const char *port_arg)
     return start(argv0, port_arg, _IOFBF);
 }
 
-/* Prints "Connected to (HOST, PORT)", with IPv4 clients of a dual-stack
- * socket shown as 127.0.0.1 rather than ::ffff:127.0.0.1. */
-static void log_connection(const struct sockaddr_storage *addr, socklen_t len)
+/* Prints "Connected to (HOST, PORT)" and note, with IPv4 clients of a
+ * dual-stack socket shown as 127.0.0.1 rather than ::ffff:127.0.0.1. */
+static void log_connection(const struct sockaddr_storage *addr, socklen_t len,
+                           const char *note)
 {
     char host[64], port[16]; /* room for any numeric IPv6 address, port */
     const char *shown = host;
@@ -71,7 +72,7 @@ static void log_connection(const struct sockaddr_storage *addr, socklen_t len)
     }
     if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') != NULL)
         shown = host + 7;
-    printf("Connected to (%s, %s)\n", shown, port);
+    printf("Connected to (%s, %s)%s\n", shown, port, note);
 }
 
 /*
@@ -119,7 +120,9 @@ static int accept_with_spare(int listenfd, struct sockaddr_storage *addr,
     return -1;
 }
 
-int accept_client(int listenfd)
+int accept_client(int listenfd) { return accept_client_noted(listenfd, ""); }
+
+int accept_client_noted(int listenfd, const char *note)
 {
     struct sockaddr_storage addr;
     socklen_t len;
@@ -151,6 +154,6 @@ int accept_client(int listenfd)
         }
         break;
     }
-    log_connection(&addr, len);
+    log_connection(&addr, len, note);
     return connfd;
 }

@@ -36,5 +36,8 @@ int start_server_batched(const char *argv0, const char *port_arg);
  * descriptor, spent only on a client that arrives while none is free.
  */
 int accept_client(int listenfd);
+/* accept_client, with note added to the end of its "Connected to (HOST,
+ * PORT)" line: echoservere names the loop it hands the client to. */
+int accept_client_noted(int listenfd, const char *note);
 
 #endif /* SERVER_H */

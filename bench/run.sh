@@ -21,8 +21,8 @@
 
 MODE=${1:-full}
 case $MODE in
-full)  SECS=4; IDLE_N=1000; MAX_N=10000; SPAWN_N=2000; LOADS="1 10 100 1000" ;;
-quick) SECS=1; IDLE_N=500; MAX_N=0; SPAWN_N=500; LOADS="1 100 1000" ;;
+full)  SECS=4; IDLE_N=1000; MAX_N=10000; SPAWN_N=2000; LOADS="1 10 100 1000" CHURNS="1 50" ;;
+quick) SECS=1; IDLE_N=500; MAX_N=0; SPAWN_N=500; LOADS="1 100 1000" CHURNS=50 ;;
 test)  SECS=1; IDLE_N=0; MAX_N=0; SPAWN_N=0; LOADS="10"
        BENCH_SERVERS=${BENCH_SERVERS:-echoservers echoservert} ;;
 *)     echo "usage: bench/run.sh [quick|test]" >&2; exit 2 ;;
@@ -71,8 +71,7 @@ measure_server() {
     done
     [ "$MODE" = test ] && { stop_server; return; }
     streaming
-    churn 1
-    churn 50
+    for n in $CHURNS; do churn "$n"; done
     bystander
     stop_server
     [ -n "$one_at_a_time" ] && return
@@ -85,7 +84,7 @@ measure_server() {
 
 # The per-core loop at 1, 2, ... loops up to the cores, 1000 clients.
 scaling() {
-    [ -x ./echoservere ] && [ "$MODE" != test ] || return 0
+    [ -x ./echoservere ] && [ "$MODE" = full ] || return 0
     ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
     k=1
     while [ "$k" -le "$ncpu" ]; do
@@ -106,12 +105,12 @@ echo "bench: $MODE run; progress here, the report on stdout at the end" >&2
 start=$(date +%s)
 rows >"$TMP/rows"
 total=$(wc -l <"$TMP/rows" | tr -d ' ')
-i=0
+row=0 # (sh has no local variables: the measurements use i, n, k)
 while IFS='|' read -r NAME PROG; do
-    i=$((i + 1)) t0=$(date +%s)
-    echo "bench: [$i/$total] $NAME ..." >&2
+    row=$((row + 1)) t0=$(date +%s)
+    echo "bench: [$row/$total] $NAME ..." >&2
     measure_server
-    echo "bench: [$i/$total] $NAME done in $(($(date +%s) - t0)) s" >&2
+    echo "bench: [$row/$total] $NAME done in $(($(date +%s) - t0)) s" >&2
 done <"$TMP/rows"
 scaling
 if [ "$MODE" != test ]; then

@@ -41,7 +41,7 @@ tsan)
     # here: the contract tests keep to the threaded servers, and the
     # single-threaded ones are checked under ASan (and, but for
     # echoserverp, valgrind).
-    TEST_SERVERS=$(server_names runs=threads | tr '\n' ' ')
+    TEST_SERVERS="$(server_names runs=threads | tr '\n' ' ')echoservere-poll"
     export TEST_SERVERS
     export TEST_TIME_SCALE=5 ;;
 valgrind)

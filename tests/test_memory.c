@@ -15,7 +15,8 @@
 #define FLOOD_MS 5000       /* the flood's bound, out of memory or not */
 
 /* Starts prog under the address-space limit, which only it inherits. */
-static int start_short_of_memory(server_t *s, const char *prog)
+static int start_short_of_memory(server_t *s, const char *prog,
+                                 const char *arg)
 {
     struct rlimit limit = {LIMIT_AS, LIMIT_AS}, saved;
 
@@ -24,7 +25,7 @@ static int start_short_of_memory(server_t *s, const char *prog)
     getrlimit(RLIMIT_AS, &saved);
     if (setrlimit(RLIMIT_AS, &limit) < 0)
         skip_test("cannot set RLIMIT_AS");
-    int rc = server_start(s, prog, "0", NULL);
+    int rc = server_start(s, prog, "0", arg, NULL);
     setrlimit(RLIMIT_AS, &saved);
     return rc;
 }
@@ -62,12 +63,13 @@ static int flood_until_out_of_memory(server_t *s, const int *fds, int n)
     return ngone;
 }
 
-static void echoservers_drops_a_client_it_has_no_memory_for(void)
+static void drops_a_client_it_has_no_memory_for(const char *prog,
+                                                const char *arg)
 {
     int fds[FLOODERS];
     server_t s;
 
-    if (start_short_of_memory(&s, "./echoservers") < 0)
+    if (start_short_of_memory(&s, prog, arg) < 0)
         return;
     int bystander = tcp_connect("127.0.0.1", s.port);
     if (bystander < 0 || !echoes_line(bystander, "before\n", 3000))
@@ -92,9 +94,23 @@ static void echoservers_drops_a_client_it_has_no_memory_for(void)
     CHECK_ALIVE(&s);
 }
 
+static void echoservers_drops_a_client_it_has_no_memory_for(void)
+{
+    drops_a_client_it_has_no_memory_for("./echoservers", NULL);
+}
+
+/* One loop: a thread's stack (8 MiB by default on glibc) takes half the
+ * address space already. */
+static void echoservere_drops_a_client_it_has_no_memory_for(void)
+{
+    drops_a_client_it_has_no_memory_for("./echoservere", "1");
+}
+
 static const test_t tests[] = {
     {"echoservers_drops_a_client_it_has_no_memory_for",
      echoservers_drops_a_client_it_has_no_memory_for},
+    {"echoservere_drops_a_client_it_has_no_memory_for",
+     echoservere_drops_a_client_it_has_no_memory_for},
 };
 
 int main(int argc, char **argv)

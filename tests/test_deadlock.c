@@ -278,16 +278,11 @@ static void deadlock_tsan_reports_the_lock_order_inversion(void)
 }
 
 static const test_t tests[] = {
-    {"deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle",
-     deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle},
-    {"deadlock_fixed_never_deadlocks_over_many_trials",
-     deadlock_fixed_never_deadlocks_over_many_trials},
-    {"deadlock_sigint_leaves_no_process_behind",
-     deadlock_sigint_leaves_no_process_behind},
-    {"deadlock_rejects_bad_options_with_usage_and_status_2",
-     deadlock_rejects_bad_options_with_usage_and_status_2},
-    {"deadlock_tsan_reports_the_lock_order_inversion",
-     deadlock_tsan_reports_the_lock_order_inversion},
+    TEST(deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle),
+    TEST(deadlock_fixed_never_deadlocks_over_many_trials),
+    TEST(deadlock_sigint_leaves_no_process_behind),
+    TEST(deadlock_rejects_bad_options_with_usage_and_status_2),
+    TEST(deadlock_tsan_reports_the_lock_order_inversion),
 };
 
 int main(int argc, char **argv)

@@ -367,26 +367,18 @@ static void prints_its_loop_count_one_per_cpu_by_default(void)
 }
 
 static const test_t tests[] = {
-    {"holds_and_serves_2000_clients_at_once",
-     holds_and_serves_2000_clients_at_once},
-    {"delays_nobody_while_clients_stall_and_flood_with_1_loop",
-     delays_nobody_while_clients_stall_and_flood_with_1_loop},
-    {"delays_nobody_while_clients_stall_and_flood_with_2_loops",
-     delays_nobody_while_clients_stall_and_flood_with_2_loops},
-    {"spreads_64_clients_over_2_loops", spreads_64_clients_over_2_loops},
-    {"uses_no_cpu_while_its_clients_are_idle",
-     uses_no_cpu_while_its_clients_are_idle},
-    {"keeps_loops_plus_one_threads_whatever_the_clients",
-     keeps_loops_plus_one_threads_whatever_the_clients},
-    {"serves_with_loop_threads_on_a_128_kib_stack",
-     serves_with_loop_threads_on_a_128_kib_stack},
+    TEST(holds_and_serves_2000_clients_at_once),
+    TEST(delays_nobody_while_clients_stall_and_flood_with_1_loop),
+    TEST(delays_nobody_while_clients_stall_and_flood_with_2_loops),
+    TEST(spreads_64_clients_over_2_loops),
+    TEST(uses_no_cpu_while_its_clients_are_idle),
+    TEST(keeps_loops_plus_one_threads_whatever_the_clients),
+    TEST(serves_with_loop_threads_on_a_128_kib_stack),
 };
 
 static const test_t once[] = {
-    {"rejects_bad_loop_counts_with_status_2",
-     rejects_bad_loop_counts_with_status_2},
-    {"prints_its_loop_count_one_per_cpu_by_default",
-     prints_its_loop_count_one_per_cpu_by_default},
+    TEST(rejects_bad_loop_counts_with_status_2),
+    TEST(prints_its_loop_count_one_per_cpu_by_default),
 };
 
 int main(int argc, char **argv)

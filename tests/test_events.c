@@ -403,20 +403,14 @@ static void select_rejects_bad_arguments_with_status_2(void)
 }
 
 static const test_t loop_tests[] = {
-    {"echoes_every_line_sent_in_one_segment",
-     echoes_every_line_sent_in_one_segment},
-    {"serves_others_while_a_client_stalls_mid_line",
-     serves_others_while_a_client_stalls_mid_line},
-    {"serves_others_while_a_client_does_not_read_with_bounded_memory",
-     serves_others_while_a_client_does_not_read_with_bounded_memory},
-    {"returns_all_held_back_echo_after_half_close",
-     returns_all_held_back_echo_after_half_close},
-    {"survives_a_reset_while_echo_is_held_back",
-     survives_a_reset_while_echo_is_held_back},
-    {"echoes_200_clients_at_once_exactly", echoes_200_clients_at_once_exactly},
-    {"idle_clients_cost_little_memory", idle_clients_cost_little_memory},
-    {"drops_connections_beyond_the_descriptor_limit",
-     drops_connections_beyond_the_descriptor_limit},
+    TEST(echoes_every_line_sent_in_one_segment),
+    TEST(serves_others_while_a_client_stalls_mid_line),
+    TEST(serves_others_while_a_client_does_not_read_with_bounded_memory),
+    TEST(returns_all_held_back_echo_after_half_close),
+    TEST(survives_a_reset_while_echo_is_held_back),
+    TEST(echoes_200_clients_at_once_exactly),
+    TEST(idle_clients_cost_little_memory),
+    TEST(drops_connections_beyond_the_descriptor_limit),
 };
 
 static void echoservers_closes_connections_beyond_fd_setsize(void)
@@ -428,13 +422,10 @@ static void echoservers_closes_connections_beyond_fd_setsize(void)
 static const test_t tests[] = {
     {"echoservers_closes_connections_beyond_fd_setsize_and_keeps_serving",
      echoservers_closes_connections_beyond_fd_setsize},
-    {"select_prints_stdin_lines_that_arrive_together",
-     select_prints_stdin_lines_that_arrive_together},
-    {"select_serves_a_client_while_stdin_waits",
-     select_serves_a_client_while_stdin_waits},
-    {"select_exits_0_at_end_of_stdin", select_exits_0_at_end_of_stdin},
-    {"select_rejects_bad_arguments_with_status_2",
-     select_rejects_bad_arguments_with_status_2},
+    TEST(select_prints_stdin_lines_that_arrive_together),
+    TEST(select_serves_a_client_while_stdin_waits),
+    TEST(select_exits_0_at_end_of_stdin),
+    TEST(select_rejects_bad_arguments_with_status_2),
 };
 
 /* The loop tests for prog, as the group "events PROG". */

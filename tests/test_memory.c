@@ -107,10 +107,8 @@ static void echoservere_drops_a_client_it_has_no_memory_for(void)
 }
 
 static const test_t tests[] = {
-    {"echoservers_drops_a_client_it_has_no_memory_for",
-     echoservers_drops_a_client_it_has_no_memory_for},
-    {"echoservere_drops_a_client_it_has_no_memory_for",
-     echoservere_drops_a_client_it_has_no_memory_for},
+    TEST(echoservers_drops_a_client_it_has_no_memory_for),
+    TEST(echoservere_drops_a_client_it_has_no_memory_for),
 };
 
 int main(int argc, char **argv)

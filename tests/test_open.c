@@ -104,15 +104,13 @@ static void refuses_a_port_that_is_not_a_number(void)
 }
 
 static const test_t tests[] = {
-    {"listens_on_port_0_and_reports_the_real_port",
-     listens_on_port_0_and_reports_the_real_port},
-    {"accepts_ipv4_clients", accepts_ipv4_clients},
-    {"accepts_ipv6_clients_on_the_same_socket",
-     accepts_ipv6_clients_on_the_same_socket},
-    {"reports_a_port_in_use", reports_a_port_in_use},
-    {"reports_an_unknown_host", reports_an_unknown_host},
-    {"reports_a_refused_connection", reports_a_refused_connection},
-    {"refuses_a_port_that_is_not_a_number", refuses_a_port_that_is_not_a_number},
+    TEST(listens_on_port_0_and_reports_the_real_port),
+    TEST(accepts_ipv4_clients),
+    TEST(accepts_ipv6_clients_on_the_same_socket),
+    TEST(reports_a_port_in_use),
+    TEST(reports_an_unknown_host),
+    TEST(reports_a_refused_connection),
+    TEST(refuses_a_port_that_is_not_a_number),
 };
 
 int main(int argc, char **argv)

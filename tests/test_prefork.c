@@ -424,23 +424,15 @@ static void a_worker_out_of_descriptors_drops_the_connection(void)
 }
 
 static const test_t tests[] = {
-    {"serves_pool_size_at_once_and_the_next_when_one_leaves",
-     serves_pool_size_at_once_and_the_next_when_one_leaves},
-    {"child_count_stays_at_pool_size_with_30_clients",
-     child_count_stays_at_pool_size_with_30_clients},
-    {"replaces_a_sigkilled_worker_and_keeps_serving",
-     replaces_a_sigkilled_worker_and_keeps_serving},
-    {"sigterm_to_the_parent_leaves_no_child",
-     sigterm_to_the_parent_leaves_no_child},
-    {"workers_exit_within_a_second_of_parent_sigkill",
-     workers_exit_within_a_second_of_parent_sigkill},
-    {"workers_exit_within_a_second_of_parent_sigkill_portable_watch",
-     workers_exit_within_a_second_of_parent_sigkill_portable_watch},
-    {"total_is_shared_by_three_workers", total_is_shared_by_three_workers},
-    {"rejects_bad_process_counts_with_status_2",
-     rejects_bad_process_counts_with_status_2},
-    {"a_worker_out_of_descriptors_drops_the_connection",
-     a_worker_out_of_descriptors_drops_the_connection},
+    TEST(serves_pool_size_at_once_and_the_next_when_one_leaves),
+    TEST(child_count_stays_at_pool_size_with_30_clients),
+    TEST(replaces_a_sigkilled_worker_and_keeps_serving),
+    TEST(sigterm_to_the_parent_leaves_no_child),
+    TEST(workers_exit_within_a_second_of_parent_sigkill),
+    TEST(workers_exit_within_a_second_of_parent_sigkill_portable_watch),
+    TEST(total_is_shared_by_three_workers),
+    TEST(rejects_bad_process_counts_with_status_2),
+    TEST(a_worker_out_of_descriptors_drops_the_connection),
 };
 
 int main(int argc, char **argv)

@@ -203,18 +203,12 @@ static void race_rejects_bad_options_with_usage_and_status_2(void)
 }
 
 static const test_t tests[] = {
-    {"race_fixed_reports_0_races_in_200_trials",
-     race_fixed_reports_0_races_in_200_trials},
-    {"race_unsafe_races_on_a_multicore_machine",
-     race_unsafe_races_on_a_multicore_machine},
-    {"race_shows_what_threads_saw_in_each_racing_trial",
-     race_shows_what_threads_saw_in_each_racing_trial},
-    {"race_reports_each_trial_then_the_count",
-     race_reports_each_trial_then_the_count},
-    {"race_output_stays_short_for_many_trials",
-     race_output_stays_short_for_many_trials},
-    {"race_rejects_bad_options_with_usage_and_status_2",
-     race_rejects_bad_options_with_usage_and_status_2},
+    TEST(race_fixed_reports_0_races_in_200_trials),
+    TEST(race_unsafe_races_on_a_multicore_machine),
+    TEST(race_shows_what_threads_saw_in_each_racing_trial),
+    TEST(race_reports_each_trial_then_the_count),
+    TEST(race_output_stays_short_for_many_trials),
+    TEST(race_rejects_bad_options_with_usage_and_status_2),
 };
 
 int main(int argc, char **argv)

@@ -301,23 +301,17 @@ static void survives_random_splits_and_read_sizes(void)
 }
 
 static const test_t tests[] = {
-    {"reads_a_line_arriving_one_byte_at_a_time",
-     reads_a_line_arriving_one_byte_at_a_time},
-    {"splits_several_lines_from_one_chunk", splits_several_lines_from_one_chunk},
-    {"returns_a_long_line_in_pieces_without_overflow",
-     returns_a_long_line_in_pieces_without_overflow},
-    {"passes_nul_bytes_through", passes_nul_bytes_through},
-    {"returns_a_last_line_without_newline", returns_a_last_line_without_newline},
-    {"restarts_reads_interrupted_by_a_signal",
-     restarts_reads_interrupted_by_a_signal},
-    {"restarts_unbuffered_readn_interrupted_by_a_signal",
-     restarts_unbuffered_readn_interrupted_by_a_signal},
-    {"mixes_readlineb_and_readnb_on_one_stream",
-     mixes_readlineb_and_readnb_on_one_stream},
-    {"writen_and_readnb_move_a_megabyte", writen_and_readnb_move_a_megabyte},
-    {"reports_a_read_error", reports_a_read_error},
-    {"survives_random_splits_and_read_sizes",
-     survives_random_splits_and_read_sizes},
+    TEST(reads_a_line_arriving_one_byte_at_a_time),
+    TEST(splits_several_lines_from_one_chunk),
+    TEST(returns_a_long_line_in_pieces_without_overflow),
+    TEST(passes_nul_bytes_through),
+    TEST(returns_a_last_line_without_newline),
+    TEST(restarts_reads_interrupted_by_a_signal),
+    TEST(restarts_unbuffered_readn_interrupted_by_a_signal),
+    TEST(mixes_readlineb_and_readnb_on_one_stream),
+    TEST(writen_and_readnb_move_a_megabyte),
+    TEST(reports_a_read_error),
+    TEST(survives_random_splits_and_read_sizes),
 };
 
 int main(int argc, char **argv)

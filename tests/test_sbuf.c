@@ -180,13 +180,10 @@ static void every_item_is_removed_exactly_once_by_4_producers_and_4_consumers(vo
 }
 
 static const test_t tests[] = {
-    {"removes_items_in_the_order_inserted", removes_items_in_the_order_inserted},
-    {"insert_waits_while_the_buffer_is_full",
-     insert_waits_while_the_buffer_is_full},
-    {"remove_waits_while_the_buffer_is_empty",
-     remove_waits_while_the_buffer_is_empty},
-    {"every_item_is_removed_exactly_once_by_4_producers_and_4_consumers",
-     every_item_is_removed_exactly_once_by_4_producers_and_4_consumers},
+    TEST(removes_items_in_the_order_inserted),
+    TEST(insert_waits_while_the_buffer_is_full),
+    TEST(remove_waits_while_the_buffer_is_empty),
+    TEST(every_item_is_removed_exactly_once_by_4_producers_and_4_consumers),
 };
 
 int main(int argc, char **argv)

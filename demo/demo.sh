@@ -40,6 +40,7 @@ iterative
 process
 prefork
 events
+loops
 thread
 prethreaded
 race

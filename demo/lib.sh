@@ -149,6 +149,18 @@ client_open() {
 client_send() { (printf '%s' "$2" >&"$1") 2>/dev/null; }
 client_close() { eval "exec $1>&-"; }
 
+# show_run OUT LAST SHOWN CMD...: runs CMD (to its end) into $tmp/OUT and
+# shows, under "$ SHOWN", its lines 2..LAST and its last line (the count).
+show_run() {
+    file=$tmp/$1 last=$2 shown=$3
+    shift 3
+    spawn "$file" "$@" # recorded: stopped by its PID on Ctrl-C or kill
+    wait "$spawned"
+    echo "  \$ $shown"
+    sed -n "2,${last}p" "$file" | show
+    tail -n 1 "$file" | show
+}
+
 # ---- Reporting ----
 
 # header TITLE: the step's first line; its clock starts here. The driver

@@ -13,26 +13,14 @@ step_deadlock() {
     echo "a child process the program watches: when no thread moves, it prints"
     echo "who holds what, kills the child and goes on to the next trial."
     beat
-    deadlock_run dead.out 6 "./deadlock -t 3" "$DEADLOCK" -t 3
+    show_run dead.out 6 "./deadlock -t 3" "$DEADLOCK" -t 3
     d=$(deadlocks "$tmp/dead.out")
     beat
-    deadlock_run fixed.out 3 "./deadlock --fixed -t $TRIALS   (both take A before B)" \
+    show_run dfixed.out 3 "./deadlock --fixed -t $TRIALS   (both take A before B)" \
         "$DEADLOCK" --fixed -t "$TRIALS"
-    f=$(deadlocks "$tmp/fixed.out")
+    f=$(deadlocks "$tmp/dfixed.out")
     para "One global order for the locks breaks the cycle: whichever thread comes second waits for lock A while the other holds it, and the thread holding A never waits for anything the other holds. ThreadSanitizer finds the unfixed order from a run that did not deadlock (make check-tsan: its lock-order-inversion report)."
     deadlock_verdict
-}
-
-# deadlock_run OUT LAST SHOWN CMD...: runs CMD into $tmp/OUT and shows, under
-# "$ SHOWN", its lines 2..LAST and its last line (the count).
-deadlock_run() {
-    file=$tmp/$1 last=$2 shown=$3
-    shift 3
-    spawn "$file" "$@" # recorded: stopped by its PID on Ctrl-C or kill
-    wait "$spawned"
-    echo "  \$ $shown"
-    sed -n "2,${last}p" "$file" | show
-    tail -n 1 "$file" | show
 }
 
 # deadlocks FILE: D of the last line "deadlocks: D of T trials".

@@ -13,10 +13,10 @@ step_race() {
     echo "races if any thread saw a value other than its own. This machine has"
     echo "$ncpu processor(s) online."
     beat
-    race_run race.out 5 "./race -t $TRIALS        (first trials and the count)" \
+    show_run race.out 5 "./race -t $TRIALS        (first trials and the count)" \
         "$RACE" -t "$TRIALS"
     r=$(races "$tmp/race.out")
-    race_run fixed.out 3 "./race --fixed -t $TRIALS   (each thread gets its own copy of i)" \
+    show_run fixed.out 3 "./race --fixed -t $TRIALS   (each thread gets its own copy of i)" \
         "$RACE" --fixed -t "$TRIALS"
     f=$(races "$tmp/fixed.out")
     beat
@@ -30,21 +30,9 @@ step_race() {
     race_verdict
 }
 
-# race_run OUT LAST SHOWN CMD...: runs CMD (to its end) into $tmp/OUT and shows, under
-# "$ SHOWN", its lines 2..LAST and its last line (the count).
-race_run() {
-    file=$tmp/$1 last=$2 shown=$3
-    shift 3
-    spawn "$file" "$@" # recorded: stopped by its PID on Ctrl-C or kill
-    wait "$spawned"
-    echo "  \$ $shown"
-    sed -n "2,${last}p" "$file" | show
-    tail -n 1 "$file" | show
-}
-
 # The race on one core, and what it tells about the scheduler.
 race_pinned() {
-    race_run pinned.out 5 "taskset -c 0 ./race -t $TRIALS   (every thread on core 0)" \
+    show_run pinned.out 5 "taskset -c 0 ./race -t $TRIALS   (every thread on core 0)" \
         taskset -c 0 "$RACE" -t "$TRIALS"
     p=$(races "$tmp/pinned.out")
     para "Free: $r of $TRIALS trials raced; in the trials shown, on average $(wrong "$tmp/race.out") of 100 threads saw a wrong value, and at most $(crowd "$tmp/race.out") threads saw the same one. Pinned: $p of $TRIALS; on average $(wrong "$tmp/pinned.out") wrong, at most $(crowd "$tmp/pinned.out") threads the same value."

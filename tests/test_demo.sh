@@ -24,6 +24,7 @@ skip_all() {
     echo "SKIP demo readme_shows_every_step"
     for t in $steps; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
     echo "SKIP demo swapped_server_contradicts_the_lecture"
+    echo "SKIP demo loops_step_contradicts_a_server_without_loops"
     echo "SKIP demo prefork_step_contradicts_a_pool_of_threads"
     echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
     echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
@@ -115,6 +116,14 @@ if swapped threadpool.out DEMO_PREFORKED ./echoservert_pre prefork; then
     pass prefork_step_contradicts_a_pool_of_threads
 else
     fail prefork_step_contradicts_a_pool_of_threads "$why"
+fi
+
+# A pool of threads shown as the per-core loops: no connection is on a
+# loop, and the step must say so.
+if swapped notloops.out DEMO_LOOPS ./echoservert_pre loops; then
+    pass loops_step_contradicts_a_server_without_loops
+else
+    fail loops_step_contradicts_a_server_without_loops "$why"
 fi
 
 # The event step's server is swapped by DEMO_EVENTS, and by its old name

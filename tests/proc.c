@@ -240,6 +240,16 @@ int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
     return n;
 }
 
+int wait_proc_count(pid_t pid, const char *what, int want, int timeout_ms)
+{
+    long long deadline = now_ms() + scaled(timeout_ms);
+    int count;
+
+    while ((count = proc_count(pid, what)) != want && now_ms() < deadline)
+        sleep_ms(10);
+    return count;
+}
+
 void need_proc(void)
 {
     if (proc_count(getpid(), "task") < 0)

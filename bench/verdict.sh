@@ -139,6 +139,6 @@ END {
     print "- \"Process-based: hard to share resources\": echoserverp_pre.c shares one total"
     print "  through a MAP_SHARED page and C11 atomics."
     print "- select.c'"'"'s \"blocking problems\": ./select stops reading stdin while it echoes a client"
-    print "  (tests/test_events.c shows it; echoservers fixes it, as claim 7 measures)."
+    print "  (tests/test_events.c shows it; echoservers fixes it, as the last claim above measures)."
     print "- Memory per idle client and clients held: our figures, in the last table above."
 }' "$1"

@@ -3,7 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build, then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
-#   make bench      measure every server with echobench (bench-quick: under two minutes)
+#   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make clean      remove what make built

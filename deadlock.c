@@ -216,10 +216,14 @@ static void apply(watch_t *w, const record_t *rec, pid_t pid)
         return;
     }
     w->step[t] = (step_t)rec->step;
-    int lock = waits_for(w, t);
-    if (w->waiter < 0 && lock >= 0 && holder(w, lock) == 1 - t) {
-        w->waiter = t;
-        w->waited_lock = lock;
+    /* Either thread may be the one now waiting: both may have asked for
+     * lock A before one of them got it. */
+    for (int u = 0; u < NTHREADS && w->waiter < 0; u++) {
+        int lock = waits_for(w, u);
+        if (lock >= 0 && holder(w, lock) == 1 - u) {
+            w->waiter = u;
+            w->waited_lock = lock;
+        }
     }
 }
 
@@ -417,7 +421,7 @@ int main(int argc, char **argv)
 
     if (pipe(stop_pipe) < 0)
         unix_error("pipe");
-    fcntl(stop_pipe[1], F_SETFL, O_NONBLOCK); /* the handler never blocks */
+    set_nonblocking(stop_pipe[1]); /* the handler never blocks */
     Signal(SIGINT, on_stop);
     Signal(SIGTERM, on_stop);
 

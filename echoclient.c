@@ -38,8 +38,8 @@ static void receive_echo(client_t *c)
     char buf[65536];
     ssize_t n = read(c->fd, buf, sizeof(buf));
 
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        return;
+    if (n < 0 && (would_wait(errno) || errno == EINTR))
+        return; /* nothing now, or a signal first: the loop tries again */
     if (n < 0)
         fail("read from server", strerror(errno));
     if (n == 0)
@@ -54,8 +54,8 @@ static void send_pending(client_t *c)
 {
     ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
 
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        return;
+    if (n < 0 && (would_wait(errno) || errno == EINTR))
+        return; /* nothing now, or a signal first: the loop tries again */
     if (n < 0)
         fail("write to server", strerror(errno));
     c->out_off += (size_t)n;
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
                 argv[1], argv[2], open_error(client.fd));
         return 1;
     }
-    if (fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK) < 0)
+    if (set_nonblocking(client.fd) < 0)
         unix_error("fcntl");
     run(&client);
     close(client.fd);

@@ -148,7 +148,7 @@ static void add_client(loop_t *l, int connfd)
     conn_t *conn = malloc(sizeof(*conn));
 
     if (conn == NULL ||
-        fcntl(connfd, F_SETFL, fcntl(connfd, F_GETFL) | O_NONBLOCK) < 0 ||
+        set_nonblocking(connfd) < 0 ||
         poller_add(l->poller, connfd, POLLER_IN, conn) < 0) {
         linelog_add("echoservere: loop %zu: fd %d: %s: closing the "
                     "connection\n", l->id, connfd,
@@ -205,8 +205,7 @@ static void start_loop(loop_t *l, size_t id)
     if (pipe(l->handoff) < 0)
         unix_error("pipe");
     /* A report is a hint, not a promise: never block on the pipe. */
-    if (fcntl(l->handoff[0], F_SETFL,
-              fcntl(l->handoff[0], F_GETFL) | O_NONBLOCK) < 0)
+    if (set_nonblocking(l->handoff[0]) < 0)
         unix_error("fcntl");
     if ((l->poller = poller_create()) == NULL)
         unix_error("poller_create");

@@ -81,7 +81,7 @@ static void init_pool(int listenfd, pool_t *p)
         echo_conn_init(&p->client[i], -1);
 
     /* Ours: the listener never blocks us; see accept_clients. */
-    if (fcntl(listenfd, F_SETFL, fcntl(listenfd, F_GETFL) | O_NONBLOCK) < 0)
+    if (set_nonblocking(listenfd) < 0)
         unix_error("fcntl");
 
     /* Initially, listenfd is only member of select read set */
@@ -112,7 +112,7 @@ static void add_client(int connfd, pool_t *p)
         return;
     }
     /* Ours: a read or write on this socket returns EAGAIN, never waits. */
-    if (fcntl(connfd, F_SETFL, fcntl(connfd, F_GETFL) | O_NONBLOCK) < 0) {
+    if (set_nonblocking(connfd) < 0) {
         printf("echoservers: fd %d: fcntl: %s\n", connfd, strerror(errno));
         close(connfd);
         return;

@@ -29,7 +29,9 @@ test)  SECS=1; IDLE_N=0; MAX_N=0; SPAWN_N=0; LOADS="10"
 esac
 POOL=1024 HOST=127.0.0.1 EB=bench/bin/echobench ME=bench
 OUT=${BENCH_OUT:-bench/out}
-for prog in $EB bench/bin/spawncost bench/bin/riobench bench/bin/bystander bench/bin/chart; do
+needed="$EB bench/bin/chart"
+[ "$MODE" = test ] || needed="$needed bench/bin/spawncost bench/bin/riobench bench/bin/bystander"
+for prog in $needed; do
     [ -x "$prog" ] || { echo "bench: $prog not built (run make first)" >&2; exit 1; }
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/echobench.XXXXXX") || exit 1

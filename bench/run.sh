@@ -124,7 +124,9 @@ fi
 bench/bin/chart -o "$OUT/bench.svg" "$OUT/results.tsv" || failed "chart"
 sh bench/report.sh "$OUT" "$MODE" "$SECS" "$IDLE_N" "$MAX_N"
 [ "$MODE" = test ] ||
-    NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) sh bench/verdict.sh "$OUT/figures.tsv"
+    NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) \
+    CONCURRENT=$({ server_names serves=many; server_names serves=pool; } | tr '\n' ' ') \
+        sh bench/verdict.sh "$OUT/figures.tsv"
 echo
 echo "Chart: $OUT/bench.svg; figures: $OUT/figures.tsv. Took $(($(date +%s) - start)) s."
 if [ -s "$TMP/failed" ]; then

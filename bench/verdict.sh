@@ -3,7 +3,9 @@
 # (bench/measure.sh writes them): [agrees with the lecture], [CONTRADICTS
 # the lecture] with the reason, or [not measurable here] with the reason.
 # Claims that no figure can test point at the code or demo step that shows
-# them, without a verdict. Run by bench/run.sh after the tables.
+# them, without a verdict. Run by bench/run.sh after the tables, with NCPU
+# (the machine's cores) and CONCURRENT (the servers of tests/servers.txt
+# that serve more than one client at once) in the environment.
 awk -F'\t' '
 { v[$1, $2] = $3; if ($2 == "cores_1000" && $1 ~ /loops$/) loops[$1] = $3 }
 
@@ -129,7 +131,8 @@ function bystander_claims(   i, fig, s, ok) {
 
 END {
     ncpu = ENVIRON["NCPU"] + 0
-    ns = split("echoserverp echoserverp_pre echoservers echoservere echoservert echoservert_pre", servers, " ")
+    # The concurrent servers, from the one server list (bench/run.sh).
+    ns = split(ENVIRON["CONCURRENT"], servers, " ")
     print "\n## The lecture'"'"'s claims, measured here\n"
     churn_claims(); event_overhead(); spawn_claim(); multicore_claim(); bystander_claims()
     print "\nNot measured, shown instead (no verdict):"

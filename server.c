@@ -94,10 +94,12 @@ static void reserve_spare(void)
 /*
  * accept failed for want of a descriptor: spend the spare on the client
  * at the head of the queue. On a blocking listener, if that client is
- * gone, accept waits for the next one; by the time it comes descriptors
- * may be back, so who gets dropped is decided after the accept: only if
- * the spare cannot be opened again is there still no descriptor to serve
- * with. Returns the connection to serve, or -1.
+ * gone (or was never there: Linux says EMFILE before it looks at the
+ * queue), accept waits for the next one with the spare lent out, so an
+ * idle server may hold one descriptor fewer. By the time the next client
+ * comes, descriptors may be back, so who gets dropped is decided after the
+ * accept: only if the spare cannot be opened again is there still no
+ * descriptor to serve with. Returns the connection to serve, or -1.
  */
 static int accept_with_spare(int listenfd, struct sockaddr_storage *addr,
                              socklen_t *len)

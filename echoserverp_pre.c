@@ -196,6 +196,9 @@ static void fill_pool(int listenfd, size_t nworkers)
             printf("%s: worker %ld started, replacing one that ended\n", prog,
                    (long)pid);
     }
+    if (!was_full) /* said once the pool is full: it is ready, all of it */
+        printf("%s: %zu worker process%s\n", prog, nworkers,
+               nworkers == 1 ? "" : "es");
     was_full = 1;
 }
 
@@ -212,8 +215,6 @@ int main(int argc, char **argv)
         nworkers = (size_t)Parse_number(prog, "process count", argv[2], 1,
                                         MAX_PROCESSES);
     listenfd = start_server(argv[0], argv[1]);
-    printf("%s: %zu worker process%s\n", prog, nworkers,
-           nworkers == 1 ? "" : "es");
     map_total();
     parent = getpid();
     Signal(SIGALRM, wake_up);

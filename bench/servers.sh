@@ -5,6 +5,8 @@
 # start_server sets SPID and SPORT. Every wait is bounded, and everything
 # is stopped by its PID.
 
+. tests/serverlist.sh # which servers have a pool of processes
+
 SPID=                               # the server running now
 SPORT=                              # the port it announced
 
@@ -73,14 +75,22 @@ start_server() {
     SPID=$!
     SPORT=
     i=0
+    ready="listening on port"
+    # A preforked pool forks its workers after it listens, and says
+    # "N worker processes" once the last one runs: a run measured before
+    # that would time the forks too (1024 of them take about a second).
+    if [ "$(server_trait "${prog##*/}" runs)" = processes ] &&
+        [ "$(server_trait "${prog##*/}" serves)" = pool ]; then
+        ready=" worker process"
+    fi
     while [ $i -lt 50 ]; do
         SPORT=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$slog" | head -n 1)
-        [ -n "$SPORT" ] && return 0
+        [ -n "$SPORT" ] && grep -q "$ready" "$slog" && return 0
         kill -0 "$SPID" 2>/dev/null || break
         server_nap
         i=$((i + 1))
     done
-    echo "$ME: $prog did not print 'listening on port N' within 5 s: $(head -n 1 "$slog")" >&2
+    echo "$ME: $prog did not print '$ready' within 5 s: $(head -n 1 "$slog")" >&2
     stop_server
     return 1
 }

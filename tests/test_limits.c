@@ -72,17 +72,14 @@ static void check_stays_cool(server_t *s, const char *when)
           "most %d (does it spin on the listening socket?)", used, when, most);
 }
 
-/*
- * Waits up to 2 s for the server to hold `want` descriptors (or, if
- * `or_fewer`, at most that many); returns how many it holds.
- */
-static int wait_for_fds(server_t *s, int want, int or_fewer)
+/* Waits up to 2 s for the server to hold at most `most` descriptors;
+ * returns how many it holds. */
+static int wait_fds_at_most(server_t *s, int most)
 {
     long long deadline = now_ms() + scaled(2000);
     int nfds;
 
-    while ((nfds = proc_count(s->pid, "fd")) != want &&
-           !(or_fewer && nfds < want) && now_ms() < deadline)
+    while ((nfds = proc_count(s->pid, "fd")) > most && now_ms() < deadline)
         sleep_ms(10);
     return nfds;
 }
@@ -166,11 +163,11 @@ static void holds_what_it_can_and_drops_the_rest(void)
         close(held[i]);
     /* Until the next client comes, the server may wait for it with its
      * spare lent out (server.c's accept_with_spare): one below idle. */
-    int nfds = wait_for_fds(&s, idle_fds, 1);
+    int nfds = wait_fds_at_most(&s, idle_fds);
     CHECK(nfds <= idle_fds, "2 s after the clients left: %d descriptors "
           "open, %d when idle", nfds, idle_fds);
     serves_a_new_client(&s);
-    nfds = wait_for_fds(&s, idle_fds, 0);
+    nfds = wait_proc_count(s.pid, "fd", idle_fds, 2000);
     CHECK(nfds == idle_fds, "2 s after a new client came and went: %d "
           "descriptors open, %d when idle", nfds, idle_fds);
     CHECK_ALIVE(&s);

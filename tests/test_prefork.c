@@ -90,14 +90,19 @@ static int port_refuses(int port)
 
 static void serves_pool_size_at_once_and_the_next_when_one_leaves(void)
 {
-    int a, b, c;
+    int a, b, c, zombies;
     char buf[16];
     server_t s;
 
     if (server_start(&s, PROG, "0", "2", NULL) < 0)
         return;
+    /* Said once the pool is full, so a benchmark can wait for it. */
+    server_log_wait(&s, "2 worker processes", 1, 2000);
+    int running = proc_children(s.pid, &zombies);
     CHECK(server_log_count(&s, "2 worker processes") == 1,
-          "no \"2 worker processes\" line after the listening line");
+          "no \"2 worker processes\" line within 2 s of the listening line");
+    CHECK(running < 0 || running == 2, "the pool said it was full with %d "
+          "of its 2 workers running", running);
     if ((a = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(a, "a\n", 3000) ||
         (b = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(b, "b\n", 3000) ||
         (c = tcp_connect("127.0.0.1", s.port)) < 0)

@@ -196,3 +196,29 @@ int serves_a_new_client(server_t *s)
     }
     return CHECK(r == 1, "no new client was served after the others left");
 }
+
+void check_pool_of_two_holds_a_third(server_t *s, const char *what,
+                                     int accepted)
+{
+    int a, b, c;
+    char buf[16];
+
+    if ((a = tcp_connect("127.0.0.1", s->port)) < 0 ||
+        !echoes_line(a, "a\n", 3000) ||
+        (b = tcp_connect("127.0.0.1", s->port)) < 0 ||
+        !echoes_line(b, "b\n", 3000) ||
+        (c = tcp_connect("127.0.0.1", s->port)) < 0)
+        return;
+    send_all(c, "c\n", 2);
+    if (accepted)
+        CHECK(server_log_wait(s, "Connected to", 3, 3000) == 0,
+              "the third client was not accepted");
+    CHECK(!readable_within(c, 500), "a third client was served by a pool "
+          "of 2 %s", what);
+    echoes_line(a, "a again\n", 3000); /* the first two are still served */
+    echoes_line(b, "b again\n", 3000);
+    close(a);
+    CHECK(recv_upto(c, buf, 2, 3000) == 2 && memcmp(buf, "c\n", 2) == 0,
+          "the waiting client was not served within 3 s of a worker going "
+          "free");
+}

@@ -125,8 +125,6 @@ static void says_its_size_once_every_worker_runs(void)
 
 static void serves_pool_size_at_once_and_the_next_when_one_leaves(void)
 {
-    int a, b, c;
-    char buf[16];
     server_t s;
 
     if (server_start(&s, PROG, "0", "2", NULL) < 0)
@@ -134,17 +132,7 @@ static void serves_pool_size_at_once_and_the_next_when_one_leaves(void)
     server_log_wait(&s, "2 worker processes", 1, 2000);
     CHECK(server_log_count(&s, "2 worker processes") == 1,
           "no \"2 worker processes\" line within 2 s of the listening line");
-    if ((a = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(a, "a\n", 3000) ||
-        (b = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(b, "b\n", 3000) ||
-        (c = tcp_connect("127.0.0.1", s.port)) < 0)
-        return;
-    send_all(c, "c\n", 2);
-    CHECK(!readable_within(c, 500), "a third client was served by a pool of 2");
-    echoes_line(a, "a again\n", 3000); /* the first two are still served */
-    echoes_line(b, "b again\n", 3000);
-    close(a);
-    CHECK(recv_upto(c, buf, 2, 3000) == 2 && memcmp(buf, "c\n", 2) == 0,
-          "the waiting client was not served within 3 s of a worker going free");
+    check_pool_of_two_holds_a_third(&s, "worker processes", 0);
 }
 
 /*

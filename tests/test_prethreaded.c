@@ -47,26 +47,11 @@ static void echoservert_pre_thread_count_is_unchanged_with_50_clients(void)
 
 static void echoservert_pre_serves_at_most_threads_clients_at_once(void)
 {
-    int a, b, c;
-    char buf[16];
     server_t s;
 
     if (server_start(&s, "./echoservert_pre", "0", "2", "4", NULL) < 0)
         return;
-    if ((a = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(a, "a\n", 3000) ||
-        (b = tcp_connect("127.0.0.1", s.port)) < 0 || !echoes_line(b, "b\n", 3000) ||
-        (c = tcp_connect("127.0.0.1", s.port)) < 0)
-        return;
-    send_all(c, "c\n", 2);
-    CHECK(server_log_wait(&s, "Connected to", 3, 3000) == 0,
-          "the third client was not accepted");
-    CHECK(!readable_within(c, 500),
-          "a third client was served by a pool of 2 threads");
-    echoes_line(a, "a again\n", 3000); /* the first two are still served */
-    echoes_line(b, "b again\n", 3000);
-    close(a);
-    CHECK(recv_upto(c, buf, 2, 3000) == 2 && memcmp(buf, "c\n", 2) == 0,
-          "the waiting client was not served within 3 s of a worker going free");
+    check_pool_of_two_holds_a_third(&s, "threads", 1);
 }
 
 static void echoservert_pre_logs_bytes_with_a_shared_total(void)

@@ -199,6 +199,15 @@ int served_or_dropped(int fd, const char *line, int timeout_ms);
  * still frees what the last clients left; returns the check's result. */
 int serves_a_new_client(server_t *s);
 /*
+ * For a server with a pool of 2 (what names its workers: "threads"):
+ * two clients are served; a third that sends a line gets no echo while
+ * they stay, and the two still do; once the first leaves, the third is
+ * echoed within 3 s. accepted: the server accepts the third at once and
+ * logs it (a queue of its own) instead of leaving it in the backlog.
+ */
+void check_pool_of_two_holds_a_third(server_t *s, const char *what,
+                                     int accepted);
+/*
  * Sends data while reading the echo (so neither side's buffers fill and
  * deadlock), shuts down the sending side, then reads to end of file.
  * Returns 1 if what came back equals what was sent, else 0 after a check.

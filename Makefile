@@ -41,10 +41,14 @@ all: $(PROGS) $(TOOLS) $(HELPERS)
 %.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
+# The library every program links (csapp.h): wrappers, RIO, and
+# open_clientfd/open_listenfd.
+LIB = csapp.o rio.o sockets.o
+
 # The servers' shared library: the start-up path and accept (server.o),
 # the blocking echo (echo.o), the event loops' step (echo_step.o) and the
 # whole-line log of the pools (linelog.o).
-SERVER_LIB = server.o echo.o echo_step.o linelog.o csapp.o
+SERVER_LIB = server.o echo.o echo_step.o linelog.o $(LIB)
 
 $(filter-out echoservere,$(SERVERS)): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -68,7 +72,7 @@ echoservere.o poller_epoll.o poller_poll.o: poller.h
 select: select.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello race deadlock: %: %.o csapp.o
+echoclient hello race deadlock: %: %.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 tests/bin/test_rio: tests/rio_script.o
@@ -100,14 +104,14 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
 TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
                tests/serverlist.o
 
-tests/bin/%: tests/%.o $(TESTLIB_OBJS) csapp.o
+tests/bin/%: tests/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-# bench/: the tools and peers link the library (csapp.o) and, for what
+# bench/: the tools and peers link the library ($(LIB)) and, for what
 # the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
 # to bench/obj, out of the sources' way.
 ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_churn \
@@ -117,15 +121,15 @@ bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-bench/bin/echobench: $(ECHOBENCH_OBJS) bench/obj/benchlib.o csapp.o
-bench/bin/spawncost: bench/obj/spawncost.o bench/obj/benchlib.o csapp.o
+bench/bin/echobench: $(ECHOBENCH_OBJS) bench/obj/benchlib.o $(LIB)
+bench/bin/spawncost: bench/obj/spawncost.o bench/obj/benchlib.o $(LIB)
 # RIO's line reader alone, in bytes per second (make bench runs it).
-bench/bin/riobench: bench/obj/riobench.o bench/obj/benchlib.o csapp.o
-bench/bin/epollecho: bench/obj/epollecho.o csapp.o
-bench/bin/badecho: bench/obj/badecho.o csapp.o
-bench/bin/bookecho: bench/obj/bookecho.o csapp.o
+bench/bin/riobench: bench/obj/riobench.o bench/obj/benchlib.o $(LIB)
+bench/bin/epollecho: bench/obj/epollecho.o $(LIB)
+bench/bin/badecho: bench/obj/badecho.o $(LIB)
+bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
-bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o csapp.o
+bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
 bench/bin/chart: bench/obj/chart.o bench/obj/svg.o
 bench/bin/chart: LDLIBS += -lm
@@ -175,7 +179,7 @@ fuzz:
 	    echo "make fuzz needs clang (libFuzzer); skipped"; exit 0; fi; \
 	mkdir -p tests/bin/fuzz-corpus && \
 	clang $(STD) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz_rio.c tests/rio_script.c csapp.c -pthread \
+	    tests/fuzz_rio.c tests/rio_script.c csapp.c rio.c -pthread \
 	    -o tests/bin/fuzz_rio && \
 	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 	    -print_final_stats=1 tests/bin/fuzz-corpus

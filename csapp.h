@@ -1,6 +1,8 @@
 /*
  * csapp.h - the shared library of the suite: error reporters, wrappers,
- * RIO (robust I/O), and the network helpers open_clientfd/open_listenfd.
+ * RIO (robust I/O), and the network helpers open_clientfd/open_listenfd;
+ * one header for the three files that define them (csapp.c, rio.c,
+ * sockets.c).
  *
  * Two layers, and every caller picks one on purpose:
  *   lowercase  (rio_writen, open_listenfd, ...) returns an error: -1 with

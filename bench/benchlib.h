@@ -1,7 +1,7 @@
 /*
  * benchlib.h - what more than one measuring tool needs (echobench,
- * spawncost). The tools also link the suite's library, csapp.o, for its
- * wrappers and parse_number.
+ * spawncost). The tools also link the suite's library (csapp.o, rio.o,
+ * sockets.o) for its wrappers, RIO, the network helpers and parse_number.
  */
 #ifndef BENCHLIB_H
 #define BENCHLIB_H

@@ -240,14 +240,28 @@ int wait_children(pid_t parent, int want, int *zombies, int timeout_ms)
     return n;
 }
 
-int wait_proc_count(pid_t pid, const char *what, int want, int timeout_ms)
+/* Waits until proc_count is want (or, with at_most, no more than want). */
+static int wait_count(pid_t pid, const char *what, int want, int at_most,
+                      int timeout_ms)
 {
     long long deadline = now_ms() + scaled(timeout_ms);
     int count;
 
-    while ((count = proc_count(pid, what)) != want && now_ms() < deadline)
+    while ((count = proc_count(pid, what)) != want &&
+           !(at_most && count < want) && now_ms() < deadline)
         sleep_ms(10);
     return count;
+}
+
+int wait_proc_count(pid_t pid, const char *what, int want, int timeout_ms)
+{
+    return wait_count(pid, what, want, 0, timeout_ms);
+}
+
+int wait_proc_count_at_most(pid_t pid, const char *what, int most,
+                            int timeout_ms)
+{
+    return wait_count(pid, what, most, 1, timeout_ms);
 }
 
 void need_proc(void)

@@ -72,18 +72,6 @@ static void check_stays_cool(server_t *s, const char *when)
           "most %d (does it spin on the listening socket?)", used, when, most);
 }
 
-/* Waits up to 2 s for the server to hold at most `most` descriptors;
- * returns how many it holds. */
-static int wait_fds_at_most(server_t *s, int most)
-{
-    long long deadline = now_ms() + scaled(2000);
-    int nfds;
-
-    while ((nfds = proc_count(s->pid, "fd")) > most && now_ms() < deadline)
-        sleep_ms(10);
-    return nfds;
-}
-
 /*
  * For the servers that hold as many clients as they have descriptors
  * (select loop, thread per client, a pool larger than the limit): clients
@@ -163,7 +151,7 @@ static void holds_what_it_can_and_drops_the_rest(void)
         close(held[i]);
     /* Until the next client comes, the server may wait for it with its
      * spare lent out (server.c's accept_with_spare): one below idle. */
-    int nfds = wait_fds_at_most(&s, idle_fds);
+    int nfds = wait_proc_count_at_most(s.pid, "fd", idle_fds, 2000);
     CHECK(nfds <= idle_fds, "2 s after the clients left: %d descriptors "
           "open, %d when idle", nfds, idle_fds);
     serves_a_new_client(&s);

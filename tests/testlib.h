@@ -157,6 +157,9 @@ int proc_child_pids(pid_t parent, pid_t *pids, int max, int *zombies);
 int wait_children(pid_t parent, int want, int *zombies, int timeout_ms);
 /* Waits until proc_count(pid, what) == want; returns the last count seen. */
 int wait_proc_count(pid_t pid, const char *what, int want, int timeout_ms);
+/* The same until proc_count(pid, what) <= most. */
+int wait_proc_count_at_most(pid_t pid, const char *what, int most,
+                            int timeout_ms);
 /* Ends the current test as skipped where there is no /proc to count in. */
 void need_proc(void);
 /* 1 while pid exists and is not a zombie (from /proc). */

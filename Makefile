@@ -75,6 +75,17 @@ select: select.o $(SERVER_LIB)
 echoclient hello race deadlock: %: %.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Small servers with one defect each, of the kind students and the
+# textbook make (tests/broken/): echocheck must catch every one
+# (tests/test_echocheck.sh). evloop.c is the correct loop two of them share.
+BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
+         $(filter-out tests/broken/evloop.c,$(wildcard tests/broken/*.c)))
+tests/bin/broken_%: tests/broken/%.o server.o echo.o $(LIB)
+	@mkdir -p tests/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
+tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
+
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
@@ -139,7 +150,7 @@ $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 
 # What make test runs besides the programs.
 TEST_BUILD = $(TESTS) $(PEERS) demo/demotool bench/bin/chart bench/bin/bystander \
-             tests/bin/echoserverp_pre_timer
+             tests/bin/echoserverp_pre_timer $(BROKEN)
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS) $(VARIANTS)" sh tests/run.sh
@@ -197,7 +208,7 @@ demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o demo/*.o demo/demotool
+	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \

@@ -11,7 +11,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 
-int cl_connect(int port)
+int cl_connect_later(int port)
 {
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
     int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -27,6 +27,15 @@ int cl_connect(int port)
         errno = e;
         return -1;
     }
+    return fd;
+}
+
+int cl_connect(int port)
+{
+    int fd = cl_connect_later(port);
+
+    if (fd < 0)
+        return -1;
     struct pollfd p = { .fd = fd, .events = POLLOUT };
     int err = 0;
     socklen_t len = sizeof(err);
@@ -214,4 +223,30 @@ int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
              x.sent, n);
     free(in);
     return kind;
+}
+
+/* Sends without reading until the socket takes nothing for a while:
+ * the echo backs up into the server. Returns the bytes sent. */
+size_t flood(int fd)
+{
+    static char chunk[65536];
+    size_t total = 0;
+    long long end = now_ms() + WAIT_MS;
+
+    memset(chunk, 'f', sizeof(chunk));
+    for (size_t i = 63; i < sizeof(chunk); i += 64)
+        chunk[i] = '\n';
+    while (total < (64u << 20) && now_ms() < end) {
+        ssize_t n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
+        if (n > 0) {
+            total += (size_t)n;
+            continue;
+        }
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        if (n < 0 && !would_wait(errno))
+            break;
+        if (poll(&p, 1, 300) == 0)
+            break; /* full both ways */
+    }
+    return total;
 }

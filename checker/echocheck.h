@@ -70,7 +70,7 @@ typedef struct {
  * Starts the server on a fresh port (opt.port if set) with stdin
  * /dev/null, in its own process group, with the limits (nofile > 0: soft
  * and hard RLIMIT_NOFILE), and waits up to 5 s for it to listen. Returns
- * 0 when ready; -1 with in->why said (the group is then stopped).
+ * 0 when ready; -1 with in->why said. Either way inst_stop ends it.
  */
 int inst_start(instance_t *in, int nofile);
 /* 1 while the server's first process lives (reaps it when it has died). */
@@ -100,8 +100,9 @@ int is_listening(pid_t pgid, int port);
 int count_threads(pid_t pid);
 int count_fds(pid_t pid);
 int count_maps(pid_t pid, long long *maps_bytes);
-/* Processes of group pgid (zombies: only those in state Z). */
-int count_group(pid_t pgid, int zombies_only);
+/* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
+ * living ones only. -1 when unknown. */
+int count_group(pid_t pgid, int which);
 /* 1 while any process of group pgid exists. */
 int group_exists(pid_t pgid);
 /* Threads of every process of this user (for RLIMIT_NPROC). */
@@ -137,6 +138,12 @@ void note_last_lines(result_t *r, instance_t *in);
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or
  * -1 with errno set. */
 int cl_connect(int port);
+/* The same, not waiting for the connect to complete. */
+int cl_connect_later(int port);
+/* Sends lines without reading until the socket takes nothing for 300 ms
+ * (the echo has backed up into the server), at most 64 MB or WAIT_MS.
+ * Returns the bytes sent. */
+size_t flood(int fd);
 /* Closes with a reset (SO_LINGER 0) instead of an orderly end. */
 void cl_reset(int fd);
 
@@ -204,12 +211,11 @@ extern const int n_echo_checks, n_conc_checks, n_robust_checks,
     n_res_checks, n_shutdown_checks;
 
 /* A fresh client's line comes back (the server still serves). */
-int serves_next(check_ctx_t *c, result_t *r);
+int serves_next(int port, result_t *r);
 /*
  * n clients at once, each sending its own line and closing after its
  * echo. Returns how many got their line back; on trouble r fails with
- * what went wrong (cross-talk, unanswered). hold: keep the served ones
- * open until all are answered (pool and many only).
+ * what went wrong (cross-talk, unanswered).
  */
 int many_clients(int port, int n, result_t *r);
 

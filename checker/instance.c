@@ -36,20 +36,45 @@ void kill_registered_groups(void) /* async-signal-safe */
             kill(-(pid_t)groups[i], SIGKILL);
 }
 
-/* A port nobody listens on now: the kernel picks it, we let it go. */
-static int free_port(void)
+/* Binds a socket of family to the wildcard address and port (0: any),
+ * as a server would, without SO_REUSEADDR; returns the port bound, or -1. */
+static int try_bind(int family, int port)
 {
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+    struct sockaddr_storage ss = { 0 };
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+    socklen_t len = family == AF_INET ? sizeof(*a4) : sizeof(*a6);
+    int fd = socket(family, SOCK_STREAM, 0), got = -1;
 
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (SA *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (SA *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
+    ss.ss_family = (sa_family_t)family;
+    if (family == AF_INET)
+        a4->sin_port = htons(port); /* INADDR_ANY is all zeros */
+    else
+        a6->sin6_port = htons(port); /* in6addr_any too */
+    if (fd >= 0 && bind(fd, (SA *)&ss, len) == 0 &&
+        getsockname(fd, (SA *)&ss, &len) == 0)
+        got = ntohs(family == AF_INET ? a4->sin_port : a6->sin6_port);
     if (fd >= 0)
         close(fd);
-    return port;
+    return got;
+}
+
+/*
+ * A port a server can bind now, on every address and both families: the
+ * kernel picks it for a dual-stack wildcard socket, and the IPv4 wildcard
+ * is tried on it too (another program's connections may hold a port on
+ * some address: a port free on 127.0.0.1 alone is not enough).
+ */
+static int free_port(void)
+{
+    for (int tries = 0; tries < 50; tries++) {
+        int port = try_bind(AF_INET6, 0);
+        if (port < 0)
+            port = try_bind(AF_INET, 0); /* no IPv6 on this host */
+        if (port > 0 && try_bind(AF_INET, port) == port)
+            return port;
+    }
+    return try_bind(AF_INET, 0);
 }
 
 /* Every "{port}" in arg replaced by port; a new string. */

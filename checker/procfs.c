@@ -117,7 +117,7 @@ typedef struct {
     pid_t pgid;
     const unsigned long *inodes;
     int n;
-    int zombies_only;
+    int zombies_only;   /* 0: all, 1: zombies only, 2: living only */
     int count;
 } group_walk_t;
 
@@ -197,7 +197,8 @@ static int group_member(const char *pid, void *arg)
     group_walk_t *w = arg;
     char st = 0;
 
-    if (pgrp_of(pid, &st) == w->pgid && (!w->zombies_only || st == 'Z'))
+    if (pgrp_of(pid, &st) == w->pgid &&
+        (w->zombies_only == 0 || (w->zombies_only == 1) == (st == 'Z')))
         w->count++;
     return 0;
 }

@@ -58,8 +58,8 @@ void note_death(result_t *r, int status)
 /* After a check: a server that died fails it, and says how. */
 static void after_check(check_ctx_t *c, result_t *r)
 {
-    if (inst_alive(&c->srv))
-        return;
+    if (c->srv.pid == 0 || inst_alive(&c->srv))
+        return; /* stopped by the check on purpose, or alive */
     char how[96];
     status_text(c->srv.status, how, sizeof(how));
     if (!r->failed)
@@ -141,12 +141,12 @@ int run_groups(void)
     return report_finish();
 }
 
-int serves_next(check_ctx_t *c, result_t *r)
+int serves_next(int port, result_t *r)
 {
     static const char line[] = "the next client, after that one\n";
     result_t next = { 0 };
 
-    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &next) == 0)
+    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
         return 0;
     fail(r, "the next client was not served: %s", next.summary);
     merge_details(r, &next);

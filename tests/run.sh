@@ -37,6 +37,10 @@ servers=""
 for s in $TEST_SERVERS; do servers="$servers ./$s"; done
 # shellcheck disable=SC2086 # one argument per server
 run tests/bin/test_servers $servers
+# The checks any echo server must pass, by ./echocheck, on the same
+# servers; and each broken server of tests/broken/ caught by them.
+# shellcheck disable=SC2086 # one argument per server
+run tests/test_echocheck.sh $servers
 # make demo's steps, unattended and fast, each verdict checked.
 run tests/test_demo.sh
 # make builds what the README's commands run.

@@ -68,7 +68,7 @@ mkdir -p "$dir" "$reports" "$expected"
 for f in Makefile *.c *.h tests bench demo checker; do
     [ -e "$f" ] && cp -R "$f" "$dir/"
 done
-rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir"/checker/*.o "$dir/demo/demotool" "$dir"/demo/*.o \
+rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir"/tests/broken/*.o "$dir"/checker/*.o "$dir/demo/demotool" "$dir"/demo/*.o \
     "$dir/bench/bin" "$dir/bench/obj"
 
 echo "==== make test under $mode ===="

@@ -1,0 +1,321 @@
+#!/bin/sh
+# test_echocheck.sh - the checks that hold for any echo server live once,
+# in ./echocheck; here it holds every server of the suite to them (every
+# check must pass, under the model tests/servers.txt gives it), and each
+# broken server of tests/broken/ must fail exactly the checks of its one
+# defect, in its group, while the group's other checks pass: proof that
+# each of those checks can fail. Then echocheck's own contract: exit
+# statuses, -h, a server that never listens, -j's JSON, and no process it
+# started outliving it, Ctrl-C included.
+# echocheck's output is captured (its FAIL lines are not this test's);
+# a failed expectation shows it, indented. Runs go two or three at a
+# time; every bound is stretched by TEST_TIME_SCALE.
+# Prints "PASS echocheck NAME", "FAIL ..." or "SKIP ...", one per test.
+# Run from the top of the tree: tests/test_echocheck.sh [SERVER...]
+# (make test passes the servers held to the contract; default: the list).
+. tests/serverlist.sh
+scale=${TEST_TIME_SCALE:-1}
+tmp=${TMPDIR:-/tmp}/test_echocheck.$$
+failed=0
+mkdir -p "$tmp" || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+pass() { echo "PASS echocheck $1"; }
+skip() { echo "SKIP echocheck $1"; echo "    $2"; }
+# fail NAME WHY [FILE]: the failure, then FILE (echocheck's output) indented.
+fail() {
+    echo "FAIL echocheck $1"
+    echo "    $2"
+    [ -n "${3:-}" ] && sed 's/^/    | /' "$3" | head -n 60
+    failed=1
+}
+
+if [ ! -x ./echocheck ]; then
+    echo "FAIL echocheck built"
+    echo "    no ./echocheck: make builds it"
+    exit 1
+fi
+
+# ASan and TSan cannot start under an address-space limit.
+flags=""
+case ${TEST_SANITIZER:-} in address | thread) flags=--no-mem-limit ;; esac
+
+# ---- Running echocheck in the background, bounded ----
+
+# bounded SECONDS OUT CMD...: runs CMD with its output in OUT and its exit
+# status in OUT.status ("timeout" if it ran longer than SECONDS, scaled:
+# then it gets SIGINT, which echocheck must answer by cleaning up).
+bounded() {
+    limit=$(($1 * scale)) out=$2
+    shift 2
+    "$@" >"$out" 2>&1 &
+    pid=$!
+    ( i=0
+      while kill -0 "$pid" 2>/dev/null; do
+          sleep 1
+          i=$((i + 1))
+          [ "$i" -ge "$limit" ] && { echo timeout >"$out.timeout"; kill -INT "$pid"; }
+      done ) &
+    watch=$!
+    wait "$pid"
+    echo $? >"$out.status"
+    wait "$watch"
+    [ -f "$out.timeout" ] && echo timeout >"$out.status"
+}
+
+# At most $jobs runs at once: two cores, and each run's clients need some.
+jobs=3 running=""
+# spawn OUT CMD...: bounded CMD in the background, after the oldest run
+# ends when $jobs already run.
+spawn() {
+    set -- $running
+    if [ $# -ge "$jobs" ]; then
+        wait "$1"
+        shift
+        running="$*"
+    fi
+}
+# run_bg OUT ARGS...: ./echocheck ARGS in the background (see spawn).
+run_bg() {
+    out=$1
+    shift
+    spawn
+    bounded 120 "$tmp/$out" ./echocheck $flags "$@" &
+    running="$running $!"
+}
+
+# The checks of a run that said WORD (PASS, FAIL, SKIP): group/name, sorted.
+said() { sed -n "s|^$1 \\([a-z-]*/[a-z0-9-]*\\).*|\\1|p" "$2" | sort | tr '\n' ' '; }
+
+# ---- The suite's servers: every check passes ----
+
+servers=""
+for s in "$@"; do servers="$servers ${s#./}"; done
+[ -n "$servers" ] || servers=$(server_names | tr '\n' ' ')
+
+# The valgrind run checks the single-threaded servers under memcheck here
+# too (its resources group excepted: valgrind's own threads and
+# descriptors are not the server's).
+valgrind_wrap() {
+    case " ${TEST_VALGRIND:-} " in
+    *" $1 "*) echo "valgrind --leak-check=full --errors-for-leak-kinds=definite" \
+        "--log-file=${TEST_VALGRIND_LOGS:-$tmp}/$1.%p.log" ;;
+    esac
+}
+
+for name in $servers; do
+    base=${name%%-*} # echoservere-poll is echoservere built otherwise
+    model=many args=""
+    case $(server_trait "$base" serves) in
+    one) model=one ;;
+    pool) model=pool=4 args=$(server_pool_args "$base" 4) ;;
+    esac
+    wrap=$(valgrind_wrap "$name")
+    if [ -n "$wrap" ]; then
+        for g in echo concurrency robustness shutdown; do
+            run_bg "good.$name@$g" -m $model -g $g -- $wrap ./$name {port} $args
+        done
+        run_bg "good.$name@resources" -m $model -g resources -- ./$name {port} $args
+    else
+        run_bg "good.$name" -m $model -- ./$name {port} $args
+    fi
+done
+
+# ---- The broken servers: exactly their defect's checks fail ----
+
+# name, the group of its defect, the checks of that group it must fail.
+# keep_connfd fails two: the descriptors it keeps are back neither after
+# 50 clients nor, under a limit of 64, ever (accept fails for good).
+expected() {
+    cat <<'EOF'
+rio_copy     concurrency  lines-in-one-segment
+blocking     concurrency  half-line-delays-nobody
+connfd_addr  concurrency  hundred-clients
+sigpipe      robustness   vanish-echo-pending
+keep_connfd  resources    fds-back fd-limit-64
+zombies      resources    no-zombies
+undetached   resources    maps-not-grown
+EOF
+}
+
+# A broken server's sanitizer reports are its defect's, not ours: kept
+# apart from the reports that fail a sanitizer run.
+broken_env() {
+    mkdir -p "$tmp/reports"
+    for v in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS; do
+        eval "val=\${$v:-}"
+        [ -n "$val" ] &&
+            echo "$v=$(echo "$val" | sed "s|log_path=[^:]*|log_path=$tmp/reports/b|")"
+    done
+}
+
+expected >"$tmp/expected"
+awk '{ print $1 }' "$tmp/expected" >"$tmp/broken.list"
+for name in $(cat "$tmp/broken.list"); do
+    group=$(expected | awk -v n="$name" '$1 == n { print $2 }')
+    spawn
+    # shellcheck disable=SC2046 # one assignment per word
+    bounded 120 "$tmp/broken.$name" env $(broken_env) \
+        ./echocheck $flags -g "$group" -- "tests/bin/broken_$name" &
+    running="$running $!"
+done
+
+# ---- echocheck's own contract, meanwhile ----
+
+# A server that exits at once, or never listens: one line, no checks.
+run_bg start.false -- false
+run_bg start.exit3 -- sh -c 'exit 3'
+run_bg start.silent -- sleep 600
+# -j on a run with a failure and on a server that never started.
+run_bg json.zombies -g resources -j "$tmp/zombies.json" -- tests/bin/broken_zombies
+run_bg json.start -j "$tmp/start.json" -- false
+
+# Ctrl-C in the middle of a run: echocheck and everything it started end.
+sigint_leaves_nothing() {
+    ./echocheck $flags -- ./echoserverp {port} >"$tmp/sigint.out" 2>&1 &
+    ec=$!
+    server="" i=0
+    while [ -z "$server" ] && [ $i -lt $((5 * scale)) ]; do
+        sleep 1
+        i=$((i + 1))
+        server=$(ps -A -o pid= -o ppid= | awk -v p="$ec" '$2 == p { print $1; exit }')
+    done
+    if [ -z "$server" ]; then
+        kill -INT "$ec"
+        wait "$ec"
+        fail sigint_leaves_no_process_behind "no server started within 5 s" "$tmp/sigint.out"
+        return
+    fi
+    group=$(ps -o pgid= -p "$server" | tr -d ' ')
+    sleep 1 # mid-run: some check has clients connected
+    kill -INT "$ec"
+    i=0
+    while kill -0 "$ec" 2>/dev/null && [ $i -lt $((3 * scale)) ]; do
+        sleep 1
+        i=$((i + 1))
+    done
+    if kill -0 "$ec" 2>/dev/null; then
+        kill -KILL "$ec"
+        fail sigint_leaves_no_process_behind "echocheck still ran 3 s after SIGINT"
+        return
+    fi
+    wait "$ec"
+    left=$(ps -A -o pid= -o pgid= | awk -v g="$group" '$2 == g' | wc -l)
+    if [ "$left" -ne 0 ] || kill -0 "$server" 2>/dev/null; then
+        fail sigint_leaves_no_process_behind \
+            "after SIGINT to echocheck, $left process(es) of the server's group $group remain" \
+            "$tmp/sigint.out"
+    else
+        pass sigint_leaves_no_process_behind
+    fi
+}
+sigint_leaves_nothing
+
+# Usage: -h and --help on stdout, status 0; errors on stderr, status 2.
+for h in -h --help; do
+    ./echocheck $h >"$tmp/help.out" 2>"$tmp/help.err"
+    st=$?
+    if [ $st -eq 0 ] && grep -q '^usage: ' "$tmp/help.out" && [ ! -s "$tmp/help.err" ]; then
+        pass "help_${h#--}_prints_usage_on_stdout_and_exits_0"
+    else
+        fail "help_${h#--}_prints_usage_on_stdout_and_exits_0" \
+            "status $st, want 0 and a usage line on stdout only" "$tmp/help.out"
+    fi
+done
+bad=0
+for args in "" "-m" "-m two -- ./echoserveri" "-m pool=0 -- ./echoserveri" \
+    "-g nosuch -- ./echoserveri" "-x -- ./echoserveri" "-m one"; do
+    # shellcheck disable=SC2086 # the words are the arguments
+    ./echocheck $args >"$tmp/usage.out" 2>"$tmp/usage.err"
+    st=$?
+    if [ $st -ne 2 ] || ! grep -q 'usage' "$tmp/usage.err" || [ -s "$tmp/usage.out" ]; then
+        fail usage_errors_exit_2 "./echocheck $args: status $st, want 2 and a usage line on stderr only" \
+            "$tmp/usage.err"
+        bad=1
+        break
+    fi
+done
+[ $bad -eq 0 ] && pass usage_errors_exit_2
+
+# ---- The verdicts, as the runs end ----
+
+wait
+
+# A suite server's run: every check passed, in every group.
+for name in $servers; do
+    for out in "$tmp/good.$name" "$tmp"/good."$name"@*; do
+        [ -f "$out" ] || continue
+        st=$(cat "$out.status")
+        what=${out#"$tmp/good."}
+        fails=$(said FAIL "$out")
+        last=$(tail -n 1 "$out")
+        if [ "$st" = 0 ] && [ -z "$fails" ] && grep -q '^== ' "$out" &&
+            echo "$last" | grep -q '^[0-9]* passed, 0 failed'; then
+            pass "${what}_passes_every_check"
+        else
+            fail "${what}_passes_every_check" "status $st, failed: ${fails:-none}" "$out"
+        fi
+    done
+done
+
+# A broken server's run: status 1, its defect's checks failed, the
+# group's others passed (or skipped as not of its model).
+while read -r name group want; do
+    out=$tmp/broken.$name
+    st=$(cat "$out.status")
+    want=$(for c in $want; do echo "$group/$c"; done | sort | tr '\n' ' ')
+    fails=$(said FAIL "$out")
+    skipped_wanted=$(for c in $want; do grep "^SKIP $c" "$out"; done)
+    others=$(grep -E '^(PASS|FAIL|SKIP) ' "$out" | grep -v '^PASS ' | grep -v '(model ' |
+        grep -v -F "$(echo "$want" | tr ' ' '\n' | sed '/^$/d; s/^/FAIL /')")
+    label="broken_${name}_fails_only_$(echo "$want" | sed 's|[a-z]*/||g; s/ *$//; s/ /_and_/g')"
+    if [ -n "$skipped_wanted" ]; then
+        skip "$label" "echocheck skipped it here: $skipped_wanted"
+    elif [ "$st" = 1 ] && [ "$fails" = "$want" ] && [ -z "$others" ]; then
+        pass "$label"
+    else
+        fail "$label" "status $st (want 1); failed: ${fails:-none} (want $want)" "$out"
+    fi
+done <"$tmp/expected"
+
+# A server that never became ready: one FAIL line, the tally, status 1.
+start_verdict() {
+    out=$tmp/start.$1
+    st=$(cat "$out.status")
+    if [ "$st" = 1 ] && [ "$(grep -c '^FAIL ' "$out")" = 1 ] &&
+        grep -q "^FAIL start: .*$2" "$out" && [ "$(tail -n 1 "$out")" = "0 passed, 1 failed" ] &&
+        ! grep -q '^PASS ' "$out"; then
+        pass "$3"
+    else
+        fail "$3" "status $st, want 1, one \"FAIL start: ...$2\" line and \"0 passed, 1 failed\"" "$out"
+    fi
+}
+start_verdict false "exit status 1" server_that_exits_1_gets_one_line
+start_verdict exit3 "exit status 3" server_that_exits_3_gets_one_line
+start_verdict silent "not listening" server_that_never_listens_gets_one_line
+
+# -j: a tests array of name, score, max_score, output; a total score; one
+# entry per check run (skips left out), score 0 for the failed one.
+json_verdict() {
+    j=$tmp/$1.json out=$tmp/json.$1
+    passed=$(grep -c '^PASS ' "$out")
+    entries=$(grep -o '"max_score"' "$j" 2>/dev/null | wc -l)
+    names=$(grep -o '"name"' "$j" 2>/dev/null | wc -l)
+    outputs=$(grep -o '"output"' "$j" 2>/dev/null | wc -l)
+    ran=$(grep -c -E '^(PASS|FAIL) ' "$out")
+    if [ -f "$j" ] && grep -q '"tests" *: *\[' "$j" && [ "$entries" = "$2" ] &&
+        [ "$names" -ge "$2" ] && [ "$outputs" -ge "$2" ] &&
+        [ "$(grep -o '"score" *: *[0-9.]*' "$j" | wc -l)" -ge $(($2 + 1)) ] &&
+        tr -d '\n' <"$j" | grep -q "\"score\" *: *$passed *}$" &&
+        tr -d '\n' <"$j" | grep -q "$3"; then
+        pass "$4"
+    else
+        fail "$4" "want $2 entries (run: $ran checks) with name, score, max_score, output, a total score, and /$3/" "$j"
+    fi
+}
+json_verdict zombies 5 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
+    json_scores_every_check_run_and_the_failure_0
+json_verdict start 1 '"score" *: *0' json_is_one_entry_for_a_server_that_never_started
+
+[ "$failed" -eq 0 ]

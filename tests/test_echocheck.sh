@@ -104,6 +104,14 @@ valgrind_wrap() {
     esac
 }
 
+# good RUN ARGS...: a run on a suite server, listed for the verdicts.
+good() {
+    key=$(echo "$1" | tr / _)
+    echo "$key" >>"$tmp/good.list"
+    shift
+    run_bg "good.$key" "$@"
+}
+: >"$tmp/good.list"
 for name in $servers; do
     base=${name%%-*} # echoservere-poll is echoservere built otherwise
     model=many args=""
@@ -114,11 +122,11 @@ for name in $servers; do
     wrap=$(valgrind_wrap "$name")
     if [ -n "$wrap" ]; then
         for g in echo concurrency robustness shutdown; do
-            run_bg "good.$name@$g" -m $model -g $g -- $wrap ./$name {port} $args
+            good "$name@$g" -m $model -g $g -- $wrap ./$name {port} $args
         done
-        run_bg "good.$name@resources" -m $model -g resources -- ./$name {port} $args
+        good "$name@resources" -m $model -g resources -- ./$name {port} $args
     else
-        run_bg "good.$name" -m $model -- ./$name {port} $args
+        good "$name" -m $model -- ./$name {port} $args
     fi
 done
 
@@ -171,28 +179,42 @@ run_bg start.silent -- sleep 600
 run_bg json.zombies -g resources -j "$tmp/zombies.json" -- tests/bin/broken_zombies
 run_bg json.start -j "$tmp/start.json" -- false
 
+# A tenth of a second where sleep takes fractions (POSIX promises whole
+# seconds only).
+nap() { sleep 0.1 2>/dev/null || sleep 1; }
+
 # Ctrl-C in the middle of a run: echocheck and everything it started end.
+# alive_in_group PGID: how many of its processes run. A zombie has ended:
+# where pid 1 reaps nothing (some containers), orphans stay zombies.
+alive_in_group() {
+    ps -A -o pgid= -o stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' | wc -l
+}
 sigint_leaves_nothing() {
     ./echocheck $flags -- ./echoserverp {port} >"$tmp/sigint.out" 2>&1 &
     ec=$!
     server="" i=0
-    while [ -z "$server" ] && [ $i -lt $((5 * scale)) ]; do
-        sleep 1
+    # The server: a child of echocheck that leads a process group of its
+    # own (before its setpgid, it would still be in ours).
+    while [ -z "$server" ] && [ $i -lt $((50 * scale)) ]; do
+        nap
         i=$((i + 1))
-        server=$(ps -A -o pid= -o ppid= | awk -v p="$ec" '$2 == p { print $1; exit }')
+        server=$(ps -A -o pid= -o ppid= -o pgid= |
+            awk -v p="$ec" '$2 == p && $1 == $3 { print $1; exit }')
+        # (between two instances, the one found may have just ended)
+        [ -n "$server" ] && [ "$(alive_in_group "$server")" -eq 0 ] && server=""
     done
     if [ -z "$server" ]; then
         kill -INT "$ec"
         wait "$ec"
-        fail sigint_leaves_no_process_behind "no server started within 5 s" "$tmp/sigint.out"
+        fail sigint_leaves_no_process_behind "no server running within 5 s" "$tmp/sigint.out"
         return
     fi
-    group=$(ps -o pgid= -p "$server" | tr -d ' ')
-    sleep 1 # mid-run: some check has clients connected
+    group=$server
+    at_sigint=$(alive_in_group "$group")
     kill -INT "$ec"
     i=0
-    while kill -0 "$ec" 2>/dev/null && [ $i -lt $((3 * scale)) ]; do
-        sleep 1
+    while kill -0 "$ec" 2>/dev/null && [ $i -lt $((30 * scale)) ]; do
+        nap
         i=$((i + 1))
     done
     if kill -0 "$ec" 2>/dev/null; then
@@ -201,13 +223,18 @@ sigint_leaves_nothing() {
         return
     fi
     wait "$ec"
-    left=$(ps -A -o pid= -o pgid= | awk -v g="$group" '$2 == g' | wc -l)
-    if [ "$left" -ne 0 ] || kill -0 "$server" 2>/dev/null; then
+    left=$(alive_in_group "$group")
+    if grep -q "^== shutdown" "$tmp/sigint.out"; then
+        skip sigint_leaves_no_process_behind "echocheck had finished before the SIGINT came"
+        return
+    fi
+    if [ "$left" -ne 0 ]; then
         fail sigint_leaves_no_process_behind \
             "after SIGINT to echocheck, $left process(es) of the server's group $group remain" \
             "$tmp/sigint.out"
     else
         pass sigint_leaves_no_process_behind
+        echo "    $at_sigint process(es) in the server's group at SIGINT, none after"
     fi
 }
 sigint_leaves_nothing
@@ -243,21 +270,18 @@ done
 wait
 
 # A suite server's run: every check passed, in every group.
-for name in $servers; do
-    for out in "$tmp/good.$name" "$tmp"/good."$name"@*; do
-        [ -f "$out" ] || continue
-        st=$(cat "$out.status")
-        what=${out#"$tmp/good."}
-        fails=$(said FAIL "$out")
-        last=$(tail -n 1 "$out")
-        if [ "$st" = 0 ] && [ -z "$fails" ] && grep -q '^== ' "$out" &&
-            echo "$last" | grep -q '^[0-9]* passed, 0 failed'; then
-            pass "${what}_passes_every_check"
-        else
-            fail "${what}_passes_every_check" "status $st, failed: ${fails:-none}" "$out"
-        fi
-    done
-done
+while read -r what; do
+    out=$tmp/good.$what
+    st=$(cat "$out.status" 2>/dev/null)
+    fails=$(said FAIL "$out" 2>/dev/null)
+    last=$(tail -n 1 "$out" 2>/dev/null)
+    if [ "$st" = 0 ] && [ -z "$fails" ] && grep -q '^== ' "$out" &&
+        echo "$last" | grep -q '^[0-9]* passed, 0 failed'; then
+        pass "${what}_passes_every_check"
+    else
+        fail "${what}_passes_every_check" "status $st, failed: ${fails:-none}" "$out"
+    fi
+done <"$tmp/good.list"
 
 # A broken server's run: status 1, its defect's checks failed, the
 # group's others passed (or skipped as not of its model).

@@ -116,6 +116,7 @@ typedef struct {
     char summary[200];
     char detail[DETAIL_MAX]; /* lines, each starting with 4 spaces */
     size_t len;
+    int output_shown;     /* the server's last lines are in detail */
 } result_t;
 
 /* The first call sets the one-line summary; every call may add details. */

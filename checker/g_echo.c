@@ -8,9 +8,9 @@
 /* Where the lecture's echo loop is shown done right. */
 static void note_echo_loop(result_t *r)
 {
-    note(r, "where it is done right: echo.c, the lecture's loop (slide \"Echo");
-    note(r, "  Server (echo Function): Revisited\"): read a line with");
-    note(r, "  rio_readlineb, write back exactly the n bytes it returned");
+    note(r, "where it is done right: echo.c, the lecture's loop (slide \"Echo "
+            "Server (echo Function): Revisited\"): read a line with "
+            "rio_readlineb, write back exactly the n bytes it returned");
 }
 
 /* Runs one client on data; on failure adds the likely cause. */

@@ -87,6 +87,7 @@ void note_last_lines(result_t *r, instance_t *in)
     char lines[RING_LINES][RING_WIDTH];
     int n = inst_last_lines(in, lines, 6);
 
+    r->output_shown = 1;
     if (n == 0) {
         note(r, "the server printed nothing");
         return;

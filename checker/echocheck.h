@@ -96,10 +96,11 @@ int have_procfs(void);
  */
 int is_listening(pid_t pgid, int port);
 /* Counts of one process: threads, descriptors, lines of its maps; -1 when
- * unreadable. maps_bytes: the total size of its mappings. */
+ * unreadable. maps_bytes: the total size of its mappings; stacks: the
+ * mappings laid out as a thread's stack (a small guard, then the stack). */
 int count_threads(pid_t pid);
 int count_fds(pid_t pid);
-int count_maps(pid_t pid, long long *maps_bytes);
+int count_maps(pid_t pid, long long *maps_bytes, int *stacks);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);

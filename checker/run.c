@@ -64,10 +64,11 @@ static void after_check(check_ctx_t *c, result_t *r)
         return; /* stopped by the check on purpose, or alive */
     char how[96];
     status_text(c->srv.status, how, sizeof(how));
-    if (!r->failed)
-        fail(r, "the server died during this check: %s", how);
-    else
-        note(r, "the server died during this check: %s", how);
+    if (r->failed) { /* the death is the news; what it caused follows */
+        note(r, "seen: %s", r->summary);
+        r->failed = 0;
+    }
+    fail(r, "the server died during this check: %s", how);
     note_death(r, c->srv.status);
     nap(50); /* its last words through the pipe */
     note_last_lines(r, &c->srv);

@@ -95,6 +95,9 @@ int have_procfs(void);
  * to 127.0.0.1 that is closed at once.
  */
 int is_listening(pid_t pgid, int port);
+/* 1 when anything listens on TCP port (call once the server is gone:
+ * then another program took the port we picked). */
+int port_taken(int port);
 /* Counts of one process: threads, descriptors, lines of its maps; -1 when
  * unreadable. maps_bytes: the total size of its mappings; stacks: the
  * mappings laid out as a thread's stack (a small guard, then the stack). */

@@ -150,6 +150,16 @@ int is_listening(pid_t pgid, int port)
     return n > 0 && each_process(group_holds, &w) == 1;
 }
 
+int port_taken(int port)
+{
+    unsigned long inodes[4];
+
+    if (!have_procfs())
+        return connect_closes(port);
+    return listen_inodes("/proc/net/tcp", port, inodes, 0, 4) +
+           listen_inodes("/proc/net/tcp6", port, inodes, 0, 4) > 0;
+}
+
 /* Entries of a /proc directory, less . and ..; -1 when unreadable. */
 static int count_entries(pid_t pid, const char *what)
 {

@@ -1,14 +1,17 @@
 /*
  * echocheck.h - the parts of echocheck, the checker a student runs on their
  * own echo server and an instructor on every submission:
- *   main.c      options, the groups in order, the exit status
+ *   main.c      options, signals, the exit status
+ *   run.c       the groups in order, each on a fresh instance; a server
+ *               that dies fails the check it died in
  *   instance.c  one run of the server: its own process group, limits,
  *               its output drained into a ring of last lines, stopping it
  *   procfs.c    what /proc shows (readiness, threads, descriptors, maps,
  *               zombies); a connect that is closed at once elsewhere
  *   client.c    bounded clients: connect, send and receive, compare
+ *   crowd.c     many clients at once, each with a line of its own
  *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
- *   g_*.c       the checks, one file per lesson (group)
+ *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
  */
 #ifndef ECHOCHECK_H
@@ -136,6 +139,8 @@ int report_finish(void);
 int report_never_ready(instance_t *in);
 /* Appends from's detail lines to r's. */
 void merge_details(result_t *r, const result_t *from);
+/* Fails r with "what: from's summary", and from's details. */
+void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds the server's last lines to r. */
 void note_last_lines(result_t *r, instance_t *in);
 

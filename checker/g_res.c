@@ -42,8 +42,11 @@ static int scenario(check_ctx_t *c, result_t *r)
         c->state = s = Calloc(1, sizeof(idle_t));
     s->ok = 0;
     s->pid = c->srv.pid;
-    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0)
+    result_t first = { 0 };
+    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &first) != 0) {
+        fail_from(r, "the warm-up client was not served", &first);
         return -1;
+    }
     nap(ms(200));
     measure(s, c->srv.pid);
     step("idle: %d threads, %d descriptors, %d mappings (%lld KB, %d stacks)",

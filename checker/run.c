@@ -151,7 +151,6 @@ int serves_next(int port, result_t *r)
 
     if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
         return 0;
-    fail(r, "the next client was not served: %s", next.summary);
-    merge_details(r, &next);
+    fail_from(r, "the next client was not served", &next);
     return -1;
 }

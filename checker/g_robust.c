@@ -26,9 +26,9 @@ static void reset_mid_line(check_ctx_t *c, result_t *r)
         return;
     }
     send(fd, "half a li", 9, MSG_NOSIGNAL);
-    nap(50);
+    nap(ms(50));
     cl_reset(fd);
-    nap(100);
+    nap(ms(100));
     if (serves_next(c->srv.port, r) < 0) {
         note(r, "sent: \"half a li\" from one client, which then reset the "
                 "connection (RST); then a next client's line");
@@ -47,7 +47,7 @@ static void close_before_echo(check_ctx_t *c, result_t *r)
     }
     send(fd, line, sizeof(line) - 1, MSG_NOSIGNAL);
     close(fd);
-    nap(100);
+    nap(ms(100));
     if (serves_next(c->srv.port, r) < 0) {
         note(r, "sent: a line from one client, which closed at once, before "
                 "its echo could be read; then a next client's line");
@@ -65,7 +65,7 @@ static void vanish_echo_pending(check_ctx_t *c, result_t *r)
     }
     size_t sent = flood(fd);
     close(fd); /* unread echo in our buffer: the kernel resets */
-    nap(200);
+    nap(ms(200));
     if (serves_next(c->srv.port, r) < 0) {
         note(r, "sent: %zu bytes of lines from one client, which read none "
                 "of its echo and vanished; then a next client's line", sent);
@@ -110,7 +110,7 @@ static void sigterm(check_ctx_t *c, result_t *r)
         return;
     }
     send(fd, "still here\n", 11, MSG_NOSIGNAL);
-    nap(100); /* the server takes the client in */
+    nap(ms(100)); /* the server takes the client in */
     kill(pid, SIGTERM);
     long long took = wait_group_gone(&c->srv, now_ms() + ms(1000));
     if (took == -1) {

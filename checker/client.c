@@ -179,9 +179,9 @@ void note_difference(result_t *r, const char *want, size_t wantlen,
 /* Notes what was sent (its start and size). */
 static void note_sent(result_t *r, const char *data, size_t n, int shut)
 {
-    char s[64];
-    note(r, "sent: %zu bytes, %s%s", n, shown(data, n < 24 ? n : 24, s, sizeof(s)),
-         shut ? ", then shut down the sending side" : "");
+    char s[96];
+    note(r, "sent: %zu bytes, %s%s%s", n, shown(data, n < 40 ? n : 40, s, sizeof(s)),
+         n > 40 ? "..." : "", shut ? ", then shut down the sending side" : "");
 }
 
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r)

@@ -1,14 +1,17 @@
 /*
  * echocheck.h - the parts of echocheck, the checker a student runs on their
  * own echo server and an instructor on every submission:
- *   main.c      options, the groups in order, the exit status
+ *   main.c      options, signals, the exit status
+ *   run.c       the groups in order, each on a fresh instance; a server
+ *               that dies fails the check it died in
  *   instance.c  one run of the server: its own process group, limits,
  *               its output drained into a ring of last lines, stopping it
  *   procfs.c    what /proc shows (readiness, threads, descriptors, maps,
  *               zombies); a connect that is closed at once elsewhere
  *   client.c    bounded clients: connect, send and receive, compare
+ *   crowd.c     many clients at once, each with a line of its own
  *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
- *   g_*.c       the checks, one file per lesson (group)
+ *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
  */
 #ifndef ECHOCHECK_H
@@ -95,11 +98,15 @@ int have_procfs(void);
  * to 127.0.0.1 that is closed at once.
  */
 int is_listening(pid_t pgid, int port);
+/* 1 when anything listens on TCP port (call once the server is gone:
+ * then another program took the port we picked). */
+int port_taken(int port);
 /* Counts of one process: threads, descriptors, lines of its maps; -1 when
- * unreadable. maps_bytes: the total size of its mappings. */
+ * unreadable. maps_bytes: the total size of its mappings; stacks: the
+ * mappings laid out as a thread's stack (a small guard, then the stack). */
 int count_threads(pid_t pid);
 int count_fds(pid_t pid);
-int count_maps(pid_t pid, long long *maps_bytes);
+int count_maps(pid_t pid, long long *maps_bytes, int *stacks);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);
@@ -116,6 +123,7 @@ typedef struct {
     char summary[200];
     char detail[DETAIL_MAX]; /* lines, each starting with 4 spaces */
     size_t len;
+    int output_shown;     /* the server's last lines are in detail */
 } result_t;
 
 /* The first call sets the one-line summary; every call may add details. */
@@ -131,6 +139,8 @@ int report_finish(void);
 int report_never_ready(instance_t *in);
 /* Appends from's detail lines to r's. */
 void merge_details(result_t *r, const result_t *from);
+/* Fails r with "what: from's summary", and from's details. */
+void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds the server's last lines to r. */
 void note_last_lines(result_t *r, instance_t *in);
 

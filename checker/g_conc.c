@@ -58,7 +58,7 @@ static void second_client(check_ctx_t *c, result_t *r)
         fail(r, "the first client could not connect: %s", strerror(errno));
         return;
     }
-    nap(100); /* the server takes the first client in */
+    nap(ms(100)); /* the server takes the first client in */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "a first client was connected and silent all along");
         note(r, "likely cause: the server serves one client at a time, like "
@@ -194,7 +194,7 @@ static void half_line(check_ctx_t *c, result_t *r)
         return;
     }
     send(holder, half, sizeof(half) - 1, MSG_NOSIGNAL);
-    nap(100); /* the server reads the half line */
+    nap(ms(300)); /* the server reads the half line (and, if it blocks, waits) */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "meanwhile a first client had sent %s and waited", "\"half a li\"");
         note_blocking(r, "read (rio_readlineb)");
@@ -226,6 +226,11 @@ static void flooder(check_ctx_t *c, result_t *r)
                 "none of its echo", sent);
         note_blocking(r, "write of one client's echo");
     }
+    /* Leaves politely, reading the rest of its echo (the robustness
+     * group is where clients vanish), unless the server is stuck anyway. */
+    xfer_t x = { .shut = 1, .want_eof = 1 };
+    if (!r->failed)
+        xfer(fd, &x, WAIT_MS);
     cl_reset(fd);
 }
 

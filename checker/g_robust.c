@@ -7,8 +7,10 @@
 #include "echocheck.h"
 
 /* What every robustness failure adds when the server lives on. */
-static void note_survive(result_t *r, const char *error)
+static void note_survive(check_ctx_t *c, result_t *r, const char *error)
 {
+    if (!inst_alive(&c->srv))
+        return; /* it died: run.c says of what */
     note(r, "likely cause: one client's %s ended more than its own "
             "connection; a per-connection error must close that connection "
             "and log a line, never exit or stop the loop (csapp.h: the "
@@ -24,13 +26,13 @@ static void reset_mid_line(check_ctx_t *c, result_t *r)
         return;
     }
     send(fd, "half a li", 9, MSG_NOSIGNAL);
-    nap(50);
+    nap(ms(50));
     cl_reset(fd);
-    nap(100);
+    nap(ms(100));
     if (serves_next(c->srv.port, r) < 0) {
-        note(r, "before it, a client sent \"half a li\" and reset the "
-                "connection (RST)");
-        note_survive(r, "reset (ECONNRESET on read)");
+        note(r, "sent: \"half a li\" from one client, which then reset the "
+                "connection (RST); then a next client's line");
+        note_survive(c, r, "reset (ECONNRESET on read)");
     }
 }
 
@@ -45,11 +47,11 @@ static void close_before_echo(check_ctx_t *c, result_t *r)
     }
     send(fd, line, sizeof(line) - 1, MSG_NOSIGNAL);
     close(fd);
-    nap(100);
+    nap(ms(100));
     if (serves_next(c->srv.port, r) < 0) {
-        note(r, "before it, a client sent a line and closed at once, "
-                "before its echo could be read");
-        note_survive(r, "early close (EPIPE or ECONNRESET)");
+        note(r, "sent: a line from one client, which closed at once, before "
+                "its echo could be read; then a next client's line");
+        note_survive(c, r, "early close (EPIPE or ECONNRESET)");
     }
 }
 
@@ -63,11 +65,11 @@ static void vanish_echo_pending(check_ctx_t *c, result_t *r)
     }
     size_t sent = flood(fd);
     close(fd); /* unread echo in our buffer: the kernel resets */
-    nap(200);
+    nap(ms(200));
     if (serves_next(c->srv.port, r) < 0) {
-        note(r, "before it, a client sent %zu bytes of lines, read none of "
-                "the echo and vanished", sent);
-        note_survive(r, "vanishing (EPIPE, SIGPIPE on write)");
+        note(r, "sent: %zu bytes of lines from one client, which read none "
+                "of its echo and vanished; then a next client's line", sent);
+        note_survive(c, r, "vanishing (EPIPE, SIGPIPE on write)");
     }
 }
 
@@ -108,7 +110,7 @@ static void sigterm(check_ctx_t *c, result_t *r)
         return;
     }
     send(fd, "still here\n", 11, MSG_NOSIGNAL);
-    nap(100); /* the server takes the client in */
+    nap(ms(100)); /* the server takes the client in */
     kill(pid, SIGTERM);
     long long took = wait_group_gone(&c->srv, now_ms() + ms(1000));
     if (took == -1) {

@@ -61,17 +61,23 @@ static int try_bind(int family, int port)
 
 /*
  * A port a server can bind now, on every address and both families: the
- * kernel picks it for a dual-stack wildcard socket, and the IPv4 wildcard
- * is tried on it too (another program's connections may hold a port on
- * some address: a port free on 127.0.0.1 alone is not enough).
+ * wildcard of each is tried on it (another program's connections may hold
+ * a port on some address: a port free on 127.0.0.1 alone is not enough).
  */
 static int free_port(void)
 {
+    static unsigned seed;
+
+    if (seed == 0)
+        seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now_ms();
     for (int tries = 0; tries < 50; tries++) {
-        int port = try_bind(AF_INET6, 0);
-        if (port < 0)
-            port = try_bind(AF_INET, 0); /* no IPv6 on this host */
-        if (port > 0 && try_bind(AF_INET, port) == port)
+        /* Our own pick, not the kernel's: checkers started side by side
+         * would often be handed the very same port. */
+        seed = seed * 1103515245u + 12345u;
+        int port = 20000 + (int)((seed >> 8) % 30000);
+        if (try_bind(AF_INET6, port) != port && try_bind(AF_INET6, 0) > 0)
+            continue; /* IPv6 works here, but not on this port */
+        if (try_bind(AF_INET, port) == port)
             return port;
     }
     return try_bind(AF_INET, 0);
@@ -242,11 +248,9 @@ static int spawn(instance_t *in, int nofile)
     return 0;
 }
 
-int inst_start(instance_t *in, int nofile)
+/* Starts the server once and waits for it to listen; 0 or -1. */
+static int start_once(instance_t *in, int nofile)
 {
-    memset(in, 0, sizeof(*in));
-    pthread_mutex_init(&in->lock, NULL);
-    in->port = opt.port > 0 ? opt.port : free_port();
     if (spawn(in, nofile) < 0)
         return -1;
     step("started %s on port %d (pid %d)", opt.cmd[0], in->port, (int)in->pid);
@@ -266,6 +270,25 @@ int inst_start(instance_t *in, int nofile)
     snprintf(in->why, sizeof(in->why), "not listening on port %d after %d s",
              in->port, ms(5000) / 1000);
     return -1;
+}
+
+int inst_start(instance_t *in, int nofile)
+{
+    memset(in, 0, sizeof(*in));
+    pthread_mutex_init(&in->lock, NULL);
+    for (int tries = 1;; tries++) {
+        in->port = opt.port > 0 ? opt.port : free_port();
+        if (start_once(in, nofile) == 0)
+            return 0;
+        /* Another program took the port between our pick and its bind
+         * (checkers run side by side): not the server's fault. */
+        if (opt.port > 0 || tries == 3 || !port_taken(in->port))
+            return -1;
+        step("port %d was taken meanwhile: another one", in->port);
+        inst_stop(in);
+        in->reaped = 0;
+        in->next = 0;
+    }
 }
 
 int inst_alive(instance_t *in)

@@ -150,6 +150,16 @@ int is_listening(pid_t pgid, int port)
     return n > 0 && each_process(group_holds, &w) == 1;
 }
 
+int port_taken(int port)
+{
+    unsigned long inodes[4];
+
+    if (!have_procfs())
+        return connect_closes(port);
+    return listen_inodes("/proc/net/tcp", port, inodes, 0, 4) +
+           listen_inodes("/proc/net/tcp6", port, inodes, 0, 4) > 0;
+}
+
 /* Entries of a /proc directory, less . and ..; -1 when unreadable. */
 static int count_entries(pid_t pid, const char *what)
 {
@@ -172,21 +182,45 @@ int count_threads(pid_t pid) { return count_entries(pid, "task"); }
 
 int count_fds(pid_t pid) { return count_entries(pid, "fd"); }
 
-int count_maps(pid_t pid, long long *maps_bytes)
+/* One line of /proc/PID/maps: its range, permissions, and whether it
+ * is anonymous (no file, no [name]). Returns 0, or -1 when unparsable. */
+static int parse_map(const char *line, unsigned long long *lo,
+                     unsigned long long *hi, char perms[5], int *anon)
 {
-    char path[64], line[512];
+    unsigned long inode;
+    int end = 0;
+
+    if (sscanf(line, "%llx-%llx %4s %*s %*s %lu %n", lo, hi, perms, &inode,
+               &end) != 4)
+        return -1;
+    *anon = inode == 0 && (line[end] == '\0' || line[end] == '\n');
+    return 0;
+}
+
+int count_maps(pid_t pid, long long *maps_bytes, int *stacks)
+{
+    char path[64], line[512], perms[5], prev[5] = "";
+    unsigned long long lo, hi, prev_hi = 0, prev_size = 0;
+    int n = 0, anon, prev_anon = 0;
     FILE *f;
-    int n = 0;
 
     *maps_bytes = 0;
+    *stacks = 0;
     snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
     if (!have_procfs() || (f = fopen(path, "r")) == NULL)
         return -1;
     while (fgets(line, sizeof(line), f)) {
-        unsigned long long lo, hi;
-        if (sscanf(line, "%llx-%llx", &lo, &hi) == 2)
-            *maps_bytes += (long long)(hi - lo);
-        n += strchr(line, '\n') != NULL;
+        if (parse_map(line, &lo, &hi, perms, &anon) < 0)
+            continue;
+        *maps_bytes += (long long)(hi - lo);
+        n++;
+        /* A thread's stack: a small inaccessible guard, then the stack
+         * right above it (glibc and musl both lay it out so). */
+        if (anon && prev_anon && prev_hi == lo && perms[0] == 'r' &&
+            perms[1] == 'w' && strcmp(prev, "---p") == 0 && prev_size <= 65536)
+            (*stacks)++;
+        prev_hi = hi, prev_size = hi - lo, prev_anon = anon;
+        memcpy(prev, perms, sizeof(prev));
     }
     fclose(f);
     return n;

@@ -82,11 +82,18 @@ void merge_details(result_t *r, const result_t *from)
     }
 }
 
+void fail_from(result_t *r, const char *what, const result_t *from)
+{
+    fail(r, "%s: %s", what, from->summary);
+    merge_details(r, from);
+}
+
 void note_last_lines(result_t *r, instance_t *in)
 {
     char lines[RING_LINES][RING_WIDTH];
     int n = inst_last_lines(in, lines, 6);
 
+    r->output_shown = 1;
     if (n == 0) {
         note(r, "the server printed nothing");
         return;

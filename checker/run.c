@@ -38,21 +38,23 @@ void note_death(result_t *r, int status)
 {
     int sig = status_signal(status);
 
-    if (sig == SIGPIPE) {
-        note(r, "likely cause: a client left before reading its echo, and the");
-        note(r, "  write to it raised SIGPIPE, whose default action ends the");
-        note(r, "  whole server; ignore SIGPIPE at start-up, as server.c does,");
-        note(r, "  so the write fails with EPIPE and only that connection ends");
-    } else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT) {
-        note(r, "likely cause: a memory error (a buffer overrun, a freed or");
-        note(r, "  shared buffer: see race.c and slide \"Potential Form of");
-        note(r, "  Unintended Sharing\"); run it under valgrind or -fsanitize");
-    } else if (sig == 0) {
-        note(r, "likely cause: an exiting wrapper (Rio_writen, Rio_readlineb,");
-        note(r, "  Accept) met one client's error and ended the server; inside");
-        note(r, "  the loop use the lowercase calls and close that connection");
-        note(r, "  only (csapp.h explains the two layers; echo.c does it)");
-    }
+    if (sig == SIGPIPE)
+        note(r, "likely cause: a client left before reading its echo, and the "
+                "write to it raised SIGPIPE, whose default action ends the "
+                "whole server; ignore SIGPIPE at start-up, as server.c does, "
+                "so that the write fails with EPIPE and only that connection "
+                "ends");
+    else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
+        note(r, "likely cause: a memory error (a buffer overrun, or a buffer "
+                "freed or shared between threads: see race.c and slide "
+                "\"Potential Form of Unintended Sharing\"); run it under "
+                "valgrind or -fsanitize=address");
+    else if (sig == 0)
+        note(r, "likely cause: it exited by itself: an exiting wrapper "
+                "(Rio_writen, Rio_readlineb, Accept) met one client's error "
+                "and ended the server; inside the loop use the lowercase "
+                "calls and close that connection only (csapp.h explains the "
+                "two layers; echo.c does it)");
 }
 
 /* After a check: a server that died fails it, and says how. */
@@ -62,10 +64,11 @@ static void after_check(check_ctx_t *c, result_t *r)
         return; /* stopped by the check on purpose, or alive */
     char how[96];
     status_text(c->srv.status, how, sizeof(how));
-    if (!r->failed)
-        fail(r, "the server died during this check: %s", how);
-    else
-        note(r, "the server died during this check: %s", how);
+    if (r->failed) { /* the death is the news; what it caused follows */
+        note(r, "seen: %s", r->summary);
+        r->failed = 0;
+    }
+    fail(r, "the server died during this check: %s", how);
     note_death(r, c->srv.status);
     nap(50); /* its last words through the pipe */
     note_last_lines(r, &c->srv);
@@ -97,7 +100,7 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         step("%s/%s", group, k->name);
         k->fn(c, &r);
         after_check(c, &r);
-        if (r.failed && c->srv.pid != 0)
+        if (r.failed && c->srv.pid != 0 && !r.output_shown)
             note_last_lines(&r, &c->srv);
     }
     report_check(group, k->name, &r);
@@ -148,7 +151,6 @@ int serves_next(int port, result_t *r)
 
     if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
         return 0;
-    fail(r, "the next client was not served: %s", next.summary);
-    merge_details(r, &next);
+    fail_from(r, "the next client was not served", &next);
     return -1;
 }

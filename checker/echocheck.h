@@ -181,9 +181,10 @@ int readable_within(int fd, int millis);
  * One client, start to end: connect, send data, expect it back (then end
  * of file after a shutdown when shut), compare. Returns 0, or with r
  * failed (what was sent, expected and seen) ECHO_CHANGED when bytes came
- * back altered, ECHO_SHORT when some never came (or no end of file).
+ * back altered, ECHO_SHORT when some never came, ECHO_NO_EOF when all came
+ * but no end of file after them.
  */
-enum { ECHO_CHANGED = 1, ECHO_SHORT = 2 };
+enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3 };
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r);
 /* Notes where want and got first differ, each shown escaped. */
 void note_difference(result_t *r, const char *want, size_t wantlen,

@@ -139,4 +139,5 @@ static void sigterm(check_ctx_t *c, result_t *r)
 const check_t shutdown_checks[] = {
     { "sigterm", M_ALL, 0, sigterm },
 };
-const int n_shutdown_checks = sizeof(shutdown_checks) / sizeof(shutdown_checks[0]);
+const int n_shutdown_checks =
+    sizeof(shutdown_checks) / sizeof(shutdown_checks[0]);

@@ -20,6 +20,7 @@
 #include "csapp.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 
 /* ---- Options (main.c) ---- */
 enum { M_ONE = 1, M_POOL = 2, M_MANY = 4, M_ALL = 7 };
@@ -62,7 +63,7 @@ typedef struct {
     int reaped;
     int out_fd;           /* read end of its stdout+stderr pipe */
     pthread_t drain;
-    volatile int stop_drain;
+    atomic_int stop_drain; /* set by the main thread, read by drain */
     pthread_mutex_t lock; /* guards ring, next */
     char ring[RING_LINES][RING_WIDTH];
     int next;             /* lines written into ring so far */

@@ -188,7 +188,8 @@ static void note_sent(result_t *r, const char *data, size_t n, int shut)
          shut ? ", then shut down the sending side" : "");
 }
 
-/* Says how one client's echo went wrong; returns its ECHO_ kind. rc is xfer's result, in what came back. */
+/* Says how one client's echo went wrong; returns its ECHO_ kind. rc is
+ * xfer's result, x what came back. */
 static int echo_failed(const xfer_t *x, int rc, result_t *r)
 {
     size_t n = x->outlen, got = x->got < n ? x->got : n;

@@ -213,8 +213,7 @@ int report_never_ready(instance_t *in)
     for (int i = 0; i < n && !opt.no_mem_limit; i++)
         if (strstr(lines[i], "Sanitizer") || strstr(lines[i], "ulimit -v")) {
             note(&r, "(a sanitizer cannot start under echocheck's "
-                     "address-space "
-                     "limit: add --no-mem-limit)");
+                     "address-space limit: add --no-mem-limit)");
             break;
         }
     printf("FAIL start: %s\n%s", r.summary, r.detail);

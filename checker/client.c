@@ -71,7 +71,8 @@ static int xfer_move(int fd, xfer_t *x)
     int moved = 0;
 
     if (x->sent < x->outlen) {
-        ssize_t n = send(fd, x->out + x->sent, x->outlen - x->sent, MSG_NOSIGNAL);
+        ssize_t n = send(fd, x->out + x->sent, x->outlen - x->sent,
+                         MSG_NOSIGNAL);
         if (n > 0) {
             x->sent += (size_t)n;
             moved = 1;
@@ -170,23 +171,57 @@ void note_difference(result_t *r, const char *want, size_t wantlen,
     size_t from = i > 8 ? i - 8 : 0;
     size_t wn = wantlen - from < 24 ? wantlen - from : 24;
     size_t gn = gotlen - from < 24 ? gotlen - from : 24;
-    note(r, "expected %zu bytes, got %zu; they first differ at byte %zu", wantlen,
-         gotlen, i);
-    note(r, "expected from byte %zu: %s", from, shown(want + from, wn, a, sizeof(a)));
-    note(r, "seen from byte %zu:     %s", from, shown(got + from, gn, b, sizeof(b)));
+    note(r, "expected %zu bytes, got %zu; they first differ at byte %zu",
+         wantlen, gotlen, i);
+    note(r, "expected from byte %zu: %s", from,
+         shown(want + from, wn, a, sizeof(a)));
+    note(r, "seen from byte %zu:     %s", from,
+         shown(got + from, gn, b, sizeof(b)));
 }
 
 /* Notes what was sent (its start and size). */
 static void note_sent(result_t *r, const char *data, size_t n, int shut)
 {
     char s[96];
-    note(r, "sent: %zu bytes, %s%s%s", n, shown(data, n < 40 ? n : 40, s, sizeof(s)),
-         n > 40 ? "..." : "", shut ? ", then shut down the sending side" : "");
+    note(r, "sent: %zu bytes, %s%s%s", n,
+         shown(data, n < 40 ? n : 40, s, sizeof(s)), n > 40 ? "..." : "",
+         shut ? ", then shut down the sending side" : "");
+}
+
+/* Says how one client's echo went wrong; returns its ECHO_ kind. rc is
+ * xfer's result, x what came back. */
+static int echo_failed(const xfer_t *x, int rc, result_t *r)
+{
+    size_t n = x->outlen, got = x->got < n ? x->got : n;
+    int changed = memcmp(x->in, x->out, got) != 0;
+
+    if (rc == 1 && x->got >= n && !changed)
+        fail(r, "the whole echo came back, but no end of file after it");
+    else if (rc == 1)
+        fail(r, "%s", x->got == 0 ? "no echo at all"
+                                  : "the echo stopped short");
+    else if (x->eof && x->got < n)
+        fail(r, "the server closed the connection before the whole echo");
+    else if (rc < 0)
+        fail(r, "connection failed: %s", strerror(x->err));
+    else
+        fail(r, "the echo differs from what was sent");
+    note_sent(r, x->out, n, x->shut);
+    if (changed || (got < n && (got > 0 || rc != 1)))
+        note_difference(r, x->out, n, x->in, got);
+    if (x->got > n)
+        note(r, "and %zu bytes more than were sent", x->got - n);
+    if (rc == 1)
+        note(r, "then nothing for %lld ms (%zu of %zu bytes sent)", x->idle_ms,
+             x->sent, n);
+    if (changed)
+        return ECHO_CHANGED;
+    return rc == 1 && x->got >= n ? ECHO_NO_EOF : ECHO_SHORT;
 }
 
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
 {
-    int fd = cl_connect(port);
+    int fd = cl_connect(port), kind = 0;
 
     if (fd < 0) {
         fail(r, "cannot connect to 127.0.0.1:%d: %s", port, strerror(errno));
@@ -197,30 +232,8 @@ int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
                  .want_eof = shut };
     int rc = xfer(fd, &x, WAIT_MS);
     close(fd);
-    if (rc == 0 && x.got == n && memcmp(in, data, n) == 0) {
-        free(in);
-        return 0;
-    }
-    size_t got = x.got < n ? x.got : n;
-    int kind = memcmp(in, data, got) != 0 ? ECHO_CHANGED : ECHO_SHORT;
-    if (rc == 1 && x.got >= n && memcmp(in, data, n) == 0)
-        fail(r, "the whole echo came back, but no end of file after it");
-    else if (rc == 1)
-        fail(r, "%s", x.got == 0 ? "no echo at all" : "the echo stopped short");
-    else if (x.eof && x.got < n)
-        fail(r, "the server closed the connection before the whole echo");
-    else if (rc < 0)
-        fail(r, "connection failed: %s", strerror(x.err));
-    else
-        fail(r, "the echo differs from what was sent");
-    note_sent(r, data, n, shut);
-    if (got > 0 || rc != 1)
-        note_difference(r, data, n, in, got);
-    if (x.got > n)
-        note(r, "and %zu bytes more than were sent", x.got - n);
-    if (rc == 1)
-        note(r, "then nothing for %lld ms (%zu of %zu bytes sent)", x.idle_ms,
-             x.sent, n);
+    if (rc != 0 || x.got != n || memcmp(in, data, n) != 0)
+        kind = echo_failed(&x, rc, r);
     free(in);
     return kind;
 }

@@ -38,14 +38,16 @@ static int member_step(member_t *m, short revents)
     int moved = 0;
 
     if ((revents & POLLOUT) && m->sent < LINE_LEN) {
-        ssize_t n = send(m->fd, m->line + m->sent, LINE_LEN - m->sent, MSG_NOSIGNAL);
+        ssize_t n = send(m->fd, m->line + m->sent, LINE_LEN - m->sent,
+                         MSG_NOSIGNAL);
         if (n > 0)
             m->sent += (size_t)n, moved = 1;
         else if (n < 0 && !would_wait(errno))
             m->done = 3;
     }
     if ((revents & (POLLIN | POLLHUP | POLLERR)) && !m->done) {
-        ssize_t n = recv(m->fd, m->got + m->got_n, sizeof(m->got) - m->got_n, 0);
+        ssize_t n =
+            recv(m->fd, m->got + m->got_n, sizeof(m->got) - m->got_n, 0);
         if (n > 0)
             m->got_n += (size_t)n, moved = 1;
         else if (n == 0 || !would_wait(errno))
@@ -94,7 +96,8 @@ static void crowd_verdict(member_t *m, int n, int answered, result_t *r)
          "%d nothing)", answered, n, wrong, lost);
     for (int i = 0, shown_n = 0; i < n && shown_n < 3; i++)
         if (m[i].done == 2 || (m[i].done != 1 && shown_n < 3 && wrong == 0)) {
-            note(r, "client %d sent %s", i + 1, shown(m[i].line, LINE_LEN, a, 64));
+            note(r, "client %d sent %s", i + 1,
+                 shown(m[i].line, LINE_LEN, a, 64));
             note(r, "  and got %s%s", shown(m[i].got, m[i].got_n, b, 64),
                  m[i].done == 3 ? ", then the connection closed" : "");
             shown_n++;

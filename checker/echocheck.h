@@ -20,6 +20,7 @@
 #include "csapp.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 
 /* ---- Options (main.c) ---- */
 enum { M_ONE = 1, M_POOL = 2, M_MANY = 4, M_ALL = 7 };
@@ -62,7 +63,7 @@ typedef struct {
     int reaped;
     int out_fd;           /* read end of its stdout+stderr pipe */
     pthread_t drain;
-    volatile int stop_drain;
+    atomic_int stop_drain; /* set by the main thread, read by drain */
     pthread_mutex_t lock; /* guards ring, next */
     char ring[RING_LINES][RING_WIDTH];
     int next;             /* lines written into ring so far */
@@ -181,9 +182,10 @@ int readable_within(int fd, int millis);
  * One client, start to end: connect, send data, expect it back (then end
  * of file after a shutdown when shut), compare. Returns 0, or with r
  * failed (what was sent, expected and seen) ECHO_CHANGED when bytes came
- * back altered, ECHO_SHORT when some never came (or no end of file).
+ * back altered, ECHO_SHORT when some never came, ECHO_NO_EOF when all came
+ * but no end of file after them.
  */
-enum { ECHO_CHANGED = 1, ECHO_SHORT = 2 };
+enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3 };
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r);
 /* Notes where want and got first differ, each shown escaped. */
 void note_difference(result_t *r, const char *want, size_t wantlen,

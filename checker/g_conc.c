@@ -22,7 +22,8 @@ static int served_client(int port, int i, result_t *r)
         fail(r, "client %d could not connect: %s", i, strerror(errno));
         return -1;
     }
-    xfer_t x = { .out = line, .outlen = (size_t)n, .in = got, .inlen = (size_t)n };
+    xfer_t x = { .out = line, .outlen = (size_t)n, .in = got,
+                 .inlen = (size_t)n };
     if (xfer(fd, &x, WAIT_MS) == 0 && memcmp(got, line, (size_t)n) == 0)
         return fd;
     fail(r, "client %d got no echo of its line within %d ms", i, WAIT_MS);
@@ -94,7 +95,8 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     if (hold_clients(c->srv.port, fds, opt.pool, r) < 0)
         goto out;
     if ((next = cl_connect(c->srv.port)) < 0) {
-        fail(r, "client %d could not connect: %s", opt.pool + 1, strerror(errno));
+        fail(r, "client %d could not connect: %s", opt.pool + 1,
+             strerror(errno));
         goto out;
     }
     send(next, line, sizeof(line) - 1, MSG_NOSIGNAL);
@@ -194,15 +196,16 @@ static void half_line(check_ctx_t *c, result_t *r)
         return;
     }
     send(holder, half, sizeof(half) - 1, MSG_NOSIGNAL);
-    nap(ms(300)); /* the server reads the half line (and, if it blocks, waits) */
+    nap(ms(300)); /* the server reads the half line (a blocking one waits) */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
-        note(r, "meanwhile a first client had sent %s and waited", "\"half a li\"");
+        note(r, "meanwhile a first client had sent \"half a li\" and waited");
         note_blocking(r, "read (rio_readlineb)");
     } else {
         xfer_t x = { .out = rest, .outlen = 3, .in = got, .inlen = 12 };
-        if (xfer(holder, &x, WAIT_MS) != 0 || memcmp(got, "half a line\n", 12)) {
-            fail(r, "the half line, once completed with \"ne\\n\", did not come "
-                 "back whole");
+        if (xfer(holder, &x, WAIT_MS) != 0 ||
+            memcmp(got, "half a line\n", 12) != 0) {
+            fail(r, "the half line, once completed with \"ne\\n\", did not "
+                 "come back whole");
             note(r, "likely cause: a partial line must be kept per connection "
                     "until its newline comes (echo_step.c)");
         }

@@ -13,6 +13,11 @@ static void note_echo_loop(result_t *r)
             "rio_readlineb, write back exactly the n bytes it returned");
 }
 
+#define EOF_CAUSE                                                           \
+    "when read returns 0 (end of file) the server must still send what is " \
+    "pending, then close the connection, so that the client's read returns " \
+    "0 too"
+
 /* Runs one client on data; on failure adds the likely cause: cause when
  * bytes are missing, or always when the check's data points at one (its
  * NUL bytes, its CR LF); else altered bytes get the general cause. */
@@ -22,7 +27,9 @@ static void echo_check(check_ctx_t *c, result_t *r, const char *data, size_t n,
     int rc = echo_once(c->srv.port, data, n, shut, r);
     if (rc == 0)
         return;
-    if (rc == ECHO_CHANGED && !always)
+    if (rc == ECHO_NO_EOF)
+        cause = EOF_CAUSE;
+    else if (rc == ECHO_CHANGED && !always)
         cause = "bytes came back altered: the echo must write back exactly "
                 "the bytes it read, from the same buffer, in order";
     note(r, "likely cause: %s", cause);
@@ -108,10 +115,7 @@ static void half_close(check_ctx_t *c, result_t *r)
     char *s = long_line_of(n);
     for (size_t i = 99; i < n; i += 100)
         s[i] = '\n';
-    echo_check(c, r, s, n, 1,
-               "when read returns 0 (end of file) the server must still send "
-               "what is pending, then close the connection, so that the "
-               "client's read returns 0 too", 0);
+    echo_check(c, r, s, n, 1, EOF_CAUSE, 0);
     free(s);
 }
 

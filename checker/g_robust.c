@@ -123,8 +123,11 @@ static void sigterm(check_ctx_t *c, result_t *r)
                 "then dies of the signal (children.c)");
     } else if (took == -2) {
         int left = count_group(pid, 2);
-        fail(r, "the server ended, but %d process%s of its group still ran "
-             "%d ms after SIGTERM", left, left == 1 ? "" : "es", ms(1000));
+        char count[32] = "some";
+        if (left > 0)
+            snprintf(count, sizeof(count), "%d", left);
+        fail(r, "the server ended, but %s process%s of its group still ran "
+             "%d ms after SIGTERM", count, left == 1 ? "" : "es", ms(1000));
         note(r, "likely cause: the children serving clients outlive the "
                 "parent; on SIGTERM the parent must end them (children.c, "
                 "used by echoserverp.c and echoserverp_pre.c)");
@@ -139,4 +142,5 @@ static void sigterm(check_ctx_t *c, result_t *r)
 const check_t shutdown_checks[] = {
     { "sigterm", M_ALL, 0, sigterm },
 };
-const int n_shutdown_checks = sizeof(shutdown_checks) / sizeof(shutdown_checks[0]);
+const int n_shutdown_checks =
+    sizeof(shutdown_checks) / sizeof(shutdown_checks[0]);

@@ -201,14 +201,38 @@ int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max)
     return n;
 }
 
+/* In the child: set up, run the server; never returns. Only
+ * async-signal-safe calls: the other threads were not copied. */
+static void exec_server(char **argv, int out_fd, int nofile, int nproc)
+{
+    child_setup(out_fd, nofile, nproc);
+    execvp(argv[0], argv);
+    const char *parts[] = { "cannot run ", argv[0], ": ", strerror(errno),
+                            "\n" };
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        ssize_t rc = write(2, parts[i], strlen(parts[i]));
+        (void)rc;
+    }
+    _exit(127);
+}
+
+static void free_argv(char **argv)
+{
+    for (int i = 0; argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
 /* Forks the server; returns 0, or -1 with in->why said. */
 static int spawn(instance_t *in, int nofile)
 {
     int fds[2];
     static int nproc = -1;
 
-    if (nproc < 0) /* the user's tasks now, plus room for a server's own */
-        nproc = count_user_tasks() > 0 ? count_user_tasks() + 512 : 0;
+    if (nproc < 0) { /* the user's tasks now, plus room for the server's */
+        int tasks = count_user_tasks();
+        nproc = tasks > 0 ? tasks + 512 : 0;
+    }
     if (pipe(fds) < 0) {
         snprintf(in->why, sizeof(in->why), "pipe: %s", strerror(errno));
         return -1;
@@ -218,20 +242,9 @@ static int spawn(instance_t *in, int nofile)
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        child_setup(fds[1], nofile, nproc);
-        execvp(argv[0], argv);
-        /* only async-signal-safe calls here: other threads were copied */
-        const char *e = strerror(errno);
-        write(2, "cannot run ", 11);
-        write(2, argv[0], strlen(argv[0]));
-        write(2, ": ", 2);
-        write(2, e, strlen(e));
-        write(2, "\n", 1);
-        _exit(127);
+        exec_server(argv, fds[1], nofile, nproc);
     }
-    for (int i = 0; argv[i]; i++)
-        free(argv[i]);
-    free(argv);
+    free_argv(argv);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);

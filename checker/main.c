@@ -18,8 +18,8 @@
 options_t opt = { .model = M_MANY, .pool = 0, .scale = 1 };
 
 static const char usage_text[] =
-    "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE] [-v]\n"
-    "                 [--no-mem-limit] -- COMMAND [ARG...]\n";
+    "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
+    "                 [-v] [--no-mem-limit] -- COMMAND [ARG...]\n";
 
 static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
@@ -79,7 +79,8 @@ static void parse_model(const char *s)
         opt.model = M_ONE, opt.pool = 1;
     else if (strcmp(s, "many") == 0)
         opt.model = M_MANY, opt.pool = 0;
-    else if (strncmp(s, "pool=", 5) == 0 && parse_number(s + 5, 1, 1000, &n) == 0)
+    else if (strncmp(s, "pool=", 5) == 0 &&
+             parse_number(s + 5, 1, 1000, &n) == 0)
         opt.model = n == 1 ? M_ONE : M_POOL, opt.pool = (int)n;
     else
         usage_error("bad model: want one, many or pool=N (N from 1 to 1000)");
@@ -135,7 +136,14 @@ static void parse_options(int argc, char **argv)
     if (i >= argc)
         usage_error("no server command given");
     opt.cmd = argv + i;
+}
+
+/* TEST_TIME_SCALE=K: the suite's slow-checker factor (sanitizers). */
+static void read_scale(void)
+{
     const char *scale = getenv("TEST_TIME_SCALE");
+    long n;
+
     if (scale && *scale && parse_number(scale, 1, 1000, &n) == 0)
         opt.scale = (int)n;
 }
@@ -172,6 +180,7 @@ static void raise_nofile(void)
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
+    read_scale();
     install_handlers();
     raise_nofile();
     setvbuf(stdout, NULL, _IOLBF, 0);

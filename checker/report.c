@@ -145,20 +145,39 @@ void report_tally(const char *group)
     fflush(stdout);
 }
 
-/* Writes s as a JSON string. */
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+static int utf8_length(const unsigned char *s)
+{
+    int n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+            : s[0] >= 0xE0                ? 3
+            : s[0] >= 0xC2 && s[0] < 0xE0 ? 2
+                                          : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Writes s as a JSON string; bytes that are not UTF-8 (a server's output
+ * may hold any) become U+FFFD, so that the file always parses. */
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int n;
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
             fputs("\\n", f);
-        else if (c < 32 || c == 127)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f); /* UTF-8 passes through; invalid bytes are rare */
+        else if (*p < 32 || *p == 127)
+            fprintf(f, "\\u%04x", *p);
+        else if (*p < 128)
+            fputc(*p, f);
+        else if ((n = utf8_length(p)) > 0) {
+            fwrite(p, 1, (size_t)n, f);
+            p += n - 1;
+        } else
+            fputs("\\ufffd", f);
     }
     fputc('"', f);
 }
@@ -210,6 +229,12 @@ int report_never_ready(instance_t *in)
         note(&r, "%s", lines[i]);
     if (n == 0)
         note(&r, "(it printed nothing)");
+    for (int i = 0; i < n && !opt.no_mem_limit; i++)
+        if (strstr(lines[i], "Sanitizer") || strstr(lines[i], "ulimit -v")) {
+            note(&r, "(a sanitizer cannot start under echocheck's "
+                     "address-space limit: add --no-mem-limit)");
+            break;
+        }
     printf("FAIL start: %s\n%s", r.summary, r.detail);
     failed++;
     char *out = Malloc(strlen(r.summary) + r.len + 2);

@@ -113,8 +113,7 @@ static int run_group(const group_t *g, check_ctx_t *c, int first)
     if (inst_start(&c->srv, 0) < 0) {
         if (first)
             return -1; /* never ready: the caller says it once */
-        broken = 0; /* the first check says why, and tries once more */
-        inst_stop(&c->srv);
+        inst_stop(&c->srv); /* the first check tries again, and says why */
     }
     c->state = NULL;
     for (int i = 0; i < *g->count; i++)

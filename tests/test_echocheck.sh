@@ -158,9 +158,18 @@ broken_env() {
     done
 }
 
+# ThreadSanitizer holds a signal handler back while the only thread waits
+# in accept (see test_models.c): keep_connfd's SIGCHLD reaping would be
+# late, and no-zombies fail too. It is checked in the other runs.
+not_here() {
+    [ "$1" = keep_connfd ] && [ "${TEST_SANITIZER:-}" = thread ] &&
+        echo "TSan defers SIGCHLD handlers in accept; see the plain and ASan runs"
+}
+
 expected >"$tmp/expected"
 awk '{ print $1 }' "$tmp/expected" >"$tmp/broken.list"
 for name in $(cat "$tmp/broken.list"); do
+    [ -n "$(not_here "$name")" ] && continue
     group=$(expected | awk -v n="$name" '$1 == n { print $2 }')
     spawn
     # shellcheck disable=SC2046 # one assignment per word
@@ -223,6 +232,13 @@ sigint_leaves_nothing() {
         return
     fi
     wait "$ec"
+    # SIGKILL is sent, but a big process (ASan's shadow memory) takes a
+    # moment to be torn down: a second's grace.
+    i=0
+    while [ "$(alive_in_group "$group")" -gt 0 ] && [ $i -lt $((10 * scale)) ]; do
+        nap
+        i=$((i + 1))
+    done
     left=$(alive_in_group "$group")
     if grep -q "^== shutdown" "$tmp/sigint.out"; then
         skip sigint_leaves_no_process_behind "echocheck had finished before the SIGINT came"
@@ -230,7 +246,7 @@ sigint_leaves_nothing() {
     fi
     if [ "$left" -ne 0 ]; then
         fail sigint_leaves_no_process_behind \
-            "after SIGINT to echocheck, $left process(es) of the server's group $group remain" \
+            "1 s after echocheck ended on SIGINT, $left process(es) of the server's group $group remain" \
             "$tmp/sigint.out"
     else
         pass sigint_leaves_no_process_behind
@@ -287,13 +303,18 @@ done <"$tmp/good.list"
 # group's others passed (or skipped as not of its model).
 while read -r name group want; do
     out=$tmp/broken.$name
-    st=$(cat "$out.status")
     want=$(for c in $want; do echo "$group/$c"; done | sort | tr '\n' ' ')
+    label="broken_${name}_fails_only_$(echo "$want" | sed 's|[a-z]*/||g; s/ *$//; s/ /_and_/g')"
+    why=$(not_here "$name")
+    if [ -n "$why" ]; then
+        skip "$label" "$why"
+        continue
+    fi
+    st=$(cat "$out.status")
     fails=$(said FAIL "$out")
     skipped_wanted=$(for c in $want; do grep "^SKIP $c" "$out"; done)
     others=$(grep -E '^(PASS|FAIL|SKIP) ' "$out" | grep -v '^PASS ' | grep -v '(model ' |
         grep -v -F "$(echo "$want" | tr ' ' '\n' | sed '/^$/d; s/^/FAIL /')")
-    label="broken_${name}_fails_only_$(echo "$want" | sed 's|[a-z]*/||g; s/ *$//; s/ /_and_/g')"
     if [ -n "$skipped_wanted" ]; then
         skip "$label" "echocheck skipped it here: $skipped_wanted"
     elif [ "$st" = 1 ] && [ "$fails" = "$want" ] && [ -z "$others" ]; then

@@ -32,7 +32,7 @@
 #include <poll.h>
 #include <time.h>
 
-#define USAGE "usage: deadlock [--fixed] [-t TRIALS]\n"
+#define ARGS "[--fixed] [-t TRIALS]"
 #define MAX_TRIALS 10000
 #define SHOWN_TRIALS 10     /* trials reported in detail; the rest are counted */
 #define NTHREADS 2
@@ -365,8 +365,7 @@ static void usage(const char *complaint, const char *value)
 {
     if (complaint != NULL)
         fprintf(stderr, "deadlock: %s '%s'\n", complaint, value);
-    fputs(USAGE, stderr);
-    exit(2);
+    usage_exit("deadlock", ARGS);
 }
 
 static int parse_trials(const char *s)
@@ -405,6 +404,7 @@ int main(int argc, char **argv)
     int fixed = 0, trials = 1, deadlocks = 0;
     watch_t w;
 
+    help_exit(argc, argv, ARGS);
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--fixed") == 0)
             fixed = 1;

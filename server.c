@@ -7,12 +7,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 
-void usage_exit(const char *argv0, const char *args)
-{
-    fprintf(stderr, "usage: %s %s\n", prog_name(argv0), args);
-    exit(2);
-}
-
 /* stdout's buffer when it is fully buffered: one write carries a round's log. */
 static char log_buf[1 << 16];
 

@@ -10,9 +10,6 @@
 
 #include "csapp.h"
 
-/* Prints "usage: PROG ARGS" on stderr and exits with status 2. */
-void usage_exit(const char *argv0, const char *args);
-
 /*
  * Start-up shared by every server: checks port_arg (0..65535, else exits 2),
  * ignores SIGPIPE, makes stdout line-buffered, listens on every local

@@ -97,6 +97,9 @@ typedef struct {
 void run_program(char *const argv[], const void *in, size_t inlen,
                  int timeout_ms, run_result_t *r);
 void run_result_free(run_result_t *r);
+/* Checks that prog -h and prog --help each print one line "usage: NAME
+ * ..." on stdout, nothing on stderr, and exit 0 (the contract's help). */
+void check_help(const char *prog);
 
 /* ---- Servers started in the background (server_ctl.c) ---- */
 

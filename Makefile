@@ -1,7 +1,7 @@
 # Makefile - builds every program of the suite and runs its tests.
 #   make            build every program, and the helpers the README runs
 #   make test       build, then run the whole test suite
-#   make run        build, then start echoserveri on port 15213 to talk to
+#   make run        build (quietly), then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
@@ -184,8 +184,14 @@ fuzz:
 	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 	    -print_final_stats=1 tests/bin/fuzz-corpus
 
-run: all
-	./echoserveri $(PORT)
+# Quiet: the build's lines would scroll the server's first line away. On
+# Ctrl-C the whole foreground group gets SIGINT; make reports "Interrupt"
+# for a recipe killed by it, but not for one that exits, so the shell
+# waits for the server to end and then exits 0 (a port in use still fails).
+run:
+	@$(MAKE) -s all
+	@echo "Ctrl-C stops it; talk to it from another terminal: ./echoclient localhost $(PORT)"
+	@trap 'exit 0' INT; ./echoserveri $(PORT)
 
 # The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
 # waits for Enter before each step. See demo/demo.sh.

@@ -194,7 +194,8 @@ run:
 	@trap 'exit 0' INT; ./echoserveri $(PORT)
 
 # The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
-# waits for Enter before each step. See demo/demo.sh.
+# waits for Enter before each step, PAUSE=beat at each beat within a step
+# too. See demo/demo.sh.
 demo: all demo/demotool
 	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
 

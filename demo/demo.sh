@@ -7,13 +7,23 @@
 # log line), or "[CONTRADICTS the lecture]". Exit status 0 exactly when every
 # step agreed.
 #
-# Usage: demo/demo.sh [-p] [-f] [-l] [STEP...]  (or make demo [STEP=N] [PAUSE=1])
+# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]
+#        (or make demo [STEP=N] [PAUSE=1|beat])
 #   STEP  run only these steps (by number); default: all, 10 to 25 s each
 #   -p    pause before each step until Enter (for a live lecture); without
 #         it the demo never reads the keyboard and runs unattended
+#   -b    pause at every beat too: wherever a step stops to let the
+#         audience read (its timed pause), it waits for Enter instead, for
+#         an instructor who talks over each event; the step's next bounded
+#         wait starts after Enter. Enter is read from the terminal.
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts
 #   -l    list the steps, "N NAME" a line, and exit
-# The environment can do the same: STEP="3 4", PAUSE=1, FAST=1.
+# The environment can do the same: STEP="3 4", PAUSE=1 (-p), PAUSE=beat
+# (-b), FAST=1.
+# Every line fits 80 columns (a projector's terminal): narration, verdicts
+# and logs are folded between words. The server's own log is shown live,
+# each line under "| " beneath the event it came with (a few lines at a
+# time; the rest are counted).
 # To see a verdict change, give a step the wrong program, e.g.
 #   DEMO_ITERATIVE=./echoservert demo/demo.sh 1
 # (each step file names its variable: DEMO_PROCESS, DEMO_EVENTS, ...).
@@ -49,7 +59,8 @@ deadlock
 nsteps=$(echo "$STEPS" | grep -c .)
 
 usage() {
-    echo "usage: demo/demo.sh [-p] [-f] [-l] [STEP...]   (STEP: 1..$nsteps; -p pause; -f fast; -l list)" >&2
+    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]" >&2
+    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)" >&2
     exit 2
 }
 
@@ -68,20 +79,21 @@ fast=${FAST:-}
 for arg in "$@"; do
     case $arg in
     -p) pause=1 ;;
+    -b) pause=beat ;;
     -f) fast=1 ;;
     -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
     -h | --help) usage ;;
     *) is_step "$arg" || usage; steps="$steps $arg" ;;
     esac
 done
-[ "$pause" = 0 ] && pause=
+case $pause in
+'' | 0) pause= ;;
+beat) ;;
+*) pause=step ;;
+esac
 [ "$fast" = 0 ] && fast=
 for s in $steps; do is_step "$s" || usage; done
 [ -n "$steps" ] || steps=$(awk -v n="$nsteps" 'BEGIN { for (i = 1; i <= n; i++) print i }')
-if [ -n "$pause" ] && [ ! -t 0 ]; then
-    echo "(PAUSE needs a terminal on stdin: running straight through)"
-    pause=
-fi
 
 # shellcheck source=demo/lib.sh
 . demo/lib.sh
@@ -89,15 +101,17 @@ fi
 for name in $STEPS; do . "demo/step_$name.sh"; done
 demo_check
 demo_pace "$fast"
+demo_pauses "$pause"
 demo_setup
 
 start=$(now)
 echo "The lecture, live: each step starts a real server on a free port on"
-echo "loopback, drives real clients, and ends with what it observed."
+echo "loopback, drives real clients, and ends with what it observed. Lines"
+echo "under \"| \" are the server's own log, as it writes them."
 for step in $steps; do
-    if [ -n "$pause" ]; then
-        printf '\n(press Enter for step %s) ' "$step"
-        read -r _ || true
+    if [ -n "$PAUSE_AT" ]; then
+        echo
+        wait_enter "(press Enter for step $step) "
     fi
     "step_$(step_name "$step")"
     stop_all

@@ -58,9 +58,14 @@ deadlock
 '
 nsteps=$(echo "$STEPS" | grep -c .)
 
+usage_text() {
+    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]"
+    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)"
+}
+# usage: a usage error (stderr, status 2); usage 0: asked for (-h).
 usage() {
-    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]" >&2
-    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)" >&2
+    [ "${1:-2}" = 0 ] && { usage_text; exit 0; }
+    usage_text >&2
     exit 2
 }
 
@@ -82,7 +87,7 @@ for arg in "$@"; do
     -b) pause=beat ;;
     -f) fast=1 ;;
     -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     *) is_step "$arg" || usage; steps="$steps $arg" ;;
     esac
 done

@@ -238,6 +238,15 @@ show() {
     [ $# -gt 0 ] && [ "$1" = "$live_log" ] && log_seen=$(wc -l <"$1")
     cat "$@" | fit "    | " "    |     "
 }
+# show_ps PIDS: the process table of PIDS (separated by commas), by ps;
+# where there is no ps, a line says so (the verdicts do not need it).
+show_ps() {
+    if command -v ps >/dev/null 2>&1; then
+        ps -o pid,ppid,stat,args -p "$1" | show
+    else
+        echo "    (no ps here to show the process table)"
+    fi
+}
 # para TEXT: a paragraph of narration, folded to the terminal's usual width.
 para() { printf '%s\n' "$1" | fold -s -w 74 | sed 's/ *$//; s/^/  /'; }
 

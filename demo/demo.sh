@@ -2,8 +2,8 @@
 # demo.sh - the lecture, live: a narrated tour of the suite (make demo).
 # Starts the real servers on free ports on loopback, drives real clients,
 # says in plain words what happens and what the evidence is, and ends each
-# step with one line "observed (step N): ... [agrees with the lecture]"
-# computed from what it saw (a timing, a process table, a thread count, a
+# step with one verdict "observed (step N): ... [agrees with the lecture]"
+# (folded over lines of 80 columns at most) computed from what it saw (a timing, a process table, a thread count, a
 # log line), or "[CONTRADICTS the lecture]". Exit status 0 exactly when every
 # step agreed.
 #
@@ -35,9 +35,11 @@
 #     and declares it: needs "$EVENTS" (checked before any step runs);
 #   - defines step_NAME, called with $step (its number) and $nsteps set,
 #     which prints header "TITLE" first, starts what it needs (demo_server,
-#     client_open, spawn: each recorded by PID), narrates (echo, at, para,
-#     show), waits only with bounded waits (waitfor, poll_until, wait_exit,
-#     pause_ms, beat, tick) and ends with one verdict yes|no "TEXT";
+#     client_open, spawn: each recorded by PID), narrates (echo, say, at,
+#     para, show: all but echo fold to 80 columns; at and beat also show
+#     the server's new log lines), waits only with bounded waits (waitfor,
+#     poll_until, wait_exit, pause_ms, beat, tick) and ends with one
+#     verdict yes|no "TEXT";
 #   - names its helpers NAME_something (sh has no local names).
 # After each step the driver stops all it started, as on exit, Ctrl-C or kill.
 set -u

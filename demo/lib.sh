@@ -128,12 +128,12 @@ demo_pauses() {
     fi
 }
 # wait_enter PROMPT: shows PROMPT and waits for Enter on the terminal; on a
-# terminal the prompt is then erased, so the projected text stays clean.
+# terminal the prompt is then erased, so the projected text stays clean
+# (output to a file or pipe gets the line's end instead).
 wait_enter() {
     printf '%s' "$1"
     read -r _ </dev/tty || true
-    [ -t 1 ] && printf '\033[1A\033[K'
-    return 0
+    if [ -t 1 ]; then printf '\033[1A\033[K'; else echo; fi
 }
 
 # waitfor FILE TEXT [COUNT [MS]]: prints when TEXT had appeared COUNT
@@ -235,7 +235,7 @@ dur() {
 # show [FILE]: FILE (or stdin), each line under "    | ", folded to fit.
 # Showing the server's whole log counts as having shown its news.
 show() {
-    [ $# -gt 0 ] && [ "$1" = "$live_log" ] && log_seen=$(wc -l <"$1")
+    [ $# -gt 0 ] && [ "$1" = "$live_log" ] && log_seen=$(wc -l <"$1" | tr -d ' ')
     cat "$@" | fit "    | " "    |     "
 }
 # show_ps PIDS: the process table of PIDS (separated by commas), by ps;

@@ -196,8 +196,10 @@ run:
 # The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
 # waits for Enter before each step, PAUSE=beat at each beat within a step
 # too. See demo/demo.sh.
+# Ctrl-C: the demo stops what it started and says so; make adds no
+# "Interrupt" line (see run).
 demo: all demo/demotool
-	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
 
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o

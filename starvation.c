@@ -293,10 +293,10 @@ static int run_trial(void)
     readcnt = door_closed = writes = stopping = wrote_in_time = 0;
     arrived_us = waited_us = 0;
     reads_at_arrival = reads_while_waiting = 0;
-    for (int k = 0; k < NREADERS; k++) {
+    for (int k = 0; k < NREADERS; k++) /* each reader reads the next one */
         readers[k] = (reader_t){.id = k, .place = AWAY};
+    for (int k = 0; k < NREADERS; k++)
         Pthread_create(&tid[k], NULL, reader, &readers[k]);
-    }
     watch_trial(&wtid);
     for (int k = 0; k < NREADERS; k++)
         Pthread_join(tid[k], NULL);

@@ -105,9 +105,10 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
 # The harness every test links: runner and checks, running programs and
-# /proc, servers in the background, sockets, the list of servers.
+# /proc, servers in the background, sockets, the list of servers, the
+# programs that count a bug over trials.
 TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
-               tests/serverlist.o
+               tests/serverlist.o tests/trialprog.o
 
 tests/bin/%: tests/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p tests/bin

@@ -45,6 +45,8 @@ thread
 prethreaded
 race
 deadlock
+livelock
+starvation
 '
 nsteps=$(echo "$STEPS" | grep -c .)
 

@@ -17,12 +17,14 @@
 #define TRIAL_MS 1000 /* the contract: each trial ends within about a second */
 #define USAGE "usage: livelock [--fixed] [-s SEED] [-t TRIALS]"
 
-/* Runs ./livelock with up to four arguments (NULL-terminated). */
-static void run_livelock(run_result_t *r, int trials, char *a1, char *a2,
-                         char *a3, char *a4)
+/* Runs ./livelock -t TRIALS, with --fixed if fixed; returns its count. */
+static int run_livelock(run_result_t *r, int trials, int fixed)
 {
-    char *argv[] = {"./livelock", a1, a2, a3, a4, NULL};
-    run_trials(argv, trials, TRIAL_MS, r);
+    char count[16];
+
+    snprintf(count, sizeof(count), "%d", trials);
+    char *argv[] = {"./livelock", "-t", count, fixed ? "--fixed" : NULL, NULL};
+    return run_counted(argv, trials, TRIAL_MS, "livelocks", r);
 }
 
 /* A thread's line: "  thread N: A attempts, C completed, X ms CPU: ..."
@@ -71,10 +73,8 @@ static void livelock_unfixed_livelocks_in_every_trial_while_both_threads_run(voi
 {
     run_result_t r;
 
-    run_livelock(&r, 3, "-t", "3", NULL, NULL);
-    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(trials_reported(&r.out, "livelocks", 3) == 3,
-          "not every trial livelocked:\n%s", r.out.data);
+    int livelocks = run_livelock(&r, 3, 0);
+    CHECK(livelocks == 3, "not every trial livelocked:\n%s", r.out.data);
     CHECK(count_of(r.out.data, ": livelock: stopped after ") == 3 &&
               count_of(r.out.data, " ms, no thread completed\n") == 3,
           "want 3 trial lines \"livelock: stopped after N ms, no thread "
@@ -91,7 +91,7 @@ static void livelock_trials_stop_within_their_bound(void)
     long long ms;
     int bad = 0;
 
-    run_livelock(&r, 5, "-t", "5", NULL, NULL);
+    run_livelock(&r, 5, 0);
     for (const char *p = r.out.data; p && (p = strstr(p, "stopped after ")); p++)
         if (sscanf(p, "stopped after %lld ms", &ms) == 1 && ms > scaled(700))
             bad++;
@@ -105,14 +105,10 @@ static void livelock_trials_stop_within_their_bound(void)
 static void livelock_fixed_never_livelocks_and_both_complete(void)
 {
     int trials = running_under(NULL) ? 20 : 200; /* a checker is slow */
-    char count[16];
     run_result_t r;
 
-    snprintf(count, sizeof(count), "%d", trials);
-    run_livelock(&r, trials, "--fixed", "-t", count, NULL);
-    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(trials_reported(&r.out, "livelocks", trials) == 0,
-          "the fixed version livelocked:\n%s", r.out.data);
+    int livelocks = run_livelock(&r, trials, 1);
+    CHECK(livelocks == 0, "the fixed version livelocked:\n%s", r.out.data);
     CHECK(count_of(r.out.data, ": no livelock: both completed, by round ") == 10,
           "want 10 trials shown, each \"no livelock: both completed\":\n%s",
           r.out.data);

@@ -18,12 +18,14 @@
 #define TRIAL_MS 1000 /* the contract: each trial ends within about a second */
 #define USAGE "usage: starvation [--fixed | --pthread] [-t TRIALS]"
 
-/* Runs ./starvation with up to three arguments (NULL-terminated). */
-static void run_starvation(run_result_t *r, int trials, char *a1, char *a2,
-                           char *a3)
+/* Runs ./starvation -t TRIALS with option (or none); returns its count. */
+static int run_starvation(run_result_t *r, int trials, char *option)
 {
-    char *argv[] = {"./starvation", a1, a2, a3, NULL};
-    run_trials(argv, trials, TRIAL_MS, r);
+    char count[16];
+
+    snprintf(count, sizeof(count), "%d", trials);
+    char *argv[] = {"./starvation", "-t", count, option, NULL};
+    return run_counted(argv, trials, TRIAL_MS, "starvations", r);
 }
 
 /* Sums N over the lines "  readers: progressed, N reads while the writer
@@ -48,10 +50,8 @@ static void starvation_unfixed_starves_the_writer_in_every_trial(void)
     run_result_t r;
     int lines;
 
-    run_starvation(&r, 3, "-t", "3", NULL);
-    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(trials_reported(&r.out, "starvations", 3) == 3,
-          "not every trial starved:\n%s", r.out.data);
+    int starved = run_starvation(&r, 3, NULL);
+    CHECK(starved == 3, "not every trial starved:\n%s", r.out.data);
     CHECK(count_of(r.out.data, ": starved: the writer waited 200 ms and never "
                                "wrote\n") == 3,
           "want 3 trial lines \"starved: the writer waited 200 ms and never "
@@ -86,14 +86,10 @@ static double longest_wait(const char *out, int *lines)
 static void starvation_fixed_lets_the_writer_in_and_the_readers_on(void)
 {
     int trials = running_under(NULL) ? 20 : 200, lines; /* a checker is slow */
-    char count[16];
     run_result_t r;
 
-    snprintf(count, sizeof(count), "%d", trials);
-    run_starvation(&r, trials, "--fixed", "-t", count);
-    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(trials_reported(&r.out, "starvations", trials) == 0,
-          "the fixed version starved the writer:\n%s", r.out.data);
+    int starved = run_starvation(&r, trials, "--fixed");
+    CHECK(starved == 0, "the fixed version starved the writer:\n%s", r.out.data);
     /* Within milliseconds: the readers inside finish their 1 ms reads. */
     double most = longest_wait(r.out.data, &lines);
     CHECK(lines == 10 && most >= 0 && most < scaled(50), "want 10 trials "
@@ -115,9 +111,7 @@ static void starvation_pthread_reports_what_the_library_did(void)
     run_result_t r;
     char want[96];
 
-    run_starvation(&r, 2, "--pthread", "-t", "2");
-    CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    int s = trials_reported(&r.out, "starvations", 2);
+    int s = run_starvation(&r, 2, "--pthread");
     snprintf(want, sizeof(want), "\nthis C library's pthread_rwlock_t starved "
              "the writer in %d of 2 trials\n", s);
     CHECK(strstr(r.out.data, "starvation --pthread: ") == r.out.data &&

@@ -253,6 +253,10 @@ int trials_reported(const bytes_t *out, const char *what, int trials);
 /* Runs argv, allowing trial_ms per trial and 2 s to start; checks it
  * ended within that. */
 void run_trials(char *const argv[], int trials, int trial_ms, run_result_t *r);
+/* run_trials, then checks the exit status is 0 and returns
+ * trials_reported(out, what, trials). */
+int run_counted(char *const argv[], int trials, int trial_ms, const char *what,
+                run_result_t *r);
 /* Checks that argv exits with status 2, usage on stderr, nothing on stdout. */
 void check_usage_error(char *const argv[], const char *usage);
 /* Checks that prog -h and prog --help print usage on stdout, status 0. */

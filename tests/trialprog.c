@@ -49,6 +49,15 @@ void run_trials(char *const argv[], int trials, int trial_ms, run_result_t *r)
           scaled(limit));
 }
 
+int run_counted(char *const argv[], int trials, int trial_ms, const char *what,
+                run_result_t *r)
+{
+    run_trials(argv, trials, trial_ms, r);
+    CHECK(r->status == 0, "%s: exit status %d, want 0; stderr: %s", argv[0],
+          r->status, r->err.data);
+    return trials_reported(&r->out, what, trials);
+}
+
 void check_usage_error(char *const argv[], const char *usage)
 {
     run_result_t r;

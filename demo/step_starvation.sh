@@ -49,7 +49,7 @@ starvation_verdict() {
         verdict no "no \"starvations: S of T\" count"
     elif [ "$s" -ne 3 ]; then
         verdict no "starved $s of 3, want 3 of 3"
-    elif [ "$f" -ne 0 ] || [ "$w" -ge 50 ]; then
+    elif [ "$f" -ne 0 ] || [ "$w" -ge 100 ]; then
         verdict no "--fixed: $f of $TRIALS, waits ${w} ms"
     else
         verdict yes "starved $s of 3, --fixed $f of $TRIALS"

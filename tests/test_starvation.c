@@ -90,11 +90,12 @@ static void starvation_fixed_lets_the_writer_in_and_the_readers_on(void)
 
     int starved = run_starvation(&r, trials, "--fixed");
     CHECK(starved == 0, "the fixed version starved the writer:\n%s", r.out.data);
-    /* Within milliseconds: the readers inside finish their 1 ms reads. */
+    /* Within milliseconds (1 or 2 here: the readers inside finish their
+     * 1 ms reads), with room for a loaded machine; not the whole window. */
     double most = longest_wait(r.out.data, &lines);
-    CHECK(lines == 10 && most >= 0 && most < scaled(50), "want 10 trials "
-          "shown, the writer in within 50 ms; %d shown, longest wait %.1f ms:\n%s",
-          lines, most, r.out.data);
+    CHECK(lines == 10 && most >= 0 && most < scaled(100), "want 10 trials "
+          "shown, the writer in within 100 ms (the window is 200); %d shown, "
+          "longest wait %.1f ms:\n%s", lines, most, r.out.data);
     CHECK(count_of(r.out.data, " after it wrote\n") == 10 &&
               count_of(r.out.data, "\n  writer: progressed, 1 write\n") == 10,
           "want readers reading after the write, and the writer's progress, "

@@ -22,7 +22,8 @@ SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
 # A second build of a listed server, held to the contract too: echoservere
 # with the portable poller (below).
 VARIANTS = echoservere-poll
-PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock
+PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock \
+           livelock starvation
 # The measuring tools and their peer servers live in bench/ (see below).
 TOOLS    = bench/bin/echobench bench/bin/spawncost
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
@@ -38,7 +39,7 @@ HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 all: $(PROGS) $(TOOLS) $(HELPERS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, RIO, and
@@ -72,8 +73,12 @@ echoservere.o poller_epoll.o poller_poll.o: poller.h
 select: select.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello race deadlock: %: %.o $(LIB)
+echoclient hello race deadlock livelock starvation: %: %.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# What the programs that make a concurrency bug happen share: -t, -h, the
+# clock, the report's closing line (trials.h).
+deadlock livelock starvation: trials.o
 
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
@@ -100,9 +105,10 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
 # The harness every test links: runner and checks, running programs and
-# /proc, servers in the background, sockets, the list of servers.
+# /proc, servers in the background, sockets, the list of servers, the
+# programs that count a bug over trials.
 TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
-               tests/serverlist.o
+               tests/serverlist.o tests/trialprog.o
 
 tests/bin/%: tests/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p tests/bin

@@ -57,6 +57,8 @@ thread
 prethreaded
 race
 deadlock
+livelock
+starvation
 '
 nsteps=$(echo "$STEPS" | grep -c .)
 

@@ -29,6 +29,9 @@ skip_all() {
     echo "SKIP demo loops_step_contradicts_a_server_without_loops"
     echo "SKIP demo prefork_step_contradicts_a_pool_of_threads"
     echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
+    echo "SKIP demo livelock_step_contradicts_a_program_that_never_livelocks"
+    echo "SKIP demo starvation_step_contradicts_a_program_that_never_starves"
+    echo "SKIP demo livelock_and_starvation_steps_fit_80_columns"
     echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
     echo "SKIP demo leaves_no_server_running"
     echo "SKIP demo every_line_fits_80_columns"
@@ -125,6 +128,31 @@ if swapped neverstuck.out DEMO_DEADLOCK "$tmp.neverstuck" deadlock; then
     pass deadlock_step_contradicts_a_program_that_never_deadlocks
 else
     fail deadlock_step_contradicts_a_program_that_never_deadlocks "$why"
+fi
+
+# The fixed livelock and starvation shown as the buggy ones: their steps
+# must notice that nothing livelocked, nothing starved.
+printf '#!/bin/sh\nexec ./livelock --fixed "$@"\n' >"$tmp.polite"
+printf '#!/bin/sh\nexec ./starvation --fixed "$@"\n' >"$tmp.fair"
+chmod +x "$tmp.polite" "$tmp.fair"
+if swapped polite.out DEMO_LIVELOCK "$tmp.polite" livelock; then
+    pass livelock_step_contradicts_a_program_that_never_livelocks
+else
+    fail livelock_step_contradicts_a_program_that_never_livelocks "$why"
+fi
+if swapped fair.out DEMO_STARVATION "$tmp.fair" starvation; then
+    pass starvation_step_contradicts_a_program_that_never_starves
+else
+    fail starvation_step_contradicts_a_program_that_never_starves "$why"
+fi
+
+# Every line those two steps print fits 80 columns, swapped or not.
+wide=$(sed -n '/^==== Step [0-9]* of [0-9]*: livelock:/,$p' "$tmp.out" "$tmp.polite.out" \
+    "$tmp.fair.out" | awk 'length($0) > 80 { n++; if (!w) w = $0 } END { if (n) print n ": " w }')
+if [ -n "$wide" ]; then
+    fail livelock_and_starvation_steps_fit_80_columns "lines over 80 columns: $wide"
+else
+    pass livelock_and_starvation_steps_fit_80_columns
 fi
 
 # A thread pool shown as the preforked one: it has no worker process to

@@ -38,7 +38,7 @@ HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 all: $(PROGS) $(TOOLS) $(HELPERS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h work.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, RIO, and
@@ -46,9 +46,9 @@ all: $(PROGS) $(TOOLS) $(HELPERS)
 LIB = csapp.o rio.o sockets.o
 
 # The servers' shared library: the start-up path and accept (server.o),
-# the blocking echo (echo.o), the event loops' step (echo_step.o) and the
-# whole-line log of the pools (linelog.o).
-SERVER_LIB = server.o echo.o echo_step.o linelog.o $(LIB)
+# the blocking echo (echo.o), the event loops' step (echo_step.o), the
+# whole-line log of the pools (linelog.o) and the work per line (work.o).
+SERVER_LIB = server.o echo.o echo_step.o linelog.o work.o $(LIB)
 
 $(filter-out echoservere,$(SERVERS)): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

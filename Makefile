@@ -78,6 +78,9 @@ echoclient hello race deadlock: %: %.o $(LIB)
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
+# The bench's arithmetic (fairness index, starved clients, the limit).
+tests/bin/test_benchmath: bench/obj/benchmath.o
+tests/bin/test_benchmath: LDLIBS += -lm
 
 # make stress: the driver, its clients and the server under test.
 tests/bin/stress: tests/stress_client.o tests/stress_server.o
@@ -115,9 +118,10 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 # the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
 # to bench/obj, out of the sources' way.
 ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_churn \
-                 eb_poller eb_traffic eb_connect eb_cpu eb_report)
+                 eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
-bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.h
+bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
+              bench/benchmath.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 

@@ -82,7 +82,6 @@ static void zero_and_unset_add_no_line(void)
             CHECK(server_log_count(&s, "work per line") == 0,
                   "%s with ECHO_WORK_US=%s logged a work line",
                   list[k].name, values[i] ? values[i] : "(unset)");
-            kill(s.pid, SIGTERM);
             server_signal_wait(&s, SIGTERM, scaled(2000));
         }
 }
@@ -109,7 +108,6 @@ static void a_positive_value_is_said_after_listening(void)
               "%s: no \"work per line: 300 us\" line right after "
               "\"listening on port N\"; log:\n%s", list[k].name, log);
         free(log);
-        kill(s.pid, SIGTERM);
         server_signal_wait(&s, SIGTERM, scaled(2000));
     }
 }
@@ -151,7 +149,6 @@ static void every_server_spends_the_work_on_each_line(void)
         long long ms = time_lines(&s, 60);
         CHECK(ms >= 150, "%s: 60 lines at 3000 us each came back in %lld ms, "
               "want at least 150", list[k].name, ms);
-        kill(s.pid, SIGTERM);
         server_signal_wait(&s, SIGTERM, scaled(2000));
     }
 }
@@ -184,7 +181,6 @@ static long long cpu_of_200_lines(const char *name, const char *value)
     if (start_with_work(&s, name, value) < 0)
         return -1;
     long long ms = cpu_for(&s, data, len);
-    kill(s.pid, SIGTERM);
     server_signal_wait(&s, SIGTERM, scaled(2000));
     return ms;
 }
@@ -236,7 +232,6 @@ static void a_long_line_and_an_unterminated_last_line_cost_once_each(void)
         CHECK(ms >= 150 && ms <= 400,
               "%s: a long line and an unterminated one at 100 ms each used "
               "%lld ms of CPU, want about 200", paths[i], ms);
-        kill(s.pid, SIGTERM);
         server_signal_wait(&s, SIGTERM, scaled(2000));
     }
     free(data);

@@ -111,7 +111,7 @@ work_and_fairness() {
     done
     [ "$MODE" = test ] && return
     if [ -z "$(server_trait "$base" model)" ]; then
-        na fair_jain fair_starved
+        na fair_jain fair_starved fair_least fair_most fair_lines
         return
     fi
     fprog=$PROG

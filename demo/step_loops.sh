@@ -88,15 +88,15 @@ use it on. /proc says how many cores each one kept busy."
     fi
     loops_cores s4w ./echoservers
     one=$cores one_others=$others
-    at "echoservers, 1 loop: ${one:-?} cores busy, ${lps:-?} lines/s"
+    at "echoservers, 1 loop: ${one:-?} cores busy, ${lps:-?} lines/s, others ${one_others:-?}"
     loops_cores s4w2 "$LOOPS" 2
     two=$cores two_others=$others
-    at "echoservere, 2 loops: ${two:-?} cores busy, ${lps:-?} lines/s"
+    at "echoservere, 2 loops: ${two:-?} cores busy, ${lps:-?} lines/s, others ${two_others:-?}"
     [ -n "$one" ] && [ -n "$two" ] || { work=failed; return; }
     # Other programs busy meanwhile take the cores the loops need: then
     # what the loops got says nothing about them.
     others=$(awk -v a="$one_others" -v b="$two_others" \
-        'BEGIN { printf "%.2f", a > b ? a : b }')
+        'BEGIN { printf "%.2f", (a > b ? a : b) }')
     work=$(awk -v a="$one" -v b="$two" -v o="$others" 'BEGIN {
         if (a <= 1.1 && b >= 1.5) print "yes"
         else if (o > 0.3) print "busy"

@@ -39,7 +39,7 @@ HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 all: $(PROGS) $(TOOLS) $(HELPERS)
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, RIO, and
@@ -47,9 +47,9 @@ all: $(PROGS) $(TOOLS) $(HELPERS)
 LIB = csapp.o rio.o sockets.o
 
 # The servers' shared library: the start-up path and accept (server.o),
-# the blocking echo (echo.o), the event loops' step (echo_step.o) and the
-# whole-line log of the pools (linelog.o).
-SERVER_LIB = server.o echo.o echo_step.o linelog.o $(LIB)
+# the blocking echo (echo.o), the event loops' step (echo_step.o), the
+# whole-line log of the pools (linelog.o) and the work per line (work.o).
+SERVER_LIB = server.o echo.o echo_step.o linelog.o work.o $(LIB)
 
 $(filter-out echoservere,$(SERVERS)): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -83,6 +83,9 @@ deadlock livelock starvation: trials.o
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
+# The bench's arithmetic (fairness index, starved clients, the limit).
+tests/bin/test_benchmath: bench/obj/benchmath.o
+tests/bin/test_benchmath: LDLIBS += -lm
 
 # make stress: the driver, its clients and the server under test.
 tests/bin/stress: tests/stress_client.o tests/stress_server.o
@@ -121,9 +124,10 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 # the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
 # to bench/obj, out of the sources' way.
 ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_churn \
-                 eb_poller eb_traffic eb_connect eb_cpu eb_report)
+                 eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
-bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.h
+bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
+              bench/benchmath.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 

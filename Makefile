@@ -36,7 +36,7 @@ PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # client helper (demo/demo.sh), the baselines bench/ab.sh is shown with.
 HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 
-all: $(PROGS) $(TOOLS) $(HELPERS)
+all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
 %.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h
@@ -86,6 +86,18 @@ tests/bin/test_chart: LDLIBS += -lm
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
+
+# echocheck: any echo server checked against the lecture's lessons
+# (checker/echocheck.h lists its parts). make check-server SERVER='./mine
+# {port}' [MODEL=pool=4] runs it; SERVER is split by the shell, on purpose.
+CHECKER_OBJS = $(patsubst %.c,%.o,$(wildcard checker/*.c))
+checker/%.o: checker/%.c checker/echocheck.h csapp.h
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
+echocheck: $(CHECKER_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+check-server: echocheck
+	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
+	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
 
 # make stress: the driver, its clients and the server under test.
 tests/bin/stress: tests/stress_client.o tests/stress_server.o
@@ -216,9 +228,9 @@ demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o demo/*.o demo/demotool
+	rm -f $(PROGS) *.o tests/*.o demo/*.o demo/demotool echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick FORCE
+        check-valgrind fuzz stress stress-quick check-server FORCE
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -70,10 +70,10 @@ esac
 rm -rf "$dir"
 mkdir -p "$dir" "$reports" "$expected"
 # Only the sources: a copy of the tree's build products would be stale.
-for f in Makefile *.c *.h tests bench demo; do
+for f in Makefile *.c *.h tests bench demo checker; do
     [ -e "$f" ] && cp -R "$f" "$dir/"
 done
-rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir/demo/demotool" "$dir"/demo/*.o \
+rm -rf "$dir/tests/bin" "$dir"/tests/*.o "$dir"/checker/*.o "$dir/demo/demotool" "$dir"/demo/*.o \
     "$dir/bench/bin" "$dir/bench/obj"
 
 echo "==== make test under $mode ===="

@@ -1,0 +1,265 @@
+/*
+ * client.c - the checker's clients. Every call is bounded: a socket is
+ * non-blocking and every wait goes through poll with a deadline, so a
+ * server that never answers costs a few seconds, never a hang. Sending
+ * and receiving happen in one loop, as they must: a server that echoes
+ * while we still send blocks once our receive buffer is full.
+ */
+#include "echocheck.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+
+int cl_connect_later(int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    set_nonblocking(fd);
+    if (connect(fd, (SA *)&a, sizeof(a)) < 0 && errno != EINPROGRESS) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+int cl_connect(int port)
+{
+    int fd = cl_connect_later(port);
+
+    if (fd < 0)
+        return -1;
+    struct pollfd p = { .fd = fd, .events = POLLOUT };
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (poll(&p, 1, WAIT_MS) != 1)
+        err = ETIMEDOUT;
+    else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        err = errno;
+    if (err != 0) {
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+void cl_reset(int fd)
+{
+    struct linger l = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    close(fd);
+}
+
+int readable_within(int fd, int millis)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    return poll(&p, 1, millis) == 1;
+}
+
+/* One round of xfer: send what the socket takes, read what has come.
+ * Returns 1 when something moved, 0 when nothing did, -1 on an error. */
+static int xfer_move(int fd, xfer_t *x)
+{
+    int moved = 0;
+
+    if (x->sent < x->outlen) {
+        ssize_t n = send(fd, x->out + x->sent, x->outlen - x->sent,
+                         MSG_NOSIGNAL);
+        if (n > 0) {
+            x->sent += (size_t)n;
+            moved = 1;
+            if (x->sent == x->outlen && x->shut)
+                shutdown(fd, SHUT_WR);
+        } else if (n < 0 && !would_wait(errno) && errno != EINTR)
+            return x->err = errno, -1;
+    }
+    if (!x->eof) {
+        char scrap[4096];
+        char *to = x->got < x->inlen ? x->in + x->got : scrap;
+        size_t room = x->got < x->inlen ? x->inlen - x->got : sizeof(scrap);
+        ssize_t n = recv(fd, to, room, 0);
+        if (n > 0) {
+            x->got += (size_t)n; /* past inlen: extra bytes, counted only */
+            moved = 1;
+        } else if (n == 0)
+            x->eof = moved = 1;
+        else if (!would_wait(errno) && errno != EINTR)
+            return x->err = errno, -1;
+    }
+    return moved;
+}
+
+static int xfer_done(const xfer_t *x)
+{
+    return x->sent == x->outlen && x->got >= x->inlen &&
+           (!x->want_eof || x->eof);
+}
+
+int xfer(int fd, xfer_t *x, int idle)
+{
+    long long last = now_ms();
+
+    if (x->outlen == 0 && x->shut)
+        shutdown(fd, SHUT_WR);
+    while (!xfer_done(x)) {
+        int rc = xfer_move(fd, x);
+        if (rc < 0)
+            return -1;
+        if (x->eof && x->got < x->inlen)
+            return -1; /* closed before the whole echo */
+        if (rc > 0) {
+            last = now_ms();
+            continue;
+        }
+        long long left = last + idle - now_ms();
+        if (left <= 0) {
+            x->idle_ms = now_ms() - last;
+            return 1;
+        }
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (x->sent < x->outlen)
+            p.events |= POLLOUT;
+        poll(&p, 1, (int)(left < 50 ? left : 50));
+    }
+    return 0;
+}
+
+const char *shown(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0;
+
+    buf[o++] = '"';
+    for (size_t i = 0; i < n && o + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n')
+            o += (size_t)snprintf(buf + o, size - o, "\\n");
+        else if (c == '\r')
+            o += (size_t)snprintf(buf + o, size - o, "\\r");
+        else if (c == '\0')
+            o += (size_t)snprintf(buf + o, size - o, "\\0");
+        else if (c == '"' || c == '\\')
+            o += (size_t)snprintf(buf + o, size - o, "\\%c", c);
+        else if (c < 32 || c > 126)
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+        if (o + 8 >= size && i + 1 < n) {
+            o += (size_t)snprintf(buf + o, size - o, "...");
+            break;
+        }
+    }
+    snprintf(buf + o, size - o, "\"");
+    return buf;
+}
+
+void note_difference(result_t *r, const char *want, size_t wantlen,
+                     const char *got, size_t gotlen)
+{
+    size_t i = 0, lim = wantlen < gotlen ? wantlen : gotlen;
+    char a[64], b[64];
+
+    while (i < lim && want[i] == got[i])
+        i++;
+    size_t from = i > 8 ? i - 8 : 0;
+    size_t wn = wantlen - from < 24 ? wantlen - from : 24;
+    size_t gn = gotlen - from < 24 ? gotlen - from : 24;
+    note(r, "expected %zu bytes, got %zu; they first differ at byte %zu",
+         wantlen, gotlen, i);
+    note(r, "expected from byte %zu: %s", from,
+         shown(want + from, wn, a, sizeof(a)));
+    note(r, "seen from byte %zu:     %s", from,
+         shown(got + from, gn, b, sizeof(b)));
+}
+
+/* Notes what was sent (its start and size). */
+static void note_sent(result_t *r, const char *data, size_t n, int shut)
+{
+    char s[96];
+    note(r, "sent: %zu bytes, %s%s%s", n,
+         shown(data, n < 40 ? n : 40, s, sizeof(s)), n > 40 ? "..." : "",
+         shut ? ", then shut down the sending side" : "");
+}
+
+/* Says how one client's echo went wrong; returns its ECHO_ kind. rc is
+ * xfer's result, x what came back. */
+static int echo_failed(const xfer_t *x, int rc, result_t *r)
+{
+    size_t n = x->outlen, got = x->got < n ? x->got : n;
+    int changed = memcmp(x->in, x->out, got) != 0;
+
+    if (rc == 1 && x->got >= n && !changed)
+        fail(r, "the whole echo came back, but no end of file after it");
+    else if (rc == 1)
+        fail(r, "%s", x->got == 0 ? "no echo at all"
+                                  : "the echo stopped short");
+    else if (x->eof && x->got < n)
+        fail(r, "the server closed the connection before the whole echo");
+    else if (rc < 0)
+        fail(r, "connection failed: %s", strerror(x->err));
+    else
+        fail(r, "the echo differs from what was sent");
+    note_sent(r, x->out, n, x->shut);
+    if (changed || (got < n && (got > 0 || rc != 1)))
+        note_difference(r, x->out, n, x->in, got);
+    if (x->got > n)
+        note(r, "and %zu bytes more than were sent", x->got - n);
+    if (rc == 1)
+        note(r, "then nothing for %lld ms (%zu of %zu bytes sent)", x->idle_ms,
+             x->sent, n);
+    if (changed)
+        return ECHO_CHANGED;
+    return rc == 1 && x->got >= n ? ECHO_NO_EOF : ECHO_SHORT;
+}
+
+int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
+{
+    int fd = cl_connect(port), kind = 0;
+
+    if (fd < 0) {
+        fail(r, "cannot connect to 127.0.0.1:%d: %s", port, strerror(errno));
+        return ECHO_SHORT;
+    }
+    char *in = Malloc(n + 1);
+    xfer_t x = { .out = data, .outlen = n, .shut = shut, .in = in, .inlen = n,
+                 .want_eof = shut };
+    int rc = xfer(fd, &x, WAIT_MS);
+    close(fd);
+    if (rc != 0 || x.got != n || memcmp(in, data, n) != 0)
+        kind = echo_failed(&x, rc, r);
+    free(in);
+    return kind;
+}
+
+/* Sends without reading until the socket takes nothing for a while:
+ * the echo backs up into the server. Returns the bytes sent. */
+size_t flood(int fd)
+{
+    static char chunk[65536];
+    size_t total = 0;
+    long long end = now_ms() + WAIT_MS;
+
+    memset(chunk, 'f', sizeof(chunk));
+    for (size_t i = 63; i < sizeof(chunk); i += 64)
+        chunk[i] = '\n';
+    while (total < (64u << 20) && now_ms() < end) {
+        ssize_t n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
+        if (n > 0) {
+            total += (size_t)n;
+            continue;
+        }
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        if (n < 0 && !would_wait(errno))
+            break;
+        if (poll(&p, 1, 300) == 0)
+            break; /* full both ways */
+    }
+    return total;
+}

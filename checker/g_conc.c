@@ -1,0 +1,265 @@
+/*
+ * g_conc.c - the concurrency group, by the model the server claims (-m):
+ * many serves a second client while a first sits silent; pool=N serves N
+ * at once and the next waits its turn; one serves one at a time. Under
+ * every model, lines that arrive in one segment all come back and 100
+ * clients at once each get their own line; under many and pool, a client
+ * holding half a line or flooding without reading delays nobody.
+ */
+#include "echocheck.h"
+
+#include <poll.h>
+
+/* A client that connects, sends its line and reads its echo, and stays
+ * connected. Returns its descriptor, or -1 with r failed. */
+static int served_client(int port, int i, result_t *r)
+{
+    char line[64], got[64];
+    int n = snprintf(line, sizeof(line), "held client %d\n", i);
+    int fd = cl_connect(port);
+
+    if (fd < 0) {
+        fail(r, "client %d could not connect: %s", i, strerror(errno));
+        return -1;
+    }
+    xfer_t x = { .out = line, .outlen = (size_t)n, .in = got,
+                 .inlen = (size_t)n };
+    if (xfer(fd, &x, WAIT_MS) == 0 && memcmp(got, line, (size_t)n) == 0)
+        return fd;
+    fail(r, "client %d got no echo of its line within %d ms", i, WAIT_MS);
+    close(fd);
+    return -1;
+}
+
+/* Opens n served clients into fds; returns 0, or -1 (all closed). */
+static int hold_clients(int port, int *fds, int n, result_t *r)
+{
+    for (int i = 0; i < n; i++)
+        if ((fds[i] = served_client(port, i + 1, r)) < 0) {
+            while (i-- > 0)
+                close(fds[i]);
+            return -1;
+        }
+    return 0;
+}
+
+static void close_all(int *fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+static void second_client(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "second client, while the first is silent\n";
+    int first = cl_connect(c->srv.port);
+
+    if (first < 0) {
+        fail(r, "the first client could not connect: %s", strerror(errno));
+        return;
+    }
+    nap(ms(100)); /* the server takes the first client in */
+    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
+        note(r, "a first client was connected and silent all along");
+        note(r, "likely cause: the server serves one client at a time, like "
+                "the iterative echoserveri.c (slide \"Fundamental Flaw of "
+                "Iterative Servers\"); a process, thread or event loop per "
+                "client serves both: echoserverp.c, echoservert.c, "
+                "echoservers.c (or claim -m one)");
+    }
+    close(first);
+}
+
+static void pool_serves_n(check_ctx_t *c, result_t *r)
+{
+    int *fds = Calloc((size_t)opt.pool, sizeof(int));
+
+    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
+        note(r, "the earlier clients stayed connected: a pool of %d serves %d "
+                "at once", opt.pool, opt.pool);
+        note(r, "likely cause: fewer workers than claimed, or a worker that "
+                "serves no one (echoservert_pre.c: each takes a connfd from "
+                "sbuf; slide \"Producer-Consumer Model\")");
+    } else
+        close_all(fds, opt.pool);
+    free(fds);
+}
+
+static void pool_next_waits(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "the one who waits\n";
+    char got[sizeof(line)];
+    int *fds = Calloc((size_t)opt.pool, sizeof(int)), next = -1;
+
+    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0)
+        goto out;
+    if ((next = cl_connect(c->srv.port)) < 0) {
+        fail(r, "client %d could not connect: %s", opt.pool + 1,
+             strerror(errno));
+        goto out;
+    }
+    send(next, line, sizeof(line) - 1, MSG_NOSIGNAL);
+    if (readable_within(next, QUIET_MS)) {
+        fail(r, "client %d was answered while %d were served: more than the "
+             "pool's %d at once", opt.pool + 1, opt.pool, opt.pool);
+        note(r, "likely cause: the server is not a pool of %d (a process or "
+                "thread per client? then claim -m many)", opt.pool);
+        goto out;
+    }
+    close(fds[0]);
+    fds[0] = -1;
+    xfer_t x = { .in = got, .inlen = sizeof(line) - 1 };
+    if (xfer(next, &x, WAIT_MS) != 0) {
+        fail(r, "client %d waited, as it should, but was not served within "
+             "%d ms after another left", opt.pool + 1, WAIT_MS);
+        note(r, "likely cause: a worker that finishes a client does not go "
+                "back for the next (echoservert_pre.c loops on sbuf_remove; "
+                "echoserverp_pre.c's workers loop on accept)");
+    }
+out:
+    if (next >= 0)
+        close(next);
+    close_all(fds, opt.pool);
+    free(fds);
+}
+
+static void one_at_a_time(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "the second client\n";
+    char got[sizeof(line)];
+    int first = -1, second = -1;
+
+    if (hold_clients(c->srv.port, &first, 1, r) < 0)
+        return;
+    if ((second = cl_connect(c->srv.port)) < 0) {
+        fail(r, "the second client could not connect: %s (the listen backlog "
+             "should hold it)", strerror(errno));
+        close(first);
+        return;
+    }
+    send(second, line, sizeof(line) - 1, MSG_NOSIGNAL);
+    if (readable_within(second, QUIET_MS)) {
+        fail(r, "the second client was answered while the first was served");
+        note(r, "likely cause: this server serves several at once; claim "
+                "-m many (or -m pool=N)");
+    } else {
+        close(first);
+        first = -1;
+        xfer_t x = { .in = got, .inlen = sizeof(line) - 1 };
+        if (xfer(second, &x, WAIT_MS) != 0) {
+            fail(r, "the second client was not served within %d ms after the "
+                 "first left", WAIT_MS);
+            note(r, "likely cause: at the first client's end of file the loop "
+                    "must close connfd and accept the next (echoserveri.c; "
+                    "slide \"Iterative Servers\")");
+        }
+    }
+    if (first >= 0)
+        close(first);
+    close(second);
+}
+
+static void lines_in_one_segment(check_ctx_t *c, result_t *r)
+{
+    static const char lines[] = "first line\nsecond line\nthird line\n";
+
+    if (echo_once(c->srv.port, lines, sizeof(lines) - 1, 0, r) == 0)
+        return;
+    note(r, "the three lines left in one send, so they arrive together");
+    note(r, "likely cause: lines after the first of a segment are lost when "
+            "the per-connection read state (rio_t) does not survive between "
+            "calls: the textbook's check_clients copies its rio_t by value, "
+            "so the bytes read ahead go with the copy; see the \"Ours:\" "
+            "comments in echoservers.c (slide \"I/O Multiplexed Event "
+            "Processing\")");
+}
+
+/* The cause shared by the two "delays nobody" checks. */
+static void note_blocking(result_t *r, const char *what)
+{
+    note(r, "likely cause: the server waits inside a blocking %s for one "
+            "client while the others wait (slide \"Blocking problems\"); an "
+            "event loop must only read or write what is ready and keep the "
+            "rest per connection: echoservers.c, echo_step.c", what);
+}
+
+static void half_line(check_ctx_t *c, result_t *r)
+{
+    static const char half[] = "half a li", rest[] = "ne\n";
+    static const char line[] = "a bystander's line\n";
+    char got[16];
+    int holder = cl_connect(c->srv.port);
+
+    if (holder < 0) {
+        fail(r, "the first client could not connect: %s", strerror(errno));
+        return;
+    }
+    send(holder, half, sizeof(half) - 1, MSG_NOSIGNAL);
+    nap(ms(300)); /* the server reads the half line (a blocking one waits) */
+    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
+        note(r, "meanwhile a first client had sent \"half a li\" and waited");
+        note_blocking(r, "read (rio_readlineb)");
+    } else {
+        xfer_t x = { .out = rest, .outlen = 3, .in = got, .inlen = 12 };
+        if (xfer(holder, &x, WAIT_MS) != 0 ||
+            memcmp(got, "half a line\n", 12) != 0) {
+            fail(r, "the half line, once completed with \"ne\\n\", did not "
+                 "come back whole");
+            note(r, "likely cause: a partial line must be kept per connection "
+                    "until its newline comes (echo_step.c)");
+        }
+    }
+    close(holder);
+}
+
+static void flooder(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "a bystander's line\n";
+    int fd = cl_connect(c->srv.port);
+
+    if (fd < 0) {
+        fail(r, "the flooding client could not connect: %s", strerror(errno));
+        return;
+    }
+    size_t sent = flood(fd);
+    step("the flooder sent %zu bytes and reads nothing", sent);
+    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
+        note(r, "meanwhile a first client had sent %zu bytes of lines and read "
+                "none of its echo", sent);
+        note_blocking(r, "write of one client's echo");
+    }
+    /* Leaves politely, reading the rest of its echo (the robustness
+     * group is where clients vanish), unless the server is stuck anyway. */
+    xfer_t x = { .shut = 1, .want_eof = 1 };
+    if (!r->failed)
+        xfer(fd, &x, WAIT_MS);
+    cl_reset(fd);
+}
+
+static void hundred_clients(check_ctx_t *c, result_t *r)
+{
+    if (many_clients(c->srv.port, 100, r) == 100)
+        return;
+    note(r, "each client sent one line of its own, at once, and left after "
+            "its echo");
+    note(r, "likely cause: a descriptor handed to a thread by address "
+            "(&connfd): the next accept overwrites it before the thread "
+            "reads it, so two threads share one client and another gets "
+            "none (race.c; slide \"Could This Race Occur?\"); pass each "
+            "thread its own copy, as echoservert.c does (slide \"Correct "
+            "Passing of Thread Arguments\"). Or a small listen backlog, or "
+            "a shared buffer");
+}
+
+const check_t conc_checks[] = {
+    { "second-client", M_MANY, 0, second_client },
+    { "pool-serves-n", M_POOL, 0, pool_serves_n },
+    { "pool-next-waits", M_POOL, 0, pool_next_waits },
+    { "one-at-a-time", M_ONE, 0, one_at_a_time },
+    { "lines-in-one-segment", M_ALL, 0, lines_in_one_segment },
+    { "half-line-delays-nobody", M_MANY | M_POOL, 0, half_line },
+    { "flooder-delays-nobody", M_MANY | M_POOL, 0, flooder },
+    { "hundred-clients", M_ALL, 0, hundred_clients },
+};
+const int n_conc_checks = sizeof(conc_checks) / sizeof(conc_checks[0]);

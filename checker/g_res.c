@@ -1,0 +1,227 @@
+/*
+ * g_res.c - the resources group. After one warm-up client the server's
+ * idle counts are taken (threads, descriptors, memory mappings); then 50
+ * clients come and go, one after another, and each check waits (up to
+ * WAIT_MS) for its count to be back: no zombie child, threads and
+ * descriptors at their idle values, mappings not grown per client (a
+ * thread never detached or joined keeps its stack mapped: 8 MB each under
+ * glibc, far less under musl, so stacks are counted, not bytes). These
+ * need /proc. fd-limit-64 needs none: its own instance, started with a
+ * limit of 64 descriptors, must survive 100 clients and serve again.
+ */
+#include "echocheck.h"
+
+#define CLIENTS 50
+
+typedef struct {
+    pid_t pid;            /* the instance these were measured on */
+    int ok;               /* the clients were served */
+    int threads, fds, maps, stacks;
+    long long maps_bytes;
+} idle_t;
+
+/* The idle counts, after a warm-up client and a moment to settle. */
+static void measure(idle_t *s, pid_t pid)
+{
+    s->pid = pid;
+    s->threads = count_threads(pid);
+    s->fds = count_fds(pid);
+    s->maps = count_maps(pid, &s->maps_bytes, &s->stacks);
+}
+
+/* Runs the group's clients once per instance; 0 when they were served. */
+static int scenario(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "a client that comes and goes\n";
+    idle_t *s = c->state;
+
+    if (s != NULL && s->pid == c->srv.pid)
+        return s->ok ? 0 : (fail(r, "not checked: the clients were not "
+                                 "served (see the first check above)"), -1);
+    if (s == NULL)
+        c->state = s = Calloc(1, sizeof(idle_t));
+    s->ok = 0;
+    s->pid = c->srv.pid;
+    result_t first = { 0 };
+    if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &first) != 0) {
+        fail_from(r, "the warm-up client was not served", &first);
+        return -1;
+    }
+    nap(ms(200));
+    measure(s, c->srv.pid);
+    step("idle: %d threads, %d descriptors, %d mappings (%lld KB, %d stacks)",
+         s->threads, s->fds, s->maps, s->maps_bytes >> 10, s->stacks);
+    for (int i = 0; i < CLIENTS; i++) {
+        result_t one = { 0 };
+        if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &one) != 0) {
+            char what[64];
+            snprintf(what, sizeof(what), "client %d of the %d was not served",
+                     i + 1, CLIENTS);
+            fail_from(r, what, &one);
+            return -1;
+        }
+    }
+    s->ok = 1;
+    return 0;
+}
+
+typedef int count_fn(check_ctx_t *c);
+
+/* Polls count until it is at most limit, for up to WAIT_MS; returns the
+ * last count seen. */
+static int wait_at_most(check_ctx_t *c, count_fn *count, int limit)
+{
+    long long end = now_ms() + WAIT_MS;
+    int n;
+
+    while ((n = count(c)) > limit && now_ms() < end)
+        nap(50);
+    return n;
+}
+
+static int zombies(check_ctx_t *c) { return count_group(c->srv.pid, 1); }
+static int threads(check_ctx_t *c) { return count_threads(c->srv.pid); }
+static int fds(check_ctx_t *c) { return count_fds(c->srv.pid); }
+static int stacks(check_ctx_t *c)
+{
+    long long bytes;
+    int n;
+    return count_maps(c->srv.pid, &bytes, &n) < 0 ? -1 : n;
+}
+
+static void no_zombies(check_ctx_t *c, result_t *r)
+{
+    if (scenario(c, r) < 0)
+        return;
+    int n = wait_at_most(c, zombies, 0);
+    if (n == 0)
+        return;
+    fail(r, "%d zombie children remained %d ms after %d clients left", n,
+         WAIT_MS, CLIENTS);
+    note(r, "likely cause: the parent never reaps its children: a SIGCHLD "
+            "handler must call waitpid(-1, &status, WNOHANG) in a loop "
+            "(echoserverp.c with children.c; slide \"Process-Based "
+            "Concurrent Echo Server\": reap all zombie children)");
+}
+
+static void threads_back(check_ctx_t *c, result_t *r)
+{
+    idle_t *s = c->state;
+    if (scenario(c, r) < 0)
+        return;
+    int n = wait_at_most(c, threads, s->threads);
+    if (n <= s->threads)
+        return;
+    fail(r, "%d threads, %d when idle, %d ms after %d clients left", n,
+         s->threads, WAIT_MS, CLIENTS);
+    note(r, "likely cause: a thread per client that does not end when its "
+            "client leaves (it must return after close(connfd), as in "
+            "echoservert.c), or a pool that grows with the clients");
+}
+
+static void fds_back(check_ctx_t *c, result_t *r)
+{
+    idle_t *s = c->state;
+    if (scenario(c, r) < 0)
+        return;
+    int n = wait_at_most(c, fds, s->fds);
+    if (n <= s->fds)
+        return;
+    fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
+         n, s->fds, WAIT_MS, CLIENTS);
+    note(r, "likely cause: connfd is never closed. A process server's parent "
+            "must close its copy after fork (echoserverp.c; slide "
+            "\"Process-Based Concurrent Echo Server (Cont)\": parent closes "
+            "connected socket, important!); a thread closes it when its "
+            "client leaves (echoservert.c); an event loop at end of file "
+            "(echoservers.c)");
+}
+
+static void maps_not_grown(check_ctx_t *c, result_t *r)
+{
+    idle_t *s = c->state;
+    if (scenario(c, r) < 0)
+        return;
+    /* Stacks are counted, not bytes: glibc's are 8 MB, musl's 128 KB, and
+     * allocators (a sanitizer's above all) grow by other mappings. glibc
+     * caches a few stacks of ended threads: far fewer than one per two
+     * clients, which a stack left per client exceeds. */
+    int limit = s->stacks + CLIENTS / 2;
+    int n = wait_at_most(c, stacks, limit - 1);
+    if (n < limit)
+        return;
+    long long bytes;
+    int all, ignored;
+    all = count_maps(c->srv.pid, &bytes, &ignored);
+    fail(r, "%d thread stacks still mapped, %d when idle, after %d clients "
+         "left", n, s->stacks, CLIENTS);
+    note(r, "seen: %d memory mappings (%lld MB), %d when idle (%lld MB)", all,
+         bytes >> 20, s->maps, s->maps_bytes >> 20);
+    note(r, "likely cause: a thread per client that is never detached nor "
+            "joined: when it ends, its stack stays mapped until a join that "
+            "never comes. Call pthread_detach(pthread_self()) in the thread, "
+            "as echoservert.c does (slide \"Issues With Thread-Based "
+            "Servers\": run detached to avoid a memory leak)");
+}
+
+/* 100 clients connect at once to the instance limited to 64 descriptors
+ * and each sends a line; after a moment all leave. */
+static void crowd_and_leave(int port)
+{
+    int fdv[100];
+
+    for (int i = 0; i < 100; i++)
+        fdv[i] = cl_connect_later(port);
+    nap(ms(300));
+    for (int i = 0; i < 100; i++)
+        if (fdv[i] >= 0)
+            send(fdv[i], "one of a hundred\n", 17, MSG_NOSIGNAL);
+    nap(ms(500));
+    for (int i = 0; i < 100; i++)
+        if (fdv[i] >= 0)
+            cl_reset(fdv[i]);
+}
+
+static void fd_limit_64(check_ctx_t *c, result_t *r)
+{
+    instance_t lim;
+    char how[96];
+
+    /* The group's instance goes first: with -p both would want the port. */
+    inst_stop(&c->srv);
+    if (inst_start(&lim, 64) < 0) {
+        fail(r, "it did not start with a limit of 64 descriptors: %s", lim.why);
+        note_last_lines(r, &lim);
+        inst_stop(&lim);
+        return;
+    }
+    crowd_and_leave(lim.port);
+    nap(ms(200));
+    if (!inst_alive(&lim)) {
+        status_text(lim.status, how, sizeof(how));
+        fail(r, "the server died when 100 clients came at once with 64 "
+             "descriptors allowed: %s", how);
+        note_death(r, lim.status);
+    } else {
+        if (serves_next(lim.port, r) < 0)
+            note(r, "100 clients had come at once, with 64 descriptors "
+                    "allowed, and left");
+    }
+    if (r->failed) {
+        note(r, "where it is done right: running out of descriptors must "
+                "drop that connection (accept fails with EMFILE), never the "
+                "server: server.c keeps a spare descriptor to close the "
+                "client with");
+        note_last_lines(r, &lim);
+    }
+    inst_stop(&lim);
+}
+
+const check_t res_checks[] = {
+    { "no-zombies", M_ALL, 1, no_zombies },
+    { "threads-back", M_ALL, 1, threads_back },
+    { "fds-back", M_ALL, 1, fds_back },
+    { "maps-not-grown", M_ALL, 1, maps_not_grown },
+    { "fd-limit-64", M_ALL, 0, fd_limit_64 },
+};
+const int n_res_checks = sizeof(res_checks) / sizeof(res_checks[0]);

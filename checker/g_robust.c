@@ -1,0 +1,146 @@
+/*
+ * g_robust.c - the robustness group (one client's misbehaviour costs only
+ * its own connection: after each, the server is alive and serves the next
+ * client) and the shutdown group (SIGTERM ends the server within a
+ * second and leaves no process of its group behind).
+ */
+#include "echocheck.h"
+
+/* What every robustness failure adds when the server lives on. */
+static void note_survive(check_ctx_t *c, result_t *r, const char *error)
+{
+    if (!inst_alive(&c->srv))
+        return; /* it died: run.c says of what */
+    note(r, "likely cause: one client's %s ended more than its own "
+            "connection; a per-connection error must close that connection "
+            "and log a line, never exit or stop the loop (csapp.h: the "
+            "lowercase calls return the error; echo.c)", error);
+}
+
+static void reset_mid_line(check_ctx_t *c, result_t *r)
+{
+    int fd = cl_connect(c->srv.port);
+
+    if (fd < 0) {
+        fail(r, "cannot connect: %s", strerror(errno));
+        return;
+    }
+    send(fd, "half a li", 9, MSG_NOSIGNAL);
+    nap(ms(50));
+    cl_reset(fd);
+    nap(ms(100));
+    if (serves_next(c->srv.port, r) < 0) {
+        note(r, "sent: \"half a li\" from one client, which then reset the "
+                "connection (RST); then a next client's line");
+        note_survive(c, r, "reset (ECONNRESET on read)");
+    }
+}
+
+static void close_before_echo(check_ctx_t *c, result_t *r)
+{
+    static const char line[] = "a line whose echo nobody reads\n";
+    int fd = cl_connect(c->srv.port);
+
+    if (fd < 0) {
+        fail(r, "cannot connect: %s", strerror(errno));
+        return;
+    }
+    send(fd, line, sizeof(line) - 1, MSG_NOSIGNAL);
+    close(fd);
+    nap(ms(100));
+    if (serves_next(c->srv.port, r) < 0) {
+        note(r, "sent: a line from one client, which closed at once, before "
+                "its echo could be read; then a next client's line");
+        note_survive(c, r, "early close (EPIPE or ECONNRESET)");
+    }
+}
+
+static void vanish_echo_pending(check_ctx_t *c, result_t *r)
+{
+    int fd = cl_connect(c->srv.port);
+
+    if (fd < 0) {
+        fail(r, "cannot connect: %s", strerror(errno));
+        return;
+    }
+    size_t sent = flood(fd);
+    close(fd); /* unread echo in our buffer: the kernel resets */
+    nap(ms(200));
+    if (serves_next(c->srv.port, r) < 0) {
+        note(r, "sent: %zu bytes of lines from one client, which read none "
+                "of its echo and vanished; then a next client's line", sent);
+        note_survive(c, r, "vanishing (EPIPE, SIGPIPE on write)");
+    }
+}
+
+const check_t robust_checks[] = {
+    { "reset-mid-line", M_ALL, 0, reset_mid_line },
+    { "close-before-echo", M_ALL, 0, close_before_echo },
+    { "vanish-echo-pending", M_ALL, 0, vanish_echo_pending },
+};
+const int n_robust_checks = sizeof(robust_checks) / sizeof(robust_checks[0]);
+
+/* Waits until the leader has ended and, then, its whole group; returns
+ * the milliseconds it took, or -1 (leader alive) or -2 (others left). */
+static long long wait_group_gone(instance_t *in, long long deadline)
+{
+    long long start = now_ms();
+
+    while (inst_alive(in) && now_ms() < deadline)
+        nap(10);
+    if (inst_alive(in))
+        return -1;
+    while (now_ms() < deadline) {
+        int living = have_procfs() ? count_group(in->pid, 2)
+                                   : group_exists(in->pid);
+        if (living == 0)
+            return now_ms() - start;
+        nap(10);
+    }
+    return -2;
+}
+
+static void sigterm(check_ctx_t *c, result_t *r)
+{
+    int fd = cl_connect(c->srv.port);
+    pid_t pid = c->srv.pid;
+
+    if (fd < 0) {
+        fail(r, "cannot connect: %s", strerror(errno));
+        return;
+    }
+    send(fd, "still here\n", 11, MSG_NOSIGNAL);
+    nap(ms(100)); /* the server takes the client in */
+    kill(pid, SIGTERM);
+    long long took = wait_group_gone(&c->srv, now_ms() + ms(1000));
+    if (took == -1) {
+        fail(r, "the server was still running %d ms after SIGTERM", ms(1000));
+        note(r, "a client was connected (it had sent a line)");
+        note(r, "likely cause: SIGTERM is caught or blocked and the handler "
+                "does not end the process (or a thread blocks it); its "
+                "default action ends the process at once, as in "
+                "echoservere.c; echoserverp.c's handler ends its children, "
+                "then dies of the signal (children.c)");
+    } else if (took == -2) {
+        int left = count_group(pid, 2);
+        char count[32] = "some";
+        if (left > 0)
+            snprintf(count, sizeof(count), "%d", left);
+        fail(r, "the server ended, but %s process%s of its group still ran "
+             "%d ms after SIGTERM", count, left == 1 ? "" : "es", ms(1000));
+        note(r, "likely cause: the children serving clients outlive the "
+                "parent; on SIGTERM the parent must end them (children.c, "
+                "used by echoserverp.c and echoserverp_pre.c)");
+    } else
+        step("gone %lld ms after SIGTERM", took);
+    close(fd);
+    if (r->failed)
+        note_last_lines(r, &c->srv);
+    inst_stop(&c->srv); /* ended on purpose: not a death to report */
+}
+
+const check_t shutdown_checks[] = {
+    { "sigterm", M_ALL, 0, sigterm },
+};
+const int n_shutdown_checks =
+    sizeof(shutdown_checks) / sizeof(shutdown_checks[0]);

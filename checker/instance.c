@@ -1,0 +1,365 @@
+/*
+ * instance.c - one run of the server under check. It runs a stranger's
+ * code, so it starts in a process group of its own (the whole group is
+ * killed at the end, on Ctrl-C and when the checker itself fails), with
+ * limits on processes and address space, stdin from /dev/null, and its
+ * output drained all the time by a thread (a chatty server must never
+ * block on a full pipe) into a ring of its last lines for the failures.
+ */
+#include "echocheck.h"
+
+#include <poll.h>
+#include <sys/resource.h>
+#include <netinet/in.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+/* The groups that may still be running, for the signal handlers. Written
+ * by the main thread only; read by handlers (sig_atomic_t slots). */
+#define MAX_GROUPS 4
+static volatile sig_atomic_t groups[MAX_GROUPS];
+
+static void register_group(pid_t pgid, int on)
+{
+    for (int i = 0; i < MAX_GROUPS; i++)
+        if (on ? groups[i] == 0 : groups[i] == pgid) {
+            groups[i] = on ? pgid : 0;
+            return;
+        }
+}
+
+void kill_registered_groups(void) /* async-signal-safe */
+{
+    for (int i = 0; i < MAX_GROUPS; i++)
+        if (groups[i] > 0)
+            kill(-(pid_t)groups[i], SIGKILL);
+}
+
+/* Binds a socket of family to the wildcard address and port (0: any),
+ * as a server would, without SO_REUSEADDR; returns the port bound, or -1. */
+static int try_bind(int family, int port)
+{
+    struct sockaddr_storage ss = { 0 };
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+    socklen_t len = family == AF_INET ? sizeof(*a4) : sizeof(*a6);
+    int fd = socket(family, SOCK_STREAM, 0), got = -1;
+
+    ss.ss_family = (sa_family_t)family;
+    if (family == AF_INET)
+        a4->sin_port = htons(port); /* INADDR_ANY is all zeros */
+    else
+        a6->sin6_port = htons(port); /* in6addr_any too */
+    if (fd >= 0 && bind(fd, (SA *)&ss, len) == 0 &&
+        getsockname(fd, (SA *)&ss, &len) == 0)
+        got = ntohs(family == AF_INET ? a4->sin_port : a6->sin6_port);
+    if (fd >= 0)
+        close(fd);
+    return got;
+}
+
+/*
+ * A port a server can bind now, on every address and both families: the
+ * wildcard of each is tried on it (another program's connections may hold
+ * a port on some address: a port free on 127.0.0.1 alone is not enough).
+ */
+static int free_port(void)
+{
+    static unsigned seed;
+
+    if (seed == 0)
+        seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now_ms();
+    for (int tries = 0; tries < 50; tries++) {
+        /* Our own pick, not the kernel's: checkers started side by side
+         * would often be handed the very same port. */
+        seed = seed * 1103515245u + 12345u;
+        int port = 20000 + (int)((seed >> 8) % 30000);
+        if (try_bind(AF_INET6, port) != port && try_bind(AF_INET6, 0) > 0)
+            continue; /* IPv6 works here, but not on this port */
+        if (try_bind(AF_INET, port) == port)
+            return port;
+    }
+    return try_bind(AF_INET, 0);
+}
+
+/* Every "{port}" in arg replaced by port; a new string. */
+static char *with_port(const char *arg, int port)
+{
+    char num[16], *out = Malloc(strlen(arg) * 2 + 16), *o = out;
+
+    snprintf(num, sizeof(num), "%d", port);
+    while (*arg) {
+        if (strncmp(arg, "{port}", 6) == 0) {
+            o += sprintf(o, "%s", num);
+            arg += 6;
+        } else
+            *o++ = *arg++;
+    }
+    *o = '\0';
+    return out;
+}
+
+static char **build_argv(int port)
+{
+    int n = 0, has_port = 0;
+
+    while (opt.cmd[n])
+        n++;
+    char **argv = Calloc((size_t)n + 2, sizeof(char *));
+    for (int i = 0; i < n; i++) {
+        has_port |= strstr(opt.cmd[i], "{port}") != NULL;
+        argv[i] = with_port(opt.cmd[i], port);
+    }
+    if (!has_port)
+        argv[n] = with_port("{port}", port);
+    return argv;
+}
+
+static void set_limit(int resource, rlim_t value)
+{
+    struct rlimit rl = { value, value };
+    setrlimit(resource, &rl); /* best effort: a system may refuse */
+}
+
+/* In the child, before exec: its own group, the limits, its files. */
+static void child_setup(int out_fd, int nofile, int nproc)
+{
+    setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* we die, even of SIGKILL: so does it */
+#endif
+#ifdef RLIMIT_NPROC
+    if (nproc > 0)
+        set_limit(RLIMIT_NPROC, (rlim_t)nproc);
+#endif
+    if (!opt.no_mem_limit && sizeof(void *) >= 8)
+        set_limit(RLIMIT_AS, (rlim_t)8 << 30); /* 8 GiB of address space */
+    if (nofile > 0)
+        set_limit(RLIMIT_NOFILE, (rlim_t)nofile);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    dup2(out_fd, 1);
+    dup2(out_fd, 2);
+    signal(SIGPIPE, SIG_DFL); /* as a shell would start it */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Adds one complete line of the server's output to the ring. */
+static void ring_add(instance_t *in, const char *line, size_t n)
+{
+    if (n >= RING_WIDTH)
+        n = RING_WIDTH - 1;
+    pthread_mutex_lock(&in->lock);
+    memcpy(in->ring[in->next % RING_LINES], line, n);
+    in->ring[in->next % RING_LINES][n] = '\0';
+    in->next++;
+    pthread_mutex_unlock(&in->lock);
+}
+
+/* The drain thread: reads the pipe until end of file or told to stop. */
+static void *drain(void *arg)
+{
+    instance_t *in = arg;
+    char buf[4096], line[RING_WIDTH];
+    size_t used = 0;
+    struct pollfd p = { .fd = in->out_fd, .events = POLLIN };
+
+    while (!in->stop_drain) {
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = read(in->out_fd, buf, sizeof(buf));
+        if (n <= 0 && !(n < 0 && errno == EINTR))
+            break;
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] == '\n' || used == sizeof(line) - 1) {
+                ring_add(in, line, used);
+                used = 0;
+            }
+            if (buf[i] != '\n')
+                line[used++] = buf[i] == '\t' ? ' ' : buf[i];
+        }
+    }
+    if (used > 0)
+        ring_add(in, line, used);
+    return NULL;
+}
+
+int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max)
+{
+    pthread_mutex_lock(&in->lock);
+    int n = in->next < RING_LINES ? in->next : RING_LINES;
+    if (n > max)
+        n = max;
+    for (int i = 0; i < n; i++)
+        strcpy(lines[i], in->ring[(in->next - n + i) % RING_LINES]);
+    pthread_mutex_unlock(&in->lock);
+    return n;
+}
+
+/* In the child: set up, run the server; never returns. Only
+ * async-signal-safe calls: the other threads were not copied. */
+static void exec_server(char **argv, int out_fd, int nofile, int nproc)
+{
+    child_setup(out_fd, nofile, nproc);
+    execvp(argv[0], argv);
+    const char *parts[] = { "cannot run ", argv[0], ": ", strerror(errno),
+                            "\n" };
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        ssize_t rc = write(2, parts[i], strlen(parts[i]));
+        (void)rc;
+    }
+    _exit(127);
+}
+
+static void free_argv(char **argv)
+{
+    for (int i = 0; argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+/* Forks the server; returns 0, or -1 with in->why said. */
+static int spawn(instance_t *in, int nofile)
+{
+    int fds[2];
+    static int nproc = -1;
+
+    if (nproc < 0) { /* the user's tasks now, plus room for the server's */
+        int tasks = count_user_tasks();
+        nproc = tasks > 0 ? tasks + 512 : 0;
+    }
+    if (pipe(fds) < 0) {
+        snprintf(in->why, sizeof(in->why), "pipe: %s", strerror(errno));
+        return -1;
+    }
+    char **argv = build_argv(in->port);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        exec_server(argv, fds[1], nofile, nproc);
+    }
+    free_argv(argv);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        snprintf(in->why, sizeof(in->why), "fork: %s", strerror(errno));
+        return -1;
+    }
+    setpgid(pid, pid); /* also here: no race with a kill of the group */
+    register_group(pid, 1);
+    in->pid = pid;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    in->out_fd = fds[0];
+    in->stop_drain = 0;
+    pthread_create(&in->drain, NULL, drain, in);
+    return 0;
+}
+
+/* Starts the server once and waits for it to listen; 0 or -1. */
+static int start_once(instance_t *in, int nofile)
+{
+    if (spawn(in, nofile) < 0)
+        return -1;
+    step("started %s on port %d (pid %d)", opt.cmd[0], in->port, (int)in->pid);
+    long long end = now_ms() + ms(5000), start = now_ms();
+    while (now_ms() < end) {
+        if (!inst_alive(in)) {
+            nap(100); /* let the drain take its last words */
+            status_text(in->status, in->why, sizeof(in->why));
+            return -1;
+        }
+        if (is_listening(in->pid, in->port)) {
+            step("listening after %lld ms", now_ms() - start);
+            return 0;
+        }
+        nap(20);
+    }
+    snprintf(in->why, sizeof(in->why), "not listening on port %d after %d s",
+             in->port, ms(5000) / 1000);
+    return -1;
+}
+
+int inst_start(instance_t *in, int nofile)
+{
+    memset(in, 0, sizeof(*in));
+    pthread_mutex_init(&in->lock, NULL);
+    for (int tries = 1;; tries++) {
+        in->port = opt.port > 0 ? opt.port : free_port();
+        if (start_once(in, nofile) == 0)
+            return 0;
+        /* Another program took the port between our pick and its bind
+         * (checkers run side by side): not the server's fault. */
+        if (opt.port > 0 || tries == 3 || !port_taken(in->port))
+            return -1;
+        step("port %d was taken meanwhile: another one", in->port);
+        inst_stop(in);
+        in->reaped = 0;
+        in->next = 0;
+    }
+}
+
+int inst_alive(instance_t *in)
+{
+    if (in->pid == 0 || in->reaped)
+        return 0;
+    if (waitpid(in->pid, &in->status, WNOHANG) == in->pid) {
+        in->reaped = 1;
+        return 0;
+    }
+    return 1;
+}
+
+void inst_stop(instance_t *in)
+{
+    if (in->pid == 0)
+        return;
+    kill(-in->pid, SIGKILL);
+    if (!in->reaped && waitpid(in->pid, &in->status, 0) == in->pid)
+        in->reaped = 1;
+    register_group(in->pid, 0);
+    in->stop_drain = 1;
+    pthread_join(in->drain, NULL);
+    close(in->out_fd);
+    in->pid = 0;
+}
+
+int status_signal(int status)
+{
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static const char *signal_name(int sig)
+{
+    static const struct { int sig; const char *name; } names[] = {
+        { SIGPIPE, "SIGPIPE" }, { SIGSEGV, "SIGSEGV" }, { SIGABRT, "SIGABRT" },
+        { SIGBUS, "SIGBUS" },   { SIGFPE, "SIGFPE" },   { SIGILL, "SIGILL" },
+        { SIGKILL, "SIGKILL" }, { SIGTERM, "SIGTERM" }, { SIGINT, "SIGINT" },
+        { SIGHUP, "SIGHUP" },   { SIGALRM, "SIGALRM" }, { SIGXCPU, "SIGXCPU" },
+        { SIGXFSZ, "SIGXFSZ" }, { SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" },
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    return NULL;
+}
+
+void status_text(int status, char *buf, size_t size)
+{
+    if (WIFEXITED(status)) {
+        snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+        return;
+    }
+    int sig = WTERMSIG(status);
+    const char *name = signal_name(sig);
+    if (name)
+        snprintf(buf, size, "killed by %s (status %d = 128 + %d)", name,
+                 128 + sig, sig);
+    else
+        snprintf(buf, size, "killed by signal %d (status %d)", sig, 128 + sig);
+}

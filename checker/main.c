@@ -1,0 +1,188 @@
+/*
+ * echocheck - checks any echo server against the lecture's lessons: the
+ * checker a student runs on their own server before handing it in, and
+ * an instructor on every submission.
+ *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE] [-v]
+ *               [--no-mem-limit] -- COMMAND [ARG...]
+ * It starts COMMAND with {port} in its arguments replaced by a free port
+ * (appended when no argument holds it), waits until it listens, and runs
+ * the groups echo, concurrency, robustness, resources and shutdown, each
+ * on a fresh instance. It relies on no log line, no IPv6 and no program
+ * name. This is not a sandbox: check untrusted code in a container or VM.
+ */
+#include "echocheck.h"
+
+#include <sys/resource.h>
+#include <time.h>
+
+options_t opt = { .model = M_MANY, .pool = 0, .scale = 1 };
+
+static const char usage_text[] =
+    "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
+    "                 [-v] [--no-mem-limit] -- COMMAND [ARG...]\n";
+
+static const char help_text[] =
+    "Checks an echo server: exact echo, concurrency as the model -m claims\n"
+    "(default many), robustness against misbehaving clients, resources\n"
+    "(where /proc shows them) and shutdown on SIGTERM.\n"
+    "  {port} in any ARG is replaced by a free port (else it is appended)\n"
+    "  -m MODEL   one (one client at a time), many, or pool=N (N at once)\n"
+    "  -p PORT    use this port instead of a free one\n"
+    "  -g GROUP   run one group: echo, concurrency, robustness, resources,\n"
+    "             shutdown\n"
+    "  -j FILE    also write the results as Gradescope's results.json\n"
+    "  -v         show each step\n"
+    "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
+    "Exit status: 0 when no check failed, 1 when one did, 2 usage error.\n";
+
+int ms(int base) { return base * opt.scale; }
+
+void nap(int millis)
+{
+    struct timespec t = { millis / 1000, (long)(millis % 1000) * 1000000L };
+    while (nanosleep(&t, &t) < 0 && errno == EINTR)
+        ;
+}
+
+long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void step(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!opt.verbose)
+        return;
+    va_start(ap, fmt);
+    printf(".. ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+}
+
+static void usage_error(const char *why)
+{
+    fprintf(stderr, "echocheck: %s\n%s", why, usage_text);
+    exit(2);
+}
+
+static void parse_model(const char *s)
+{
+    long n;
+
+    if (strcmp(s, "one") == 0)
+        opt.model = M_ONE, opt.pool = 1;
+    else if (strcmp(s, "many") == 0)
+        opt.model = M_MANY, opt.pool = 0;
+    else if (strncmp(s, "pool=", 5) == 0 &&
+             parse_number(s + 5, 1, 1000, &n) == 0)
+        opt.model = n == 1 ? M_ONE : M_POOL, opt.pool = (int)n;
+    else
+        usage_error("bad model: want one, many or pool=N (N from 1 to 1000)");
+}
+
+static const char *groups[] = { "echo", "concurrency", "robustness",
+                                "resources", "shutdown" };
+
+/* The value of an option: the next argument, else a usage error. */
+static const char *value_of(char **argv, int *i)
+{
+    if (argv[*i + 1] == NULL)
+        usage_error("an option wants a value");
+    return argv[++*i];
+}
+
+static void parse_options(int argc, char **argv)
+{
+    int i = 1;
+    long n;
+
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            printf("%s%s", usage_text, help_text);
+            exit(0);
+        } else if (strcmp(a, "-m") == 0)
+            parse_model(value_of(argv, &i));
+        else if (strcmp(a, "-p") == 0) {
+            if (parse_number(value_of(argv, &i), 1, 65535, &n) < 0)
+                usage_error("bad port: want a number from 1 to 65535");
+            opt.port = (int)n;
+        } else if (strcmp(a, "-g") == 0) {
+            opt.group = value_of(argv, &i);
+            int known = 0;
+            for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+                known |= strcmp(opt.group, groups[g]) == 0;
+            if (!known)
+                usage_error("bad group: want echo, concurrency, robustness, "
+                            "resources or shutdown");
+        } else if (strcmp(a, "-j") == 0)
+            opt.json = value_of(argv, &i);
+        else if (strcmp(a, "-v") == 0)
+            opt.verbose = 1;
+        else if (strcmp(a, "--no-mem-limit") == 0)
+            opt.no_mem_limit = 1;
+        else
+            usage_error("unknown option");
+    }
+    if (i >= argc)
+        usage_error("no server command given");
+    opt.cmd = argv + i;
+}
+
+/* TEST_TIME_SCALE=K: the suite's slow-checker factor (sanitizers). */
+static void read_scale(void)
+{
+    const char *scale = getenv("TEST_TIME_SCALE");
+    long n;
+
+    if (scale && *scale && parse_number(scale, 1, 1000, &n) == 0)
+        opt.scale = (int)n;
+}
+
+/* Ctrl-C, SIGTERM, and the checker's own crash: nothing it started
+ * outlives it. */
+static void on_fatal(int sig)
+{
+    kill_registered_groups();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_handlers(void)
+{
+    int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+
+    for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+        signal(fatal[i], on_fatal);
+    signal(SIGPIPE, SIG_IGN); /* a server that resets us costs one send */
+    atexit(kill_registered_groups);
+}
+
+/* Room for 100 clients and more, where the hard limit allows. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    parse_options(argc, argv);
+    read_scale();
+    install_handlers();
+    raise_nofile();
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return run_groups();
+}

@@ -1,7 +1,7 @@
 # Makefile - builds every program of the suite and runs its tests.
 #   make            build every program, and the helpers the README runs
 #   make test       build, then run the whole test suite
-#   make run        build, then start echoserveri on port 15213 to talk to
+#   make run        build (quietly), then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
@@ -22,7 +22,8 @@ SERVERS := $(shell awk '!/^#/ && NF { print $$1 }' tests/servers.txt)
 # A second build of a listed server, held to the contract too: echoservere
 # with the portable poller (below).
 VARIANTS = echoservere-poll
-PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock
+PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock \
+           livelock starvation
 # The measuring tools and their peer servers live in bench/ (see below).
 TOOLS    = bench/bin/echobench bench/bin/spawncost
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
@@ -38,7 +39,7 @@ HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, RIO, and
@@ -46,9 +47,9 @@ all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 LIB = csapp.o rio.o sockets.o
 
 # The servers' shared library: the start-up path and accept (server.o),
-# the blocking echo (echo.o), the event loops' step (echo_step.o) and the
-# whole-line log of the pools (linelog.o).
-SERVER_LIB = server.o echo.o echo_step.o linelog.o $(LIB)
+# the blocking echo (echo.o), the event loops' step (echo_step.o), the
+# whole-line log of the pools (linelog.o) and the work per line (work.o).
+SERVER_LIB = server.o echo.o echo_step.o linelog.o work.o $(LIB)
 
 $(filter-out echoservere,$(SERVERS)): %: %.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -72,15 +73,19 @@ echoservere.o poller_epoll.o poller_poll.o: poller.h
 select: select.o $(SERVER_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-echoclient hello race deadlock: %: %.o $(LIB)
+echoclient hello race deadlock livelock starvation: %: %.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# What the programs that make a concurrency bug happen share: -t, -h, the
+# clock, the report's closing line (trials.h).
+deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
 # (tests/test_echocheck.sh). evloop.c is the correct loop two of them share.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
          $(filter-out tests/broken/evloop.c,$(wildcard tests/broken/*.c)))
-tests/bin/broken_%: tests/broken/%.o server.o echo.o $(LIB)
+tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
@@ -89,6 +94,9 @@ tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/bro
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
+# The bench's arithmetic (fairness index, starved clients, the limit).
+tests/bin/test_benchmath: bench/obj/benchmath.o
+tests/bin/test_benchmath: LDLIBS += -lm
 
 # echocheck: any echo server checked against the lecture's lessons
 # (checker/echocheck.h lists its parts). make check-server SERVER='./mine
@@ -123,9 +131,10 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
 # The harness every test links: runner and checks, running programs and
-# /proc, servers in the background, sockets, the list of servers.
+# /proc, servers in the background, sockets, the list of servers, the
+# programs that count a bug over trials.
 TESTLIB_OBJS = tests/testlib.o tests/proc.o tests/server_ctl.o tests/net.o \
-               tests/serverlist.o
+               tests/serverlist.o tests/trialprog.o
 
 tests/bin/%: tests/%.o $(TESTLIB_OBJS) $(LIB)
 	@mkdir -p tests/bin
@@ -138,9 +147,10 @@ tests/%.o: tests/%.c tests/testlib.h tests/rio_script.h csapp.h
 # the tools share, bench/benchlib.o. Binaries go to bench/bin and objects
 # to bench/obj, out of the sources' way.
 ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_churn \
-                 eb_poller eb_traffic eb_connect eb_cpu eb_report)
+                 eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
-bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h csapp.h
+bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
+              bench/benchmath.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
@@ -207,13 +217,22 @@ fuzz:
 	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 	    -print_final_stats=1 tests/bin/fuzz-corpus
 
-run: all
-	./echoserveri $(PORT)
+# Quiet: the build's lines would scroll the server's first line away. On
+# Ctrl-C the whole foreground group gets SIGINT; make reports "Interrupt"
+# for a recipe killed by it, but not for one that exits, so the shell
+# waits for the server to end and then exits 0 (a port in use still fails).
+run:
+	@$(MAKE) -s all
+	@echo "Ctrl-C stops it; talk to it from another terminal: ./echoclient localhost $(PORT)"
+	@trap 'exit 0' INT; ./echoserveri $(PORT)
 
 # The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
-# waits for Enter before each step. See demo/demo.sh.
+# waits for Enter before each step, PAUSE=beat at each beat within a step
+# too. See demo/demo.sh.
+# Ctrl-C: the demo stops what it started and says so; make adds no
+# "Interrupt" line (see run).
 demo: all demo/demotool
-	@STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
 
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o

@@ -406,3 +406,31 @@ const char *prog_name(const char *argv0)
     const char *slash = strrchr(argv0, '/');
     return slash ? slash + 1 : argv0;
 }
+
+/* "usage: PROG ARGS", or "usage: PROG" for a program that takes none. */
+static void print_usage(FILE *to, const char *argv0, const char *args)
+{
+    fprintf(to, "usage: %s%s%s\n", prog_name(argv0), *args ? " " : "", args);
+}
+
+_Noreturn void usage_exit(const char *argv0, const char *args)
+{
+    print_usage(stderr, argv0, args);
+    exit(2);
+}
+
+void help_exit(int argc, char **argv, const char *args)
+{
+    if (argc == 2 &&
+        (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        print_usage(stdout, argv[0], args);
+        exit(0);
+    }
+}
+
+void check_argc(int argc, char **argv, int min, int max, const char *args)
+{
+    help_exit(argc, argv, args);
+    if (argc - 1 < min || argc - 1 > max)
+        usage_exit(argv[0], args);
+}

@@ -182,6 +182,16 @@ long Parse_number(const char *prog, const char *what, const char *s,
                   long min, long max);
 /* The program's name without its directory, for messages: "echoserveri". */
 const char *prog_name(const char *argv0);
+/* Prints "usage: PROG ARGS" on stderr and exits with status 2. */
+_Noreturn void usage_exit(const char *argv0, const char *args);
+/*
+ * The first thing every program's main does: "-h" or "--help" as the only
+ * argument prints "usage: PROG ARGS" on stdout and exits 0 (asked for, so
+ * no error); anything else returns, for the program to parse.
+ */
+void help_exit(int argc, char **argv, const char *args);
+/* help_exit, then usage_exit unless the program got min..max arguments. */
+void check_argc(int argc, char **argv, int min, int max, const char *args);
 
 ssize_t Rio_readn(int fd, void *buf, size_t n);
 void Rio_writen(int fd, const void *buf, size_t n);

@@ -28,13 +28,11 @@
  * is found before it strikes. The deadlocked round alone tells it nothing.
  */
 #include "csapp.h"
+#include "trials.h"
 
 #include <poll.h>
-#include <time.h>
 
-#define USAGE "usage: deadlock [--fixed] [-t TRIALS]\n"
-#define MAX_TRIALS 10000
-#define SHOWN_TRIALS 10     /* trials reported in detail; the rest are counted */
+#define ARGS "[--fixed] [-t TRIALS]"
 #define NTHREADS 2
 #define CONFIRM_MS 200      /* a cycle of waits, and nothing moved for this long */
 #define STUCK_MS 10000      /* no cycle, yet nothing moved: give up (see below) */
@@ -227,13 +225,6 @@ static void apply(watch_t *w, const record_t *rec, pid_t pid)
     }
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Kills the child, reaps it, and dies of signo itself. */
 static void stop_now(pid_t pid, int signo)
 {
@@ -361,28 +352,6 @@ static void report_trial(int t, const watch_t *w, int stuck)
                lock_name[waits_for(w, 0)], lock_name[waits_for(w, 1)]);
 }
 
-static void usage(const char *complaint, const char *value)
-{
-    if (complaint != NULL)
-        fprintf(stderr, "deadlock: %s '%s'\n", complaint, value);
-    fputs(USAGE, stderr);
-    exit(2);
-}
-
-static int parse_trials(const char *s)
-{
-    long value;
-
-    if (s == NULL)
-        usage("missing a number after", "-t");
-    if (parse_number(s, 1, MAX_TRIALS, &value) < 0) {
-        fprintf(stderr, "deadlock: bad -t value '%s': want a number from 1 to %d\n",
-                s, MAX_TRIALS);
-        usage(NULL, NULL);
-    }
-    return (int)value;
-}
-
 static void on_stop(int signo)
 {
     int saved = errno;
@@ -405,13 +374,14 @@ int main(int argc, char **argv)
     int fixed = 0, trials = 1, deadlocks = 0;
     watch_t w;
 
+    help_exit(argc, argv, ARGS);
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--fixed") == 0)
             fixed = 1;
         else if (strcmp(argv[k], "-t") == 0)
-            trials = parse_trials(argv[++k]);
+            trials = parse_trials("deadlock", ARGS, argv[++k]);
         else
-            usage("unknown argument", argv[k]);
+            usage_error("deadlock", ARGS, "unknown argument", argv[k]);
     }
     set_order(&workers[0], 1, 0, 1); /* thread 1: A, then B */
     if (fixed)
@@ -434,9 +404,7 @@ int main(int argc, char **argv)
         deadlocks += stuck;
         report_trial(t, &w, stuck);
     }
-    if (trials > SHOWN_TRIALS)
-        printf("(trials %d to %d not shown one by one)\n", SHOWN_TRIALS + 1,
-               trials);
+    report_unshown(trials);
     printf("deadlocks: %d of %d trials\n", deadlocks, trials);
     return 0;
 }

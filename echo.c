@@ -6,6 +6,7 @@
  * survived instead of exiting.
  */
 #include "echo.h"
+#include "work.h"
 
 typedef struct batch batch_t; /* a connection's read-ahead and echo: below */
 
@@ -54,6 +55,7 @@ struct batch {
     int connfd;
     sent_hook_t *on_sent;
     size_t used;         /* bytes of out gathered, not yet written */
+    int ended;           /* the last piece read ended the input */
     char out[ECHO_BATCH];
 };
 
@@ -69,6 +71,7 @@ static batch_t *batch_open(int connfd, sent_hook_t *on_sent)
     b->connfd = connfd;
     b->on_sent = on_sent;
     b->used = 0;
+    b->ended = 0;
     return b;
 }
 
@@ -77,18 +80,23 @@ static batch_t *batch_open(int connfd, sent_hook_t *on_sent)
  * arrives in pieces, echoed as they come. */
 static ssize_t batch_readline(batch_t *b)
 {
-    ssize_t n = rio_readlineb(&b->rio, b->out + b->used,
-                              sizeof(b->out) - b->used);
+    size_t room = sizeof(b->out) - b->used;
+    ssize_t n = rio_readlineb(&b->rio, b->out + b->used, room);
 
     if (n < 0) /* typically "Connection reset by peer" */
         printf("echo: fd %d: read: %s\n", b->connfd, strerror(errno));
+    /* With no newline and room to spare, only the end of input stopped it. */
+    b->ended = n > 0 && b->out[b->used + (size_t)n - 1] != '\n' &&
+               (size_t)n < room - 1;
     return n;
 }
 
-/* Queues the line just read for its echo; writes the batch unless another
- * whole line is already here to join it. -1 after logging a failure. */
+/* Queues the line just read for its echo, after its work (work.h);
+ * writes the batch unless another whole line is already here to join it.
+ * -1 after logging a failure. */
 static int batch_writeline(batch_t *b, size_t n)
 {
+    work_line(b->out + b->used, n, b->ended);
     b->used += n;
     if (rio_line_ready(&b->rio) && sizeof(b->out) - b->used > MAXLINE)
         return 0; /* gather that one too */

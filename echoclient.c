@@ -110,10 +110,7 @@ int main(int argc, char **argv)
     static client_t client; /* static: zeroed, and off the stack */
     long port;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s <host> <port>\n", prog);
-        return 2;
-    }
+    check_argc(argc, argv, 2, 2, "<host> <port>");
     /* Checked here, with the servers' parser: glibc's getaddrinfo takes
      * 87537 for port 22001 (modulo 65536), and looks "abc" up as a service. */
     if (parse_number(argv[2], 1, 65535, &port) < 0) {

@@ -11,7 +11,8 @@
  * many clients come; 10,000 clients are held once `ulimit -n` allows
  * them; a client that stalls mid-line or floods without reading delays
  * nobody, as in echoservers.
- * Run: ./echoservere 15213 2 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoservere 15213 2         (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  *
  * How connections reach the loops, the choice this file teaches: the main
  * thread is an acceptor. It blocks in accept and hands each connection to
@@ -254,8 +255,7 @@ int main(int argc, char **argv)
 {
     size_t nloops = default_loops();
 
-    if (argc < 2 || argc > 3)
-        usage_exit(argv[0], USAGE);
+    check_argc(argc, argv, 1, 2, USAGE);
     if (argc == 3) /* else exits 2 */
         nloops = (size_t)Parse_number(prog_name(argv[0]), "loop count",
                                       argv[2], 1, MAX_LOOPS);

@@ -5,7 +5,8 @@
  * connect succeeds (the kernel queues it in the listen backlog) and its
  * lines are written, but their echo arrives only after the first client
  * leaves. That is the fundamental flaw the concurrent servers fix.
- * Run: ./echoserveri 15213 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoserveri 15213           (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  * Book: CS:APP3e Figure 11.21 (same loop; errors cost one connection only).
  */
 #include "echo.h"
@@ -15,8 +16,7 @@ int main(int argc, char **argv)
 {
     int listenfd, connfd;
 
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
+    check_argc(argc, argv, 1, 1, "<port>");
     listenfd = start_server(argv[0], argv[1]);
 
     for (;;) {

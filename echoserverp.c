@@ -7,7 +7,8 @@
  * shows one child per connected client and no zombie (state Z) once a
  * client leaves. Stopping the server (Ctrl-C, `kill PID`) ends the
  * clients' sessions too.
- * Run: ./echoserverp 15213 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoserverp 15213           (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  * Book: CS:APP3e Figure 12.5 (same structure; the parent also keeps a
  * table of its children, children.c, so that stopping it stops them).
  */
@@ -49,8 +50,7 @@ int main(int argc, char **argv)
 {
     int listenfd, connfd;
 
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
+    check_argc(argc, argv, 1, 1, "<port>");
     listenfd = start_server(argv[0], argv[1]);
     children_init(); /* reaps every child; SIGINT, SIGTERM end them too */
 

@@ -10,7 +10,8 @@
  * shows 2 children however many clients come. `kill -9` a busy worker
  * (its pid ends each of its log lines): its client's connection ends, the
  * other client goes on, a new worker takes its place within a second.
- * Run: ./echoserverp_pre 15213 2 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoserverp_pre 15213 2     (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  *
  * Sharing accept: every idle worker blocks in accept on the one listening
  * socket, with no lock (UNP 30.6). Linux queues them as exclusive waiters
@@ -209,8 +210,7 @@ int main(int argc, char **argv)
     int listenfd;
 
     prog = prog_name(argv[0]);
-    if (argc < 2 || argc > 3)
-        usage_exit(argv[0], USAGE);
+    check_argc(argc, argv, 1, 2, USAGE);
     if (argc > 2)
         nworkers = (size_t)Parse_number(prog, "process count", argv[2], 1,
                                         MAX_PROCESSES);

@@ -7,7 +7,8 @@
  * floods without reading its echo, delays nobody (see the README's
  * slow-client experiment); past FD_SETSIZE descriptors a new connection is
  * closed with a log line and the others go on. One thread: one core.
- * Run: ./echoservers 15213 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoservers 15213           (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  * Book: CS:APP3e Figures 12.8-12.11 (same pool, init_pool, add_client and
  * check_clients; comments starting "Ours:" mark where and why it departs).
  */
@@ -47,8 +48,7 @@ int main(int argc, char **argv)
     static pool_t pool; /* static: FD_SETSIZE slots, too big for the stack */
     int listenfd;
 
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
+    check_argc(argc, argv, 1, 1, "<port>");
     /* Ours: stdout fully buffered, flushed once per round (below). */
     listenfd = start_server_batched(argv[0], argv[1]);
     init_pool(listenfd, &pool);

@@ -6,7 +6,8 @@
  * `ls /proc/PID/task` shows one thread per connected client, and the count
  * falls back to one when they leave. The threads share everything: a crash
  * in one would end every client's session.
- * Run: ./echoservert 15213 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoservert 15213           (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  * Book: CS:APP3e Figure 12.14 (same structure; errors cost one connection).
  */
 #include "echo.h"
@@ -58,8 +59,7 @@ int main(int argc, char **argv)
 {
     int listenfd, connfd;
 
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
+    check_argc(argc, argv, 1, 1, "<port>");
     listenfd = start_server(argv[0], argv[1]);
 
     for (;;) {

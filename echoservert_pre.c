@@ -9,7 +9,8 @@
  * leaves. `ls /proc/PID/task` (Linux) shows threads + 1 entries however
  * many clients come. Each worker logs a byte total that all workers
  * share: what state guarded by a mutex looks like.
- * Run: ./echoservert_pre 15213 2 & ./echoclient localhost 15213
+ * Run: terminal 1: ./echoservert_pre 15213 2     (Ctrl-C stops it)
+ *      terminal 2: ./echoclient localhost 15213  (type lines; Ctrl-D leaves)
  * Book: CS:APP3e Figures 12.27 and 12.28 (echoservert_pre.c, echo_cnt.c).
  */
 #include "echo.h"
@@ -50,8 +51,7 @@ int main(int argc, char **argv)
     int listenfd;
     pthread_t tid;
 
-    if (argc < 2 || argc > 4)
-        usage_exit(argv[0], USAGE);
+    check_argc(argc, argv, 1, 3, USAGE);
     if (argc > 2)
         nthreads = (size_t)Parse_number(prog_name(argv[0]), "thread count",
                                         argv[2], 1, MAX_THREADS);

@@ -15,10 +15,11 @@ static void *greet(void *unused)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t tid;
 
+    check_argc(argc, argv, 0, 0, "");
     Pthread_create(&tid, NULL, greet, NULL);
     Pthread_join(tid, NULL);
     return 0;

@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#define USAGE "usage: race [--fixed] [-n THREADS] [-t TRIALS]\n"
+#define ARGS "[--fixed] [-n THREADS] [-t TRIALS]"
 #define MAX_THREADS 10000
 #define MAX_TRIALS 1000000
 #define SHOWN_TRIALS 10 /* trials reported in detail; the rest are counted */
@@ -150,8 +150,7 @@ static void usage(const char *complaint, const char *value)
 {
     if (complaint != NULL)
         fprintf(stderr, "race: %s '%s'\n", complaint, value);
-    fputs(USAGE, stderr);
-    exit(2);
+    usage_exit("race", ARGS);
 }
 
 /* Parses the value of option opt (argv[k], may be missing): 1..max. */
@@ -173,6 +172,7 @@ int main(int argc, char **argv)
 {
     int fixed = 0, n = 100, trials = 1, races = 0;
 
+    help_exit(argc, argv, ARGS);
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--fixed") == 0)
             fixed = 1;

@@ -21,8 +21,7 @@ int main(int argc, char **argv)
     int listenfd, connfd;
     fd_set read_set, ready_set;
 
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
+    check_argc(argc, argv, 1, 1, "<port>");
     listenfd = start_server(argv[0], argv[1]);
 
     FD_ZERO(&read_set);              /* Clear read set */

@@ -3,15 +3,10 @@
  * See server.h. The per-model part of each server lives in its own file.
  */
 #include "server.h"
+#include "work.h"
 
 #include <netinet/in.h>
 #include <poll.h>
-
-void usage_exit(const char *argv0, const char *args)
-{
-    fprintf(stderr, "usage: %s %s\n", prog_name(argv0), args);
-    exit(2);
-}
 
 /* stdout's buffer when it is fully buffered: one write carries a round's log. */
 static char log_buf[1 << 16];
@@ -21,8 +16,11 @@ static int start(const char *argv0, const char *port_arg, int mode)
 {
     const char *prog = prog_name(argv0);
     int listenfd;
+    long work_us;
 
     Parse_number(prog, "port", port_arg, 0, 65535); /* else exits 2 */
+    /* Checked before listening, calibrated before any fork or thread. */
+    work_us = work_setup(prog); /* else exits 2 */
     /*
      * Writing to a client that has reset its connection raises SIGPIPE,
      * whose default action kills the whole server. Ignored, the write
@@ -42,6 +40,9 @@ static int start(const char *argv0, const char *port_arg, int mode)
         exit(1);
     }
     printf("%s: listening on port %d\n", prog, socket_port(listenfd));
+    if (work_us > 0)
+        printf("%s: work per line: %ld us of CPU (ECHO_WORK_US)\n", prog,
+               work_us);
     fflush(stdout); /* the line must be out even when fully buffered */
     return listenfd;
 }

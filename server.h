@@ -10,14 +10,12 @@
 
 #include "csapp.h"
 
-/* Prints "usage: PROG ARGS" on stderr and exits with status 2. */
-void usage_exit(const char *argv0, const char *args);
-
 /*
- * Start-up shared by every server: checks port_arg (0..65535, else exits 2),
- * ignores SIGPIPE, makes stdout line-buffered, listens on every local
+ * Start-up shared by every server: checks port_arg (0..65535, else exits 2)
+ * and ECHO_WORK_US (work.h; else exits 2), ignores SIGPIPE, makes stdout line-buffered, listens on every local
  * address (else exits 1 with the system's reason) and prints
- * "PROG: listening on port N" with the real port. Returns listenfd.
+ * "PROG: listening on port N" with the real port, then the work per line
+ * in a line of its own when there is some. Returns listenfd.
  */
 int start_server(const char *argv0, const char *port_arg);
 /*

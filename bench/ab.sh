@@ -12,6 +12,9 @@
 #   bench/ab.sh -c 10 "./echoservert_pre 1024 1024" "bench/bin/bookecho 1024"
 #   bench/ab.sh -c 1 -s 8192 -w 16 ./echoservers bench/bin/epollecho
 #   bench/ab.sh -m churn -c 50 ./echoserverp ./echoservert
+#   ECHO_WORK_US=200 bench/ab.sh -c 50 ./echoservere ./echoservers
+# The last gives the suite's servers 200 us of CPU work per line (the
+# environment reaches every server it starts): one core against several.
 # -m churn compares connections per second instead (echobench -m churn: each
 # client connects, sends one line, reads its echo, closes, over and over).
 # Defaults: 10 clients, 64-byte lines, 1 in flight, 3 s, 5 rounds (echoserveri

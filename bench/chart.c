@@ -4,10 +4,15 @@
  * bench/run.sh writes as it measures. No dependency: plain C and stdio.
  *
  * Results file: one figure a line, fields separated by tabs:
- *   lines <server> <clients> <lines per second>   (ping-pong, 64-byte lines)
- *   churn <server> <clients> <connections per second>
- *   mem   <server> <clients> <KiB per idle connection>
- * and "# machine: ..." / "# date: ..." lines for the caption.
+ *   lines   <server> <clients> <lines per second>   (ping-pong, 64-byte lines)
+ *   churn   <server> <clients> <connections per second>
+ *   mem     <server> <clients> <KiB per idle connection>
+ *   work    <server> <us of work per line> <lines per second> (CPU-bound)
+ *   fair    <server> <clients> <Jain's fairness index>
+ *   starved <server> <clients> <clients that got no line>
+ * and "# machine: ..." / "# date: ..." lines for the caption, "# mode:
+ * quick" for a quick run, and "# model: SERVER FAMILY" for each server of
+ * the suite (the colour of its family; servers without one are grey).
  * Run: bench/bin/chart -t RESULTS          text bars on stdout
  *      bench/bin/chart -o OUT.svg RESULTS  the SVG
  * Every plotted point and bar carries its figure (data-server, data-x,
@@ -62,6 +67,46 @@ static void copy_text(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
+const char *const kind_name[NKINDS] = {
+    [KIND_LINES] = "lines", [KIND_CHURN] = "churn", [KIND_MEM] = "mem",
+    [KIND_WORK] = "work", [KIND_FAIR] = "fair", [KIND_STARVED] = "starved",
+};
+
+const char *const family_name[NFAMILIES] = {
+    [FAMILY_BASELINE] = "baseline", [FAMILY_ITERATIVE] = "iterative",
+    [FAMILY_PROCESS] = "process", [FAMILY_EVENT] = "event",
+    [FAMILY_THREAD] = "thread",
+};
+
+/* "# model: NAME FAMILY": remembered for the series named NAME (or
+ * "NAME (...)", a variant of it). -1 when malformed. */
+static int parse_model(results_t *r, const char *text)
+{
+    char name[48], model[16];
+
+    if (sscanf(text, "%47s %15s", name, model) != 2 || r->nmodels == MAX_SERIES)
+        return -1;
+    for (int f = FAMILY_ITERATIVE; f < NFAMILIES; f++)
+        if (strcmp(model, family_name[f]) == 0) {
+            copy_text(r->model_name[r->nmodels], sizeof(r->model_name[0]), name);
+            r->model_family[r->nmodels++] = f;
+            return 0;
+        }
+    return -1;
+}
+
+/* The family of a series: that of the first word of its name. */
+static int family_of(const results_t *r, const char *series)
+{
+    size_t n = strcspn(series, " ");
+
+    for (int i = 0; i < r->nmodels; i++)
+        if (strlen(r->model_name[i]) == n &&
+            strncmp(r->model_name[i], series, n) == 0)
+            return r->model_family[i];
+    return FAMILY_BASELINE;
+}
+
 static int series_index(results_t *r, const char *name)
 {
     for (int i = 0; i < r->nseries; i++)
@@ -70,6 +115,7 @@ static int series_index(results_t *r, const char *name)
     if (r->nseries == MAX_SERIES)
         return -1;
     copy_text(r->series[r->nseries], sizeof(r->series[0]), name);
+    r->family[r->nseries] = family_of(r, name);
     return r->nseries++;
 }
 
@@ -83,13 +129,9 @@ static int parse_figure(results_t *r, char *line)
     if (kind == NULL || server == NULL || x == NULL || value == NULL ||
         r->nfig == MAX_FIGURES)
         return -1;
-    if (strcmp(kind, "lines") == 0)
-        f->kind = KIND_LINES;
-    else if (strcmp(kind, "churn") == 0)
-        f->kind = KIND_CHURN;
-    else if (strcmp(kind, "mem") == 0)
-        f->kind = KIND_MEM;
-    else
+    for (f->kind = 0; f->kind < NKINDS && strcmp(kind, kind_name[f->kind]); f->kind++)
+        ;
+    if (f->kind == NKINDS)
         return -1;
     char *xend, *vend;
     f->x = strtod(x, &xend);
@@ -119,6 +161,11 @@ int results_read(const char *path, results_t *r)
             copy_text(r->machine, sizeof(r->machine), line + 11);
         else if (strncmp(line, "# date: ", 8) == 0)
             copy_text(r->date, sizeof(r->date), line + 8);
+        else if (strcmp(line, "# mode: quick") == 0)
+            r->quick = 1;
+        else if (strncmp(line, "# model: ", 9) == 0 && parse_model(r, line + 9) < 0)
+            fprintf(stderr, "chart: %s:%d: unknown model, drawn as a baseline\n",
+                    path, lineno);
         else if (line[0] != '#' && line[0] != '\0' && parse_figure(r, line) < 0) {
             fprintf(stderr, "chart: %s:%d: not a figure\n", path, lineno);
             fclose(in);
@@ -133,11 +180,34 @@ int results_read(const char *path, results_t *r)
 
 #define BAR_WIDTH 50
 
-static const char *kind_title[] = {
+const char *const kind_title[NKINDS] = {
     [KIND_LINES] = "lines/s, 64-byte ping-pong",
     [KIND_CHURN] = "connections/s, connect-echo-close",
     [KIND_MEM] = "KiB of memory per idle connection",
+    [KIND_WORK] = "lines/s, CPU-bound, 50 clients",
+    [KIND_FAIR] = "Jain's fairness index over every client",
+    [KIND_STARVED] = "clients that got no line at all",
 };
+
+int higher_is_better(int kind)
+{
+    return kind != KIND_MEM && kind != KIND_STARVED;
+}
+
+/* The chart's heading for kind at x: "lines/s, ..., 10 clients". */
+static void text_heading(int kind, double x, FILE *out)
+{
+    const char *better = higher_is_better(kind) ? "higher" : "lower";
+
+    if (kind == KIND_MEM)
+        fprintf(out, "\n%s (%s is better)\n", kind_title[kind], better);
+    else if (kind == KIND_WORK)
+        fprintf(out, "\n%s, %g us of CPU per line (%s is better)\n",
+                kind_title[kind], x, better);
+    else
+        fprintf(out, "\n%s, %g client%s (%s is better)\n", kind_title[kind], x,
+                x == 1 ? "" : "s", better);
+}
 
 /* One chart: every figure of kind at x, a bar each, longest = max. */
 static void text_chart(const results_t *r, int kind, double x, FILE *out)
@@ -147,18 +217,14 @@ static void text_chart(const results_t *r, int kind, double x, FILE *out)
     for (int i = 0; i < r->nfig; i++)
         if (r->fig[i].kind == kind && r->fig[i].x == x && r->fig[i].value > max)
             max = r->fig[i].value;
-    if (max <= 0)
+    if (max <= 0 && kind != KIND_STARVED)
         return;
-    if (kind == KIND_MEM)
-        fprintf(out, "\n%s\n", kind_title[kind]);
-    else
-        fprintf(out, "\n%s, %g client%s\n", kind_title[kind], x,
-                x == 1 ? "" : "s");
+    text_heading(kind, x, out);
     for (int i = 0; i < r->nfig; i++) {
         const figure_t *f = &r->fig[i];
         if (f->kind != kind || f->x != x)
             continue;
-        int len = (int)lround(f->value / max * BAR_WIDTH);
+        int len = max > 0 ? (int)lround(f->value / max * BAR_WIDTH) : 0;
         fprintf(out, "  %-24.24s %-*.*s %s\n", r->series[f->series],
                 BAR_WIDTH, len > 0 ? len : 0,
                 "##################################################",
@@ -192,6 +258,10 @@ const char *format_figure(double v, int kind)
 
     if (kind == KIND_MEM)
         snprintf(buf, sizeof(buf), "%.2f KiB", v);
+    else if (kind == KIND_FAIR)
+        snprintf(buf, sizeof(buf), "%.3f", v);
+    else if (kind == KIND_STARVED)
+        snprintf(buf, sizeof(buf), "%.0f", v);
     else if (v >= 1e6)
         snprintf(buf, sizeof(buf), "%.2fM", v / 1e6);
     else if (v >= 1e3)

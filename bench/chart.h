@@ -13,19 +13,29 @@
 #define MAX_SERIES 16
 #define MAX_FIGURES 512
 
-enum { KIND_LINES, KIND_CHURN, KIND_MEM, NKINDS };
+enum { KIND_LINES, KIND_CHURN, KIND_MEM, KIND_WORK, KIND_FAIR, KIND_STARVED,
+       NKINDS };
+/* The lecture's model families, each its own colour; the rest (the
+ * reference peers) are baselines, drawn in grey. */
+enum { FAMILY_BASELINE, FAMILY_ITERATIVE, FAMILY_PROCESS, FAMILY_EVENT,
+       FAMILY_THREAD, NFAMILIES };
 
 typedef struct {
-    int kind;      /* KIND_LINES, KIND_CHURN or KIND_MEM */
+    int kind;      /* KIND_... */
     int series;    /* index into results_t.series: which server */
-    double x;      /* clients */
-    double value;  /* lines/s, connections/s or KiB */
+    double x;      /* clients; for KIND_WORK, microseconds of work per line */
+    double value;  /* lines/s, connections/s, KiB, Jain's index or clients */
 } figure_t;
 
 typedef struct {
     char machine[160], date[64];     /* the caption */
+    int quick;                       /* "# mode: quick": a quick run */
     char series[MAX_SERIES][48];     /* server names, in order first seen */
+    int family[MAX_SERIES];          /* FAMILY_..., from "# model:" lines */
     int nseries;
+    char model_name[MAX_SERIES][48]; /* "# model: NAME MODEL" lines read */
+    int model_family[MAX_SERIES];
+    int nmodels;
     figure_t fig[MAX_FIGURES];
     int nfig;
 } results_t;
@@ -36,5 +46,12 @@ void text_charts(const results_t *r, FILE *out);
 void svg_chart(const results_t *r, FILE *out);
 /* A figure in few characters ("12.3k"); a static buffer, not reentrant. */
 const char *format_figure(double v, int kind);
+/* Each kind's name in the results file, what it shows in words, and
+ * whether more of it is better. */
+extern const char *const kind_name[NKINDS];
+extern const char *const kind_title[NKINDS];
+int higher_is_better(int kind);
+/* The family names, as tests/servers.txt spells them ("event"). */
+extern const char *const family_name[NFAMILIES];
 
 #endif /* CHART_H */

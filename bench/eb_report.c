@@ -6,6 +6,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "benchmath.h"
 #include "echobench.h"
 
 atomic_int failed;
@@ -127,4 +131,57 @@ void report_churn(const totals_t *t, double secs, double cpu, double self,
            us[3], us[4], (unsigned long long)t->connects_failed,
            (unsigned long long)t->unanswered, cpus, self, cpu_k, self_k,
            (unsigned long long)errors);
+}
+
+/* A figure, or "n/a" where it does not apply (negative). */
+static void print_or_na(char *buf, size_t len, const char *fmt, double v)
+{
+    if (v < 0)
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, fmt, v);
+}
+
+void report_fair(const client_t *c, int n)
+{
+    uint64_t *x = calloc((size_t)n, sizeof *x), least, most;
+    char jain[32];
+
+    if (x == NULL) {
+        fprintf(stderr, "echobench: out of memory for the per-client counts\n");
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        x[i] = c[i].counted;
+    least_most(x, (size_t)n, &least, &most);
+    print_or_na(jain, sizeof jain, "%.3f", jain_index(x, (size_t)n));
+    if (!opt.quiet)
+        printf("echobench: fairness over %d clients: Jain's index %s, %zu got nothing, "
+               "least %llu lines, most %llu\n", n, jain, count_starved(x, (size_t)n),
+               (unsigned long long)least, (unsigned long long)most);
+    printf("RESULT+ jain=%s starved=%zu least=%llu most=%llu per_client=", jain,
+           count_starved(x, (size_t)n), (unsigned long long)least,
+           (unsigned long long)most);
+    for (int i = 0; i < n; i++)
+        printf("%s%llu", i ? "," : "", (unsigned long long)x[i]);
+    printf("\n");
+    free(x);
+}
+
+void report_work(double lines_per_s, double self_cpu_s, double secs)
+{
+    double cpus = (double)sysconf(_SC_NPROCESSORS_ONLN);
+    double bench_cores = secs > 0 ? self_cpu_s / secs : 0;
+    char limit[32], share[32];
+
+    print_or_na(limit, sizeof limit, "%.0f",
+                work_limit(cpus, bench_cores, opt.work_us));
+    print_or_na(share, sizeof share, "%.2f",
+                share_of_limit(lines_per_s, cpus, bench_cores, opt.work_us));
+    if (!opt.quiet)
+        printf("echobench: at %ld us of work per line, %.0f CPUs less echobench's "
+               "%.2f cores allow %s lines/s: %s of it reached\n", opt.work_us, cpus,
+               bench_cores, limit, share);
+    printf("RESULT+ work_us=%ld cpus=%.0f limit_lines_per_s=%s share=%s\n",
+           opt.work_us, cpus, limit, share);
 }

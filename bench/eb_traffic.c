@@ -146,6 +146,7 @@ static void line_done(worker_t *w, client_t *c, uint64_t now)
     if (now >= measure_from_ns && now < stop_at_ns) {
         hist_add(&w->hist, now - t0);
         w->lines++;
+        c->counted++;
     }
     if (c->done == 0)
         served_clients++;
@@ -217,6 +218,8 @@ static bool worker_finished(const worker_t *w, uint64_t now)
 {
     if (failed || now >= give_up_ns)
         return true;
+    if (opt.fair && now >= stop_at_ns)
+        return true; /* a client a pool never served never will: no drain */
     if (w->pending > 0)
         return false;
     if (now >= stop_at_ns)

@@ -10,7 +10,7 @@
  * Run:  bench/bin/echobench -c 100 -s 64 -w 1 -d 5 -p "$SERVER_PID" 127.0.0.1 15213
  *       bench/bin/echobench -i -c 1000 -d 3 127.0.0.1 15213    (idle connections)
  *       bench/bin/echobench -m churn -c 50 -d 5 127.0.0.1 15213 (connection churn)
- * Flags:
+ * Flags (and -m fair, -W US: see eb_options.c):
  *   -c CLIENTS   connections to open (default 1)
  *   -s BYTES     line length including '\n', at least 24 (default 64)
  *   -w LINES     lines in flight per client (default 1: ping-pong)
@@ -181,7 +181,9 @@ double cpu_if_asked(void)
  */
 static void warm_up(int n)
 {
-    uint64_t deadline = now_ns() + wait_ms(IDLE_RTT_TIMEOUT_MS) * 1000000ull;
+    /* -m fair: clients beyond a pool are never served; a second will do. */
+    uint64_t ms = opt.fair ? 1000 : wait_ms(IDLE_RTT_TIMEOUT_MS);
+    uint64_t deadline = now_ns() + ms * 1000000ull;
     while (served_clients + closed_clients < n && !failed && now_ns() < deadline) {
         struct timespec ts = { 0, 5000000 };
         nanosleep(&ts, NULL);
@@ -203,6 +205,8 @@ static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
     sleep_until(stop_at_ns);
     double cpu1 = cpu_if_asked(), self1 = self_cpu();
     join_workers(w, nthreads, tot);
+    if (opt.fair)
+        tot->unanswered = 0; /* lines left in flight at the end: no drain */
     if (tot->unanswered && !failed)
         fprintf(stderr, "echobench: ERROR: %llu lines unanswered %d ms after the run "
                 "(server stopped answering?)\n", (unsigned long long)tot->unanswered,
@@ -210,6 +214,10 @@ static uint64_t run_load(client_t *c, int n, int nthreads, totals_t *tot)
     double secs = (double)(stop_at_ns - start) / 1e9;
     uint64_t errors = (uint64_t)failed + tot->unanswered + tot->dropped;
     report(tot, n, secs, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self1 - self0, 0, errors);
+    if (opt.fair)
+        report_fair(c, n);
+    if (opt.work_us > 0)
+        report_work(secs > 0 ? (double)tot->lines / secs : 0, self1 - self0, secs);
     return errors;
 }
 

@@ -10,6 +10,8 @@
  *   eb_connect.c  opening every client connection, bounded in time
  *   eb_cpu.c      CPU seconds of the server (from /proc) and of echobench
  *   eb_report.c   errors as they are found, and the result lines at the end
+ * and, shared with the tests, benchmath.c: the fairness index, the starved
+ * clients and the machine's limit under work per line.
  */
 #ifndef ECHOBENCH_H
 #define ECHOBENCH_H
@@ -40,6 +42,8 @@ typedef struct {
     int clients, line_bytes, in_flight, seconds, threads;
     pid_t server_pid;
     bool idle, churn, quiet;   /* -m idle (or -i), -m churn; run is neither */
+    bool fair;                 /* -m fair: run, and count each client's lines */
+    long work_us;              /* -W: the server's work per line (ECHO_WORK_US) */
 } opts_t;
 
 extern opts_t opt;              /* set by parse_args before any thread starts */
@@ -68,6 +72,7 @@ typedef struct {
     int fd;                  /* -1 once closed */
     uint32_t id;
     uint64_t sent, done;     /* lines queued / lines echoed and verified */
+    uint64_t counted;        /* lines echoed in the measured window */
     uint64_t wbytes, rbytes; /* bytes written / bytes received */
     size_t rpos;             /* offset in the line being received */
     char hdr[HDR_BYTES];     /* expected header of line `done` */
@@ -151,6 +156,12 @@ void report(const totals_t *t, int connected, double secs, double cpu,
             double self, uint64_t held, uint64_t errors);
 void report_churn(const totals_t *t, double secs, double cpu, double self,
                   uint64_t errors);
+/* -m fair: each client's lines in the window, their fairness index, the
+ * least and most served and how many got none, in a "RESULT+" line. */
+void report_fair(const client_t *c, int n);
+/* -W US: the machine's limit at that work per line and the share of it
+ * reached, in a "RESULT+" line. */
+void report_work(double lines_per_s, double self_cpu_s, double secs);
 
 /* ---------- the modes (echobench.c, eb_churn.c) ---------- */
 

@@ -120,3 +120,34 @@ idle() {
     [ -n "$kib" ] && fig mem_kib "$kib" && plot mem "$1" "$kib"
     return 0
 }
+
+# cpubound US: 50 clients, one 64-byte line in flight each, the server
+# spending US microseconds of CPU on each line (the caller started it with
+# ECHO_WORK_US=US): lines/s, the server's cores, echobench's, and the share
+# of this machine's limit that echobench computes (-W).
+cpubound() {
+    eb -c 50 -s 64 -w 1 -d "$SECS" -W "$1" || return 1
+    l=$(val lines_per_s "$TMP/b.out")
+    fig "work_lines_$1" "$l"
+    fig "work_cores_$1" "$(cores server_cpu_s)"
+    fig "work_bench_cores_$1" "$(cores bench_cpu_s)"
+    fig "work_share_$1" "$(val share "$TMP/b.out")"
+    plot work "$1" "$l"
+}
+
+# fairness CLIENTS IN_FLIGHT: every client keeps IN_FLIGHT lines in flight,
+# no work; each client's lines counted (echobench -m fair): Jain's index
+# over all of them, zeros included, the least and most served, how many
+# got nothing.
+fairness() {
+    eb -m fair -c "$1" -s 64 -w "$2" -d "$SECS" || return 1
+    fig fair_lines "$(val lines_per_s "$TMP/b.out")"
+    for k in jain starved least most; do
+        fig "fair_$k" "$(val "$k" "$TMP/b.out")"
+    done
+    plot fair "$1" "$(val jain "$TMP/b.out")"
+    plot starved "$1" "$(val starved "$TMP/b.out")"
+}
+
+# na KEY...: figures that do not apply to this server ("n/a" in the tables).
+na() { for k in "$@"; do fig "$k" n/a; done; }

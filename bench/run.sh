@@ -12,6 +12,10 @@
 # connection churn at 1 and 50 clients (bench/eb_churn.c); a bystander's
 # wait while another client holds half a line (bench/bystander.c); memory
 # per idle client; in a full run, how many of 10,000 idle clients it holds.
+# CPU-bound: every server doing WORK_US microseconds of CPU per line
+# (ECHO_WORK_US), 50 clients, one line in flight each. Fairness: 64
+# clients, 16 lines in flight each, pools sized 16 (fewer than the
+# clients, on purpose), each client's lines counted.
 # The iterative server runs the one-client scenarios only. Pools are sized
 # to the largest load (1024). Output: the report on stdout, progress on
 # stderr; figures, chart data and the SVG in BENCH_OUT (bench/out). Exit
@@ -21,13 +25,15 @@
 
 MODE=${1:-full}
 case $MODE in
-full)  SECS=4; IDLE_N=1000; MAX_N=10000; SPAWN_N=2000; LOADS="1 10 100 1000" CHURNS="1 50" ;;
-quick) SECS=1; IDLE_N=500; MAX_N=0; SPAWN_N=500; LOADS="1 100 1000" CHURNS=50 ;;
-test)  SECS=1; IDLE_N=0; MAX_N=0; SPAWN_N=0; LOADS="10"
+full)  SECS=4; IDLE_N=1000; MAX_N=10000; SPAWN_N=2000; LOADS="1 10 100 1000" CHURNS="1 50"
+       WORK_US="200 50" ;;
+quick) SECS=1; IDLE_N=500; MAX_N=0; SPAWN_N=500; LOADS="1 100 1000" CHURNS=50 WORK_US=200 ;;
+test)  SECS=1; IDLE_N=0; MAX_N=0; SPAWN_N=0; LOADS="10" WORK_US=
        BENCH_SERVERS=${BENCH_SERVERS:-echoservers echoservert} ;;
 *)     echo "usage: bench/run.sh [quick|test]" >&2; exit 2 ;;
 esac
 POOL=1024 HOST=127.0.0.1 EB=bench/bin/echobench ME=bench
+FAIR_CLIENTS=64 FAIR_IN_FLIGHT=16 FAIR_POOL=16
 OUT=${BENCH_OUT:-bench/out}
 needed="$EB bench/bin/chart"
 [ "$MODE" = test ] || needed="$needed bench/bin/spawncost bench/bin/riobench bench/bin/bystander"
@@ -71,16 +77,48 @@ measure_server() {
         [ -n "$one_at_a_time" ] && [ "$n" -gt 1 ] && continue
         pingpong "$n"
     done
-    [ "$MODE" = test ] && { stop_server; return; }
+    [ "$MODE" = test ] && { stop_server; work_and_fairness; return; }
     streaming
     for n in $CHURNS; do churn "$n"; done
     bystander
     stop_server
+    work_and_fairness
     [ -n "$one_at_a_time" ] && return
     # shellcheck disable=SC2086
     start_server $PROG || { failed "did not restart"; return; } # a clean baseline
     idle "$IDLE_N" mem
     [ "$MAX_N" -gt 0 ] && idle "$MAX_N" max
+    stop_server
+}
+
+# The CPU-bound and fairness scenarios for the row NAME, each on a fresh
+# server. Only the suite's servers read ECHO_WORK_US (the baselines: n/a);
+# the iterative server serves one of the 50 clients (n/a) but shows its
+# fairness, one served and the rest starved. Pools are sized FAIR_POOL.
+work_and_fairness() {
+    base=${NAME%% *}
+    for us in $WORK_US; do
+        if [ -z "$(server_trait "$base" model)" ] ||
+            [ "$(server_trait "$base" serves)" = one ]; then
+            na "work_lines_$us" "work_cores_$us" "work_bench_cores_$us" "work_share_$us"
+            continue
+        fi
+        export ECHO_WORK_US="$us"
+        # shellcheck disable=SC2086
+        start_server $PROG && cpubound "$us"
+        unset ECHO_WORK_US
+        stop_server
+    done
+    [ "$MODE" = test ] && return
+    if [ -z "$(server_trait "$base" model)" ]; then
+        na fair_jain fair_starved fair_least fair_most fair_lines
+        return
+    fi
+    fprog=$PROG
+    [ "$(server_trait "$base" serves)" = pool ] &&
+        fprog="./$base $(server_pool_args "$base" "$FAIR_POOL")"
+    # shellcheck disable=SC2086
+    start_server $fprog && fairness "$FAIR_CLIENTS" "$FAIR_IN_FLIGHT"
     stop_server
 }
 
@@ -102,6 +140,9 @@ scaling() {
 {
     echo "# machine: $(uname -sr), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs, $(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)"
     echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "# mode: $MODE"
+    # Each server's family, for the chart's colours (the rest: baselines).
+    for s in $(server_names); do echo "# model: $s $(server_trait "$s" model)"; done
 } >"$OUT/results.tsv"
 echo "bench: $MODE run; progress here, the report on stdout at the end" >&2
 start=$(date +%s)
@@ -126,6 +167,10 @@ sh bench/report.sh "$OUT" "$MODE" "$SECS" "$IDLE_N" "$MAX_N"
 [ "$MODE" = test ] ||
     NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) \
     CONCURRENT=$({ server_names serves=many; server_names serves=pool; } | tr '\n' ' ') \
+    MULTICORE=$({ server_names runs=threads; server_names runs=processes; } | tr '\n' ' ') \
+    EVENT=$(server_names model=event | tr '\n' ' ') \
+    PERCONN=$({ server_names serves=many model=thread; server_names serves=many model=process; } | tr '\n' ' ') \
+    POOLS=$(server_names serves=pool | tr '\n' ' ') \
         sh bench/verdict.sh "$OUT/figures.tsv"
 echo
 echo "Chart: $OUT/bench.svg; figures: $OUT/figures.tsv. Took $(($(date +%s) - start)) s."

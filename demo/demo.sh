@@ -2,18 +2,28 @@
 # demo.sh - the lecture, live: a narrated tour of the suite (make demo).
 # Starts the real servers on free ports on loopback, drives real clients,
 # says in plain words what happens and what the evidence is, and ends each
-# step with one line "observed (step N): ... [agrees with the lecture]"
-# computed from what it saw (a timing, a process table, a thread count, a
+# step with one verdict "observed (step N): ... [agrees with the lecture]"
+# (folded over lines of 80 columns at most) computed from what it saw (a timing, a process table, a thread count, a
 # log line), or "[CONTRADICTS the lecture]". Exit status 0 exactly when every
 # step agreed.
 #
-# Usage: demo/demo.sh [-p] [-f] [-l] [STEP...]  (or make demo [STEP=N] [PAUSE=1])
+# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]
+#        (or make demo [STEP=N] [PAUSE=1|beat])
 #   STEP  run only these steps (by number); default: all, 10 to 25 s each
 #   -p    pause before each step until Enter (for a live lecture); without
 #         it the demo never reads the keyboard and runs unattended
+#   -b    pause at every beat too: wherever a step stops to let the
+#         audience read (its timed pause), it waits for Enter instead, for
+#         an instructor who talks over each event; the step's next bounded
+#         wait starts after Enter. Enter is read from the terminal.
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts
 #   -l    list the steps, "N NAME" a line, and exit
-# The environment can do the same: STEP="3 4", PAUSE=1, FAST=1.
+# The environment can do the same: STEP="3 4", PAUSE=1 (-p), PAUSE=beat
+# (-b), FAST=1.
+# Every line fits 80 columns (a projector's terminal): narration, verdicts
+# and logs are folded between words. The server's own log is shown live,
+# each line under "| " beneath the event it came with (a few lines at a
+# time; the rest are counted).
 # To see a verdict change, give a step the wrong program, e.g.
 #   DEMO_ITERATIVE=./echoservert demo/demo.sh 1
 # (each step file names its variable: DEMO_PROCESS, DEMO_EVENTS, ...).
@@ -25,9 +35,11 @@
 #     and declares it: needs "$EVENTS" (checked before any step runs);
 #   - defines step_NAME, called with $step (its number) and $nsteps set,
 #     which prints header "TITLE" first, starts what it needs (demo_server,
-#     client_open, spawn: each recorded by PID), narrates (echo, at, para,
-#     show), waits only with bounded waits (waitfor, poll_until, wait_exit,
-#     pause_ms, beat, tick) and ends with one verdict yes|no "TEXT";
+#     client_open, spawn: each recorded by PID), narrates (echo, say, at,
+#     para, show: all but echo fold to 80 columns; at and beat also show
+#     the server's new log lines), waits only with bounded waits (waitfor,
+#     poll_until, wait_exit, pause_ms, beat, tick) and ends with one
+#     verdict yes|no "TEXT";
 #   - names its helpers NAME_something (sh has no local names).
 # After each step the driver stops all it started, as on exit, Ctrl-C or kill.
 set -u
@@ -45,11 +57,19 @@ thread
 prethreaded
 race
 deadlock
+livelock
+starvation
 '
 nsteps=$(echo "$STEPS" | grep -c .)
 
+usage_text() {
+    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]"
+    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)"
+}
+# usage: a usage error (stderr, status 2); usage 0: asked for (-h).
 usage() {
-    echo "usage: demo/demo.sh [-p] [-f] [-l] [STEP...]   (STEP: 1..$nsteps; -p pause; -f fast; -l list)" >&2
+    [ "${1:-2}" = 0 ] && { usage_text; exit 0; }
+    usage_text >&2
     exit 2
 }
 
@@ -68,20 +88,21 @@ fast=${FAST:-}
 for arg in "$@"; do
     case $arg in
     -p) pause=1 ;;
+    -b) pause=beat ;;
     -f) fast=1 ;;
     -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     *) is_step "$arg" || usage; steps="$steps $arg" ;;
     esac
 done
-[ "$pause" = 0 ] && pause=
+case $pause in
+'' | 0) pause= ;;
+beat) ;;
+*) pause=step ;;
+esac
 [ "$fast" = 0 ] && fast=
 for s in $steps; do is_step "$s" || usage; done
 [ -n "$steps" ] || steps=$(awk -v n="$nsteps" 'BEGIN { for (i = 1; i <= n; i++) print i }')
-if [ -n "$pause" ] && [ ! -t 0 ]; then
-    echo "(PAUSE needs a terminal on stdin: running straight through)"
-    pause=
-fi
 
 # shellcheck source=demo/lib.sh
 . demo/lib.sh
@@ -89,15 +110,17 @@ fi
 for name in $STEPS; do . "demo/step_$name.sh"; done
 demo_check
 demo_pace "$fast"
+demo_pauses "$pause"
 demo_setup
 
 start=$(now)
 echo "The lecture, live: each step starts a real server on a free port on"
-echo "loopback, drives real clients, and ends with what it observed."
+echo "loopback, drives real clients, and ends with what it observed. Lines"
+echo "under \"| \" are the server's own log, as it writes them."
 for step in $steps; do
-    if [ -n "$pause" ]; then
-        printf '\n(press Enter for step %s) ' "$step"
-        read -r _ || true
+    if [ -n "$PAUSE_AT" ]; then
+        echo
+        wait_enter "(press Enter for step $step) "
     fi
     "step_$(step_name "$step")"
     stop_all

@@ -1,6 +1,7 @@
 # demo/lib.sh - what every step of the demo uses (sourced by demo/demo.sh):
 # the pace, processes recorded by PID, a server, clients fed through FIFOs,
-# timelines and the verdict line. Servers are started and stopped by
+# timelines and the verdict line, the server's log shown live, lines fitted
+# to 80 columns, and the pauses. Servers are started and stopped by
 # bench/servers.sh, the helper the benchmark uses too. Only POSIX sh and
 # utilities, plus demo/demotool (demotool.c) for what sh cannot do
 # portably: a millisecond clock, short sleeps, bounded waits on a log file.
@@ -29,8 +30,14 @@ needed=""
 needs() { needed="$needed $*"; }
 demo_check() {
     for prog in $needed ./echoclient "$tool"; do
-        [ -x "$prog" ] && continue
-        echo "demo: $prog is missing: run make demo (or make) first" >&2
+        [ -x "$prog" ] && [ -f "$prog" ] && continue
+        if [ -f "${prog#./}.c" ] && [ ! -e "$prog" ]; then
+            echo "demo: $prog is not built: run make demo (or make) first" >&2
+        elif [ ! -e "$prog" ]; then
+            echo "demo: $prog: no such file (a DEMO_... variable names it?)" >&2
+        else
+            echo "demo: $prog is not an executable file" >&2
+        fi
         exit 2
     done
 }
@@ -93,8 +100,41 @@ pause_ms() {
     sleeper=""
 }
 server_nap() { pause_ms 100; } # bench/servers.sh's wait, without sleep 0.1
-beat() { [ "$BEAT" -gt 0 ] && pause_ms "$BEAT"; }
+# beat: a pause to say what just happened, after the server's news. With
+# PAUSE=beat (demo_pauses), it lasts until the instructor presses Enter,
+# read from the terminal, and the step's next wait starts only then.
+beat() {
+    log_news
+    if [ "$PAUSE_AT" = beat ]; then
+        wait_enter "            (Enter) "
+    elif [ "$BEAT" -gt 0 ]; then
+        pause_ms "$BEAT"
+    fi
+    return 0
+}
 tick() { [ "$TICK" -gt 0 ] && pause_ms "$TICK"; }
+
+# demo_pauses MODE: where the demo waits for Enter: "" (never: it runs
+# unattended), step (before each step) or beat (before each step and at
+# each beat). A mode needs a terminal; without one the demo says so and
+# runs straight through.
+PAUSE_AT=""
+demo_pauses() {
+    PAUSE_AT=$1
+    [ -n "$PAUSE_AT" ] || return 0
+    if ! { : </dev/tty; } 2>/dev/null; then
+        echo "(PAUSE needs a terminal: running straight through)"
+        PAUSE_AT=""
+    fi
+}
+# wait_enter PROMPT: shows PROMPT and waits for Enter on the terminal; on a
+# terminal the prompt is then erased, so the projected text stays clean
+# (output to a file or pipe gets the line's end instead).
+wait_enter() {
+    printf '%s' "$1"
+    read -r _ </dev/tty || true
+    if [ -t 1 ]; then printf '\033[1A\033[K'; else echo; fi
+}
 
 # waitfor FILE TEXT [COUNT [MS]]: prints when TEXT had appeared COUNT
 # times in FILE; status 1 if that did not happen within MS.
@@ -121,9 +161,10 @@ demo_server() {
     log=$tmp/$1.log SLOG=$tmp/$1.log prog=$2
     shift 2
     if start_server "$prog" "$@" 2>/dev/null; then
-        server=$SPID port=$SPORT
+        server=$SPID port=$SPORT live_log=$log log_seen=0
         set -- "$prog" 0 "$@"
-        echo "Started $* : $(head -n 1 "$log") (pid $server)"
+        say "Started $* on port $port (pid $server)"
+        log_news
         return 0
     fi
     echo "$prog did not say \"listening on port N\" within $LIMIT ms; it said:"
@@ -167,13 +208,19 @@ show_run() {
 # sets $step (this step's number) and $nsteps (how many the tour has).
 header() {
     echo
-    echo "==== Step $step of $nsteps: $1 ===="
-    t0=$(now)
+    title="==== Step $step of $nsteps: $1 ===="
+    [ ${#title} -le "$WIDTH" ] || title="==== Step $step of $nsteps: $1"
+    say "$title" "     "
+    t0=$(now) live_log="" log_seen=0
 }
-# at TEXT: a timeline line, seconds since the step began.
+# at TEXT: a timeline line, seconds since the step began, then the
+# server's news (its log lines since the last look): what it said about
+# the event TEXT tells of, or since.
 at() {
     at_ms=$(($(now) - t0))
-    printf '  %3d.%02d s  %s\n' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$1"
+    say "$(printf '  %3d.%02d s  %s' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$1")" \
+        "            "
+    log_news
 }
 # dur MS: "12 ms" or "3.01 s".
 dur() {
@@ -185,9 +232,70 @@ dur() {
     [ "$v" -lt 0 ] && sign=- v=$((-v))
     printf '%s%d.%02d s\n' "$sign" $((v / 1000)) $((v % 1000 / 10))
 }
-show() { sed 's/^/    | /' "$@"; }
+# show [FILE]: FILE (or stdin), each line under "    | ", folded to fit.
+# Showing the server's whole log counts as having shown its news.
+show() {
+    [ $# -gt 0 ] && [ "$1" = "$live_log" ] && log_seen=$(wc -l <"$1" | tr -d ' ')
+    cat "$@" | fit "    | " "    |     "
+}
+# show_ps PIDS: the process table of PIDS (separated by commas), by ps;
+# where there is no ps, a line says so (the verdicts do not need it).
+show_ps() {
+    if command -v ps >/dev/null 2>&1; then
+        ps -o pid,ppid,stat,args -p "$1" | show
+    else
+        echo "    (no ps here to show the process table)"
+    fi
+}
 # para TEXT: a paragraph of narration, folded to the terminal's usual width.
 para() { printf '%s\n' "$1" | fold -s -w 74 | sed 's/ *$//; s/^/  /'; }
+
+# ---- Fitting the projector: 80 columns, folded between words ----
+
+WIDTH=80
+# fit FIRST REST: each line of stdin after FIRST, folded at spaces to fit
+# WIDTH columns, its continuation lines after REST. A line that fits is
+# left as it is; a word longer than a line is cut. The unit separator
+# (\037, $keep) is a space where no fold may fall: shown as a space.
+keep=$(printf '\037')
+fit() {
+    awk -v first="$1" -v rest="$2" -v width="$WIDTH" -v keep="$keep" '
+    {
+        s = first $0; plen = length(first)
+        while (length(s) > width) {
+            cut = 0
+            for (i = width + 1; i > plen + 1; i--)
+                if (substr(s, i, 1) == " ") { cut = i; break }
+            if (cut == 0) { head = substr(s, 1, width); tail = substr(s, width + 1) }
+            else { head = substr(s, 1, cut - 1); tail = substr(s, cut + 1) }
+            sub(/ +$/, "", head); sub(/^ +/, "", tail)
+            gsub(keep, " ", head); print head
+            s = rest tail; plen = length(rest)
+        }
+        gsub(keep, " ", s); print s
+    }'
+}
+# say TEXT [REST]: TEXT fitted, its continuation lines after REST
+# (default: two spaces).
+say() { printf '%s\n' "$1" | fit "" "${2:-  }"; }
+
+# ---- The server's log, live: its news at each event of the timeline ----
+
+LOG_NEWS=3 # the most of its lines shown at once; the rest are counted
+live_log="" log_seen=0
+# log_news: the lines the server (demo_server) logged since the last look,
+# whole lines only, each under "| " and cut to WIDTH: the server's own
+# words, as they come, under the narration.
+log_news() {
+    [ -n "$live_log" ] && [ -f "$live_log" ] || return 0
+    log_lines=$(wc -l <"$live_log" | tr -d ' ')
+    [ "$log_lines" -gt "$log_seen" ] || return 0
+    sed -n "$((log_seen + 1)),${log_lines}p" "$live_log" |
+        awk -v most="$LOG_NEWS" -v width="$WIDTH" -v n=$((log_lines - log_seen)) '
+        NR <= most { print substr("            | " $0, 1, width) }
+        END { if (n > most) printf "            | (and %d more)\n", n - most }'
+    log_seen=$log_lines
+}
 
 # verdict yes|no TEXT: the step's last line, from what it observed.
 failed=""
@@ -197,5 +305,7 @@ verdict() {
         tag="[CONTRADICTS the lecture]"
         failed="$failed $step"
     fi
-    echo "observed (step $step): $2 $tag"
+    log_news
+    # The tag is kept on one line ($keep: a space no fold falls on).
+    say "observed (step $step): $2 $(echo "$tag" | tr ' ' "$keep")" "    "
 }

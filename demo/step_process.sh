@@ -40,7 +40,7 @@ process_clients_come() {
     echo "  The server (pid $server) and its children, seen by ps:"
     list=$server
     for k in $kids; do list="$list,$k"; done
-    ps -o pid,ppid,stat,args -p "$list" | show
+    show_ps "$list"
 }
 
 # The clients leave; counts the server's children left (alive, zombies).
@@ -70,7 +70,7 @@ process_show_zombie() {
     if waitfor "$tmp/zombie.out" "$nl" >/dev/null; then
         zpid=$(head -n 1 "$tmp/zombie.out")
         pause_ms 50
-        ps -o pid,ppid,stat,args -p "$zpid" | show
+        show_ps "$zpid"
         echo "  State Z, <defunct>: it holds only a process-table slot and its exit"
         echo "  status. Its parent (pid $zparent) now exits; init adopts it and reaps it."
     fi

@@ -159,6 +159,27 @@ void run_result_free(run_result_t *r)
     bytes_free(&r->err);
 }
 
+void check_help(const char *prog)
+{
+    char *asks[] = {"-h", "--help"};
+    char want[64];
+
+    snprintf(want, sizeof(want), "usage: %s", prog_name(prog));
+    for (size_t i = 0; i < 2; i++) {
+        char *argv[] = {(char *)prog, asks[i], NULL};
+        run_result_t r;
+
+        run_program(argv, NULL, 0, 3000, &r);
+        CHECK(r.status == 0 && strncmp(r.out.data, want, strlen(want)) == 0 &&
+                  strchr(r.out.data, '\n') == r.out.data + r.out.len - 1 &&
+                  r.err.len == 0,
+              "%s %s: status %d, stdout \"%s\", stderr \"%s\"; want 0, one "
+              "line \"%s ...\" on stdout and nothing on stderr",
+              prog, asks[i], r.status, r.out.data, r.err.data, want);
+        run_result_free(&r);
+    }
+}
+
 /* ---- Reading /proc ---- */
 
 int proc_count(pid_t pid, const char *what)

@@ -7,6 +7,9 @@
 # TEST_SERVERS narrows the contract tests to some servers (make check-tsan
 # uses it to keep to the threaded ones).
 : "${TEST_SERVERS:=$SERVERS}"
+# Work per line (ECHO_WORK_US) adds a log line and slows every server:
+# only tests/test_work.c asks for it.
+unset ECHO_WORK_US
 
 out=${TMPDIR:-/tmp}/echotests.$$
 trap 'rm -f "$out" "$out.status"' EXIT

@@ -92,11 +92,19 @@ static double attr(const char *tag, const char *name)
     return at != NULL && at < gt ? strtod(at + strlen(key), NULL) : NAN;
 }
 
-/* The start of the panel <g> of kind ("lines", "churn", "mem"), or NULL. */
-static const char *panel(const char *svg, const char *kind)
+/* The start of the panel <g> of kind ("lines", "churn", "mem"; "work",
+ * "fair" and "starved" have a panel per x), or NULL. */
+static const char *panel(const char *svg, const char *kind, double x)
 {
-    char key[48];
-    snprintf(key, sizeof(key), "<g class=\"panel\" data-kind=\"%s\"", kind);
+    char key[96];
+    int per_x = strcmp(kind, "work") == 0 || strcmp(kind, "fair") == 0 ||
+                strcmp(kind, "starved") == 0;
+
+    if (per_x)
+        snprintf(key, sizeof(key), "<g class=\"panel\" data-kind=\"%s\" "
+                 "data-x=\"%g\"", kind, x);
+    else
+        snprintf(key, sizeof(key), "<g class=\"panel\" data-kind=\"%s\"", kind);
     return strstr(svg, key);
 }
 
@@ -139,16 +147,20 @@ static void expected_point(const char *g, double x, double v, double *cx,
     double xhi = attr(g, "data-x-max"), l = attr(g, "data-left");
     double rgt = attr(g, "data-right"), top = attr(g, "data-top");
     double bot = attr(g, "data-bottom");
+    int linear = strncmp(strstr(g, "data-scale=") + 12, "linear", 6) == 0;
 
     *cx = l + log10(x) / log10(xhi) * (rgt - l);
-    *cy = bot - (log10(v) - log10(ylo)) / (log10(yhi) - log10(ylo)) * (bot - top);
+    if (linear) /* from 0 */
+        *cy = bot - v / yhi * (bot - top);
+    else
+        *cy = bot - (log10(v) - log10(ylo)) / (log10(yhi) - log10(ylo)) * (bot - top);
 }
 
 /* One figure of the results: its element exists and sits where it must. */
 static void check_figure(const char *svg, const char *kind, const char *server,
                          double x, double v)
 {
-    const char *g = panel(svg, kind);
+    const char *g = panel(svg, kind, x);
     int line = strcmp(kind, "lines") == 0;
     const char *e = g ? element(g, line ? "circle" : "rect", server, x) : NULL;
 
@@ -202,4 +214,23 @@ void svg_check_against(const char *svg, const char *results_path)
                   count(svg, "<rect class=\"bar\"");
     CHECK(plotted == figures, "%d figures measured, %d plotted", figures,
           plotted);
+    int panels = count(svg, "<g class=\"panel\"");
+    CHECK(count(svg, "class=\"better\"") == panels,
+          "%d panels, %d say which way is better", panels,
+          count(svg, "class=\"better\""));
 }
+
+const char *svg_panel(const char *svg, const char *kind, double x)
+{
+    return panel(svg, kind, x);
+}
+
+const char *svg_element(const char *svg, const char *elem, const char *server,
+                        double x)
+{
+    return element(svg, elem, server, x);
+}
+
+double svg_attr(const char *tag, const char *name) { return attr(tag, name); }
+
+int svg_count(const char *svg, const char *needle) { return count(svg, needle); }

@@ -8,7 +8,18 @@
 
 /* The whole file, NUL-terminated (caller frees), or NULL. */
 char *svg_read(const char *path);
-/* Records failed checks (testlib's CHECK) for what does not hold. */
+/* Records failed checks (testlib's CHECK) for what does not hold; also
+ * that every panel says whether higher or lower is better. */
 void svg_check_against(const char *svg, const char *results_path);
+
+/* The panel <g> of kind (at x, for the kinds with a panel per x), or NULL. */
+const char *svg_panel(const char *svg, const char *kind, double x);
+/* The tag of elem ("circle", "rect", "text") for server at x after svg. */
+const char *svg_element(const char *svg, const char *elem, const char *server,
+                        double x);
+/* A numeric attribute of the tag at tag, or NAN. */
+double svg_attr(const char *tag, const char *name);
+/* How many times needle occurs in svg. */
+int svg_count(const char *svg, const char *needle);
 
 #endif /* SVGCHECK_H */

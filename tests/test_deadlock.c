@@ -49,33 +49,6 @@ static void expect_tsan_report(const char *prefix)
     setenv("TSAN_OPTIONS", opts, 1);
 }
 
-/* Checks that the last line reads exactly "deadlocks: D of T trials"
- * with 0 <= D <= T; returns D, or -1 after a failed check. */
-static int deadlocks_reported(const bytes_t *out, int trials)
-{
-    const char *last = out->data;
-    char want[64];
-    int deadlocks = -1;
-
-    for (const char *p = out->data; *p != '\0'; p++)
-        if (*p == '\n' && p[1] != '\0')
-            last = p + 1;
-    sscanf(last, "deadlocks: %d of", &deadlocks);
-    snprintf(want, sizeof(want), "deadlocks: %d of %d trials\n", deadlocks, trials);
-    if (!CHECK(strcmp(last, want) == 0 && deadlocks >= 0 && deadlocks <= trials,
-               "last line \"%s\", want \"deadlocks: D of %d trials\"", last, trials))
-        return -1;
-    return deadlocks;
-}
-
-static int count_of(const char *haystack, const char *needle)
-{
-    int n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 static void deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle(void)
 {
     static const char *lines[] = {
@@ -88,7 +61,7 @@ static void deadlock_unfixed_deadlocks_in_every_trial_and_names_the_cycle(void)
     expect_tsan_report("unfixed");
     run_deadlock(&r, 3, "-t", "3", NULL);
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(deadlocks_reported(&r.out, 3) == 3, "not every trial deadlocked:\n%s",
+    CHECK(trials_reported(&r.out, "deadlocks", 3) == 3, "not every trial deadlocked:\n%s",
           r.out.data);
     for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++)
         CHECK(count_of(r.out.data, lines[k]) == 3, "want once per trial (3 "
@@ -108,7 +81,7 @@ static void deadlock_fixed_never_deadlocks_over_many_trials(void)
     snprintf(count, sizeof(count), "%d", trials);
     run_deadlock(&r, trials, "--fixed", "-t", count);
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status, r.err.data);
-    CHECK(deadlocks_reported(&r.out, trials) == 0,
+    CHECK(trials_reported(&r.out, "deadlocks", trials) == 0,
           "the fixed version deadlocked:\n%s", r.out.data);
     /* The threads did meet: one waited for lock A while the other held it. */
     CHECK(strstr(r.out.data, "trial 1: one after the other: both finished; at the "
@@ -123,41 +96,8 @@ static void deadlock_fixed_never_deadlocks_over_many_trials(void)
 /* Starts ./deadlock -t 50 with stdout and stderr on a pipe (*outfd). */
 static pid_t start_long_run(int *outfd)
 {
-    int fds[2];
-    pid_t pid;
-
-    if (pipe(fds) < 0)
-        unix_error("pipe");
-    if ((pid = Fork()) == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl("./deadlock", "./deadlock", "-t", "50", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    *outfd = fds[0];
-    return pid;
-}
-
-/* Reads fd until its output holds needle; 1 if it did within timeout_ms. */
-static int output_shows(int fd, const char *needle, int timeout_ms, bytes_t *out)
-{
-    long long deadline = now_ms() + scaled(timeout_ms);
-    char buf[4096];
-
-    while (out->data == NULL || strstr(out->data, needle) == NULL) {
-        if (now_ms() >= deadline)
-            return 0;
-        if (!readable_within(fd, 50))
-            continue;
-        ssize_t n = read(fd, buf, sizeof(buf));
-        if (n <= 0)
-            return 0;
-        bytes_add(out, buf, (size_t)n);
-    }
-    return 1;
+    char *argv[] = {"./deadlock", "-t", "50", NULL};
+    return start_piped(argv, outfd);
 }
 
 static void deadlock_sigint_leaves_no_process_behind(void)
@@ -196,17 +136,8 @@ static void deadlock_sigint_leaves_no_process_behind(void)
 
 static void expect_usage_error(char *a1, char *a2, char *a3)
 {
-    run_result_t r;
-
-    run_deadlock(&r, 1, a1, a2, a3);
-    CHECK(r.status == 2, "deadlock %s %s %s: exit status %d, want 2", a1,
-          a2 ? a2 : "", a3 ? a3 : "", r.status);
-    CHECK(strstr(r.err.data, "usage: deadlock [--fixed] [-t TRIALS]") &&
-              r.out.len == 0,
-          "deadlock %s %s %s: want the usage line on stderr and nothing on stdout; "
-          "stderr \"%s\", stdout \"%s\"", a1, a2 ? a2 : "", a3 ? a3 : "",
-          r.err.data, r.out.data);
-    run_result_free(&r);
+    char *argv[] = {"./deadlock", a1, a2, a3, NULL};
+    check_usage_error(argv, "usage: deadlock [--fixed] [-t TRIALS]");
 }
 
 static void deadlock_rejects_bad_options_with_usage_and_status_2(void)
@@ -221,6 +152,12 @@ static void deadlock_rejects_bad_options_with_usage_and_status_2(void)
     expect_usage_error("--bogus", NULL, NULL);
     expect_usage_error("-x", NULL, NULL);
     expect_usage_error("extra", NULL, NULL);
+    expect_usage_error("-h", "-t", "3"); /* help only as the only argument */
+}
+
+static void deadlock_help_prints_usage_on_stdout(void)
+{
+    check_help("./deadlock");
 }
 
 /* Reads every file in dir whose name starts with prefix into out;
@@ -263,7 +200,7 @@ static void deadlock_tsan_reports_the_lock_order_inversion(void)
     expect_tsan_report("inversion");
     run_deadlock(&r, 1, "-t", "1", NULL);
     /* Ended by the cycle, not by a stall: TSan had its report out. */
-    CHECK(r.status == 0 && deadlocks_reported(&r.out, 1) == 1 &&
+    CHECK(r.status == 0 && trials_reported(&r.out, "deadlocks", 1) == 1 &&
               strstr(r.out.data, "\n  cycle: thread 1 -> lock B -> thread 2"),
           "status %d, output:\n%s", r.status, r.out.data);
     snprintf(prefix, sizeof(prefix), "inversion.%d.", (int)getpid());
@@ -282,6 +219,7 @@ static const test_t tests[] = {
     TEST(deadlock_fixed_never_deadlocks_over_many_trials),
     TEST(deadlock_sigint_leaves_no_process_behind),
     TEST(deadlock_rejects_bad_options_with_usage_and_status_2),
+    TEST(deadlock_help_prints_usage_on_stdout),
     TEST(deadlock_tsan_reports_the_lock_order_inversion),
 };
 

@@ -2,7 +2,9 @@
 # test_demo.sh - make demo's steps, run unattended in its fast mode: every
 # step must end with one verdict line that agrees with the lecture, a
 # swapped-in wrong server must turn a verdict into a contradiction (the
-# verdicts are computed, not printed), and no server may outlive the demo.
+# verdicts are computed, not printed), no server may outlive the demo,
+# every line fits 80 columns, the server's log shows up as it happens and a
+# mistyped program is named as missing.
 # The steps are the ones demo/demo.sh -l lists, and the README must show
 # each of them. Prints "PASS demo NAME", "FAIL demo NAME" (with what it
 # saw) or "SKIP demo NAME", one line per test, as the C tests do.
@@ -27,8 +29,14 @@ skip_all() {
     echo "SKIP demo loops_step_contradicts_a_server_without_loops"
     echo "SKIP demo prefork_step_contradicts_a_pool_of_threads"
     echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
+    echo "SKIP demo livelock_step_contradicts_a_program_that_never_livelocks"
+    echo "SKIP demo starvation_step_contradicts_a_program_that_never_starves"
+    echo "SKIP demo livelock_and_starvation_steps_fit_80_columns"
     echo "SKIP demo DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server"
     echo "SKIP demo leaves_no_server_running"
+    echo "SKIP demo every_line_fits_80_columns"
+    echo "SKIP demo shows_the_server_log_as_it_happens"
+    echo "SKIP demo a_mistyped_program_is_named_as_missing"
     echo "    $1"
     exit 0
 }
@@ -54,15 +62,27 @@ else
     pass readme_shows_every_step
 fi
 
+# verdicts FILE: each verdict of the demo's output FILE on one line: the
+# demo folds a long one, its later lines indented by four spaces.
+verdicts() {
+    awk '/^observed \(step [0-9]+\): / { if (v != "") print v; v = $0; next }
+         v != "" && /^    [^ ]/ { sub(/^ +/, ""); v = v " " $0; next }
+         v != "" { print v; v = "" }
+         END { if (v != "") print v }' "$1"
+}
+
 trap 'rm -f "$tmp".*' EXIT
+# Unattended: no pause, whatever the caller's environment says.
+unset PAUSE STEP
 sh demo/demo.sh -f </dev/null >"$tmp.out" 2>&1
 status=$?
+verdicts "$tmp.out" >"$tmp.verdicts"
 
-# Each step's verdict: exactly one line, and it agrees.
+# Each step's verdict: exactly one, and it agrees.
 for t in $steps; do
     name=step_${t}_agrees_with_the_lecture
-    lines=$(grep -c "^observed (step $t): " "$tmp.out")
-    line=$(grep "^observed (step $t): " "$tmp.out")
+    lines=$(grep -c "^observed (step $t): " "$tmp.verdicts")
+    line=$(grep "^observed (step $t): " "$tmp.verdicts")
     if [ "$lines" -ne 1 ]; then
         fail "$name" "want one \"observed (step $t): \" line, got $lines; the demo said:"
         sed 's/^/    | /' "$tmp.out"
@@ -85,7 +105,7 @@ swapped() {
     n=$(sh demo/demo.sh -l | awk -v s="$4" '$2 == s { print $1 }')
     env "$2=$3" sh demo/demo.sh -f "${n:-0}" </dev/null >"$tmp.$1" 2>&1
     swap_status=$?
-    line=$(grep "^observed (step ${n:-0}): " "$tmp.$1")
+    line=$(verdicts "$tmp.$1" | grep "^observed (step ${n:-0}): ")
     case $swap_status:$line in
     1:*" [CONTRADICTS the lecture]") return 0 ;;
     esac
@@ -108,6 +128,31 @@ if swapped neverstuck.out DEMO_DEADLOCK "$tmp.neverstuck" deadlock; then
     pass deadlock_step_contradicts_a_program_that_never_deadlocks
 else
     fail deadlock_step_contradicts_a_program_that_never_deadlocks "$why"
+fi
+
+# The fixed livelock and starvation shown as the buggy ones: their steps
+# must notice that nothing livelocked, nothing starved.
+printf '#!/bin/sh\nexec ./livelock --fixed "$@"\n' >"$tmp.polite"
+printf '#!/bin/sh\nexec ./starvation --fixed "$@"\n' >"$tmp.fair"
+chmod +x "$tmp.polite" "$tmp.fair"
+if swapped polite.out DEMO_LIVELOCK "$tmp.polite" livelock; then
+    pass livelock_step_contradicts_a_program_that_never_livelocks
+else
+    fail livelock_step_contradicts_a_program_that_never_livelocks "$why"
+fi
+if swapped fair.out DEMO_STARVATION "$tmp.fair" starvation; then
+    pass starvation_step_contradicts_a_program_that_never_starves
+else
+    fail starvation_step_contradicts_a_program_that_never_starves "$why"
+fi
+
+# Every line those two steps print fits 80 columns, swapped or not.
+wide=$(sed -n '/^==== Step [0-9]* of [0-9]*: livelock:/,$p' "$tmp.out" "$tmp.polite.out" \
+    "$tmp.fair.out" | awk 'length($0) > 80 { n++; if (!w) w = $0 } END { if (n) print n ": " w }')
+if [ -n "$wide" ]; then
+    fail livelock_and_starvation_steps_fit_80_columns "lines over 80 columns: $wide"
+else
+    pass livelock_and_starvation_steps_fit_80_columns
 fi
 
 # A thread pool shown as the preforked one: it has no worker process to
@@ -134,6 +179,42 @@ elif ! swapped select DEMO_SELECT ./hello events; then
     fail DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server "$why"
 else
     pass DEMO_EVENTS_and_DEMO_SELECT_swap_the_event_server
+fi
+
+# A typo in a swapped program is named as a missing file, not as a build
+# that was not made: make would not help.
+DEMO_ITERATIVE=./nonexistent sh demo/demo.sh -f 1 </dev/null >"$tmp.typo" 2>&1
+typo_status=$?
+if [ "$typo_status" -eq 2 ] && grep -q "nonexistent: no such file" "$tmp.typo" &&
+    ! grep -q "make" "$tmp.typo"; then
+    pass a_mistyped_program_is_named_as_missing
+else
+    fail a_mistyped_program_is_named_as_missing "status $typo_status; it said:" "$(cat "$tmp.typo")"
+fi
+
+# A projector's terminal is 80 columns wide: a longer line wraps mid-word.
+# Every run above counts, the contradicting ones too.
+long=$(for f in "$tmp".*; do
+    case $f in *.verdicts) continue ;; esac # joined by this test, not the demo's
+    awk 'length($0) > 80 { print length($0) " columns: " $0 }' "$f"
+done)
+if [ -z "$long" ]; then
+    pass every_line_fits_80_columns
+else
+    fail every_line_fits_80_columns "lines over 80 columns (the first 10):"
+    printf '%s\n' "$long" | head -n 10 | sed 's/^/    /'
+fi
+
+# The server's log is shown as it comes, under the timeline, not only in
+# the summary at the end: step 1's second connection (B's, accepted only
+# once A left) shows up before the summary ("The server's log:").
+news=$(awk '/^==== Step 1 of/ { on = 1 } on && /^  The server.s log:/ { exit }
+            on && /^            \| Connected to/ { n++ } END { print n + 0 }' "$tmp.out")
+if [ "$news" -eq 2 ]; then
+    pass shows_the_server_log_as_it_happens
+else
+    fail shows_the_server_log_as_it_happens \
+        "step 1 showed $news \"| Connected to\" lines before its summary, want 2"
 fi
 
 # Every server the demo started (it prints each one's pid) is gone.

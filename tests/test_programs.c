@@ -1,8 +1,9 @@
 /*
  * test_programs.c - the contract of the programs that are not servers:
- * echoclient (exact bytes both ways, exit codes and error lines) and
- * hello. echoclient talks to the real echoserveri, or to a peer thread
- * here that misbehaves on purpose.
+ * echoclient (exact bytes both ways, exit codes and error lines),
+ * hello, and -h/--help for every program but the servers. echoclient
+ * talks to the real echoserveri, or to a peer thread here that misbehaves
+ * on purpose.
  * Run: tests/bin/test_programs [test_name...]
  */
 #include "testlib.h"
@@ -287,6 +288,37 @@ static void hello_thread_prints_greeting(void)
     run_result_free(&r);
 }
 
+/* The programs that are not servers (test_servers checks each server). */
+static void every_other_program_prints_usage_on_stdout_for_help(void)
+{
+    const char *progs[] = {"./echoclient", "./select", "./hello", "./race",
+                           "./deadlock"};
+
+    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+        check_help(progs[i]);
+}
+
+/* -h with more arguments is an argument like any other, and a wrong
+ * argument is still an error: on stderr, exit status 2, nothing on stdout. */
+static void help_with_other_arguments_is_a_usage_error(void)
+{
+    char *with_more[][4] = {{"./echoserveri", "-h", "extra", NULL},
+                            {"./race", "-h", "--fixed", NULL},
+                            {"./echoservert_pre", "-h", "4", NULL},
+                            {"./hello", "extra", NULL, NULL}};
+
+    for (size_t i = 0; i < sizeof(with_more) / sizeof(with_more[0]); i++) {
+        run_result_t r;
+
+        run_program(with_more[i], NULL, 0, 5000, &r);
+        CHECK(r.status == 2 && r.out.len == 0 && r.err.len > 0,
+              "%s %s: status %d, stdout \"%s\"; want 2 and an error on "
+              "stderr only", with_more[i][0], with_more[i][1], r.status,
+              r.out.data);
+        run_result_free(&r);
+    }
+}
+
 static const test_t tests[] = {
     TEST(client_echoes_nul_bytes_cr_lf_and_an_unterminated_line),
     TEST(client_echoes_lines_longer_than_8192_bytes),
@@ -300,6 +332,8 @@ static const test_t tests[] = {
     TEST(client_reports_a_server_that_closes_early),
     TEST(client_sends_everything_when_stdin_closes_early),
     TEST(hello_thread_prints_greeting),
+    TEST(every_other_program_prints_usage_on_stdout_for_help),
+    TEST(help_with_other_arguments_is_a_usage_error),
 };
 
 int main(int argc, char **argv)

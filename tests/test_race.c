@@ -14,25 +14,6 @@ static void run_race(run_result_t *r, char *a1, char *a2, char *a3, char *a4)
     run_program(argv, NULL, 0, 30000, r);
 }
 
-/* Checks that the last line of out reads exactly "races: R of T trials"
- * with 0 <= R <= T; returns R, or -1 after a failed check. */
-static int races_reported(const bytes_t *out, int trials)
-{
-    const char *last = out->data;
-    char want[64];
-    int races = -1;
-
-    for (const char *p = out->data; *p != '\0'; p++)
-        if (*p == '\n' && p[1] != '\0')
-            last = p + 1;
-    sscanf(last, "races: %d of", &races);
-    snprintf(want, sizeof(want), "races: %d of %d trials\n", races, trials);
-    if (!CHECK(strcmp(last, want) == 0 && races >= 0 && races <= trials,
-               "last line \"%s\", want \"races: R of %d trials\"", last, trials))
-        return -1;
-    return races;
-}
-
 static int count_lines(const bytes_t *out)
 {
     int lines = 0;
@@ -54,7 +35,7 @@ static void race_fixed_reports_0_races_in_200_trials(void)
     run_race(&r, "--fixed", "-t", trials, NULL);
     CHECK(r.status == 0, "exit status %d, want 0; stderr: %s", r.status,
           r.err.data);
-    CHECK(races_reported(&r.out, atoi(trials)) == 0,
+    CHECK(trials_reported(&r.out, "races", atoi(trials)) == 0,
           "the fixed version raced:\n%s", r.out.data);
     run_result_free(&r);
 }
@@ -79,7 +60,7 @@ static void race_unsafe_races_on_a_multicore_machine(void)
         skip_test("one CPU: the race may well not show");
     run_race(&r, "-t", "20", NULL, NULL);
     CHECK(r.status == 0, "exit status %d, want 0", r.status);
-    CHECK(races_reported(&r.out, 20) > 0, "no race in 20 trials of 100 threads");
+    CHECK(trials_reported(&r.out, "races", 20) > 0, "no race in 20 trials of 100 threads");
     CHECK(strstr(r.out.data, "saw a value other than their own") != NULL &&
               strstr(r.out.data, "seen by more than one thread: ") != NULL &&
               strstr(r.out.data, "seen by no thread: ") != NULL,
@@ -134,7 +115,7 @@ static void race_shows_what_threads_saw_in_each_racing_trial(void)
             shown++;
         }
     }
-    CHECK(shown > 0 && races_reported(&r.out, 5) == shown, "%d racing "
+    CHECK(shown > 0 && trials_reported(&r.out, "races", 5) == shown, "%d racing "
           "trials reported in detail, want one per race (and a race):\n%s",
           shown, r.out.data);
     run_result_free(&r);
@@ -154,7 +135,7 @@ static void race_reports_each_trial_then_the_count(void)
         CHECK(strstr(r.out.data, want) != NULL, "no line \"%.*s\" in:\n%s",
               (int)strlen(want) - 1, want, r.out.data);
     }
-    races_reported(&r.out, 3);
+    trials_reported(&r.out, "races", 3);
     run_result_free(&r);
 }
 
@@ -165,7 +146,7 @@ static void race_output_stays_short_for_many_trials(void)
     skip_under_tsan();
     run_race(&r, "-n", "20", "-t", "50");
     CHECK(r.status == 0, "exit status %d, want 0", r.status);
-    races_reported(&r.out, 50);
+    trials_reported(&r.out, "races", 50);
     CHECK(count_lines(&r.out) <= 60, "%d lines for 50 trials, want a bounded "
           "report:\n%s", count_lines(&r.out), r.out.data);
     for (const char *p = r.out.data, *nl; (nl = strchr(p, '\n')); p = nl + 1)

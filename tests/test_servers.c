@@ -33,6 +33,11 @@ static void prints_usage_and_exits_2_without_a_port(void)
     run_result_free(&r);
 }
 
+static void prints_usage_on_stdout_and_exits_0_for_help(void)
+{
+    check_help(prog);
+}
+
 static void rejects_a_bad_port_with_status_2(void)
 {
     char *bad[] = {"abc", "70000", "-1", "12ab", ""};
@@ -144,6 +149,7 @@ static void exits_within_a_second_of_sigint(void)
 
 static const test_t tests[] = {
     TEST(prints_usage_and_exits_2_without_a_port),
+    TEST(prints_usage_on_stdout_and_exits_0_for_help),
     TEST(rejects_a_bad_port_with_status_2),
     TEST(reports_a_port_in_use_and_exits_1),
     TEST(announces_the_real_port_it_listens_on),

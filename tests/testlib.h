@@ -8,7 +8,8 @@
  * One header, in sections that match the files behind it: testlib.c (the
  * runner, checks, clocks, byte buffers), proc.c (running programs, /proc),
  * server_ctl.c (servers in the background), net.c (talking to a server),
- * serverlist.c (tests/servers.txt).
+ * serverlist.c (tests/servers.txt), trialprog.c (deadlock, livelock,
+ * starvation).
  */
 #ifndef TESTLIB_H
 #define TESTLIB_H
@@ -97,6 +98,9 @@ typedef struct {
 void run_program(char *const argv[], const void *in, size_t inlen,
                  int timeout_ms, run_result_t *r);
 void run_result_free(run_result_t *r);
+/* Checks that prog -h and prog --help each print one line "usage: NAME
+ * ..." on stdout, nothing on stderr, and exit 0 (the contract's help). */
+void check_help(const char *prog);
 
 /* ---- Servers started in the background (server_ctl.c) ---- */
 
@@ -239,5 +243,31 @@ int server_has(const char *prog, const char *field, const char *value);
 /* Fills args with the arguments after the port that make s serve n
  * clients at once (at most max of them); returns how many, 0 if none. */
 int server_pool_args(const server_info_t *s, int n, char args[][16], int max);
+
+/* ---- Programs that count a bug over trials (trialprog.c) ---- */
+
+/* How many times needle occurs in haystack. */
+int count_of(const char *haystack, const char *needle);
+/* The last line of out ("" if none), with its newline. */
+const char *last_line(const bytes_t *out);
+/* Checks that out's last line reads exactly "WHAT: N of TRIALS trials"
+ * with 0 <= N <= trials; returns N, or -1 after a failed check. */
+int trials_reported(const bytes_t *out, const char *what, int trials);
+/* Runs argv, allowing trial_ms per trial and 2 s to start; checks it
+ * ended within that. */
+void run_trials(char *const argv[], int trials, int trial_ms, run_result_t *r);
+/* run_trials, then checks the exit status is 0 and returns
+ * trials_reported(out, what, trials). */
+int run_counted(char *const argv[], int trials, int trial_ms, const char *what,
+                run_result_t *r);
+/* Checks that argv exits with status 2, usage on stderr, nothing on stdout. */
+void check_usage_error(char *const argv[], const char *usage);
+/* Starts argv with its stdout and stderr on a pipe (*outfd). */
+pid_t start_piped(char *const argv[], int *outfd);
+/* Reads fd until its output holds needle; 1 if it did within timeout_ms. */
+int output_shows(int fd, const char *needle, int timeout_ms, bytes_t *out);
+/* Starts argv (a long run), sends SIGINT once trial 1 is reported, and
+ * checks it died of it with nothing left holding its output. */
+void check_sigint_ends_run(char *const argv[]);
 
 #endif /* TESTLIB_H */

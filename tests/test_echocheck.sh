@@ -66,8 +66,7 @@ bounded() {
 
 # At most $jobs runs at once: two cores, and each run's clients need some.
 jobs=3 running=""
-# spawn OUT CMD...: bounded CMD in the background, after the oldest run
-# ends when $jobs already run.
+# spawn: waits for a free slot (the oldest run to end) when $jobs run.
 spawn() {
     set -- $running
     if [ $# -ge "$jobs" ]; then

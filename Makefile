@@ -89,6 +89,8 @@ tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
+# make builds them too: the README shows echocheck on one, to try at once.
+all: $(BROKEN)
 tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
 
 tests/bin/test_rio: tests/rio_script.o

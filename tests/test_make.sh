@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_make.sh - plain `make` builds every program and helper that a
 # command in the README runs directly: each ./PROG, tests/bin/PROG,
-# demo/PROG and bench/PROG named in README.md, or in a script a README
+# demo/PROG and bench/PROG named in README.md or docs/*.md, or in a script a README
 # command runs (demo/demo.sh, bench/ab.sh), that make has a rule for must
 # be built by `make all`. The tests' own binaries (tests/bin/test_*) may
 # stay with make test. A dry run (make -n -B) shows what make would
@@ -26,7 +26,7 @@ all=$(dry all)
 missing=""
 # The paths named in the README and in the scripts its commands run.
 for t in $(grep -o -h -E '(\./|tests/bin/|demo/|bench/)[a-z_]+[a-z0-9_./]*' \
-    README.md demo/demo.sh bench/ab.sh | sed 's|^\./||; s|\.*$||' | sort -u); do
+    README.md docs/*.md demo/demo.sh bench/ab.sh | sed 's|^\./||; s|\.*$||' | sort -u); do
     case $t in
     tests/bin/test_*) continue ;; # the tests' own binaries
     esac

@@ -18,7 +18,8 @@
 # clients, on purpose), each client's lines counted.
 # The iterative server runs the one-client scenarios only. Pools are sized
 # to the largest load (1024). Output: the report on stdout, progress on
-# stderr; figures, chart data and the SVG in BENCH_OUT (bench/out). Exit
+# stderr; figures, chart data, the SVG and the report in BENCH_OUT
+# (bench/out); no tracked file is touched. Exit
 # status 1 only when a measurement failed (a contradicted claim is a
 # finding, not a failure). Everything started is killed by PID, on Ctrl-C
 # too. POSIX sh, awk, sed; "sleep 0.1" needs a sleep that takes fractions.
@@ -163,6 +164,8 @@ if [ "$MODE" != test ]; then
         awk -F= 'NF == 2 { printf "riobench\t%s\t%s\n", $1, $2 }' >>"$OUT/figures.tsv"
 fi
 bench/bin/chart -o "$OUT/bench.svg" "$OUT/results.tsv" || failed "chart"
+# The report, on stdout and kept beside the figures (OUT/report.txt).
+{
 sh bench/report.sh "$OUT" "$MODE" "$SECS" "$IDLE_N" "$MAX_N"
 [ "$MODE" = test ] ||
     NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) \
@@ -173,7 +176,9 @@ sh bench/report.sh "$OUT" "$MODE" "$SECS" "$IDLE_N" "$MAX_N"
     POOLS=$(server_names serves=pool | tr '\n' ' ') \
         sh bench/verdict.sh "$OUT/figures.tsv"
 echo
-echo "Chart: $OUT/bench.svg; figures: $OUT/figures.tsv. Took $(($(date +%s) - start)) s."
+echo "Chart: $OUT/bench.svg; figures: $OUT/figures.tsv; this report: $OUT/report.txt."
+echo "Took $(($(date +%s) - start)) s."
+} | tee "$OUT/report.txt"
 if [ -s "$TMP/failed" ]; then
     echo "bench: these measurements failed:" >&2
     sed 's/^/  /' "$TMP/failed" >&2

@@ -344,6 +344,14 @@ static void bench_run_draws_what_it_measured(void)
     }
     CHECK(strstr(r.out.data, "| echoservers |") && strstr(r.out.data, "10 clients"),
           "the report has no echoservers row at 10 clients:\n%s", r.out.data);
+    /* The report is kept in BENCH_OUT too, the same as it was shown. */
+    char reportpath[96];
+    snprintf(reportpath, sizeof(reportpath), "%s/report.txt", dir);
+    char *report = svg_read(reportpath);
+    CHECK(report != NULL && strcmp(report, r.out.data) == 0,
+          "%s is missing or differs from the report on stdout", reportpath);
+    free(report);
+    unlink(reportpath);
     run_result_free(&r);
     unlink(results);
     unlink(svgpath);

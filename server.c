@@ -27,6 +27,14 @@ static int start(const char *argv0, const char *port_arg, int mode)
      * fails with EPIPE instead, and only that connection is closed.
      */
     Signal(SIGPIPE, SIG_IGN);
+    /*
+     * SIGINT and SIGTERM stop a server (the process servers install their
+     * own handlers after this). A shell starts a script's background job
+     * with SIGINT ignored, and an ignored signal stays ignored across
+     * exec: put the default back, or `kill -INT` would do nothing.
+     */
+    Signal(SIGINT, SIG_DFL);
+    Signal(SIGTERM, SIG_DFL);
     /* Log lines must reach a pipe or file promptly, not at exit. setvbuf
      * is legal only before the first output, so it is chosen here. */
     if (mode == _IOFBF)

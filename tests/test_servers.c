@@ -147,6 +147,21 @@ static void exits_within_a_second_of_sigint(void)
           "still running 1 s after SIGINT");
 }
 
+/* A shell starts a script's background job (./server &) with SIGINT
+ * ignored, and exec keeps it ignored: the server must undo that. */
+static void exits_on_sigint_even_when_started_with_it_ignored(void)
+{
+    server_t s;
+    void (*was)(int) = signal(SIGINT, SIG_IGN); /* inherited by the server */
+    int rc = start(&s);
+
+    signal(SIGINT, was);
+    if (rc < 0)
+        return;
+    CHECK(server_signal_wait(&s, SIGINT, 1000) == 0,
+          "still running 1 s after SIGINT, having started with it ignored");
+}
+
 static const test_t tests[] = {
     TEST(prints_usage_and_exits_2_without_a_port),
     TEST(prints_usage_on_stdout_and_exits_0_for_help),
@@ -156,6 +171,7 @@ static const test_t tests[] = {
     TEST(logs_each_connection),
     TEST(logs_promptly_when_stdout_is_a_pipe),
     TEST(exits_within_a_second_of_sigint),
+    TEST(exits_on_sigint_even_when_started_with_it_ignored),
 };
 
 int main(int argc, char **argv)

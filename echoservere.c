@@ -44,7 +44,7 @@
 #include "server.h"
 
 #define MAX_LOOPS 1024
-#define USAGE "<port> [loops]   (default: one per online CPU; at most 1024)"
+#define USAGE "<port> [loops]   (default: one per CPU; at most 1024)"
 /* As in echoservers: a client with this much unread echo is not read. */
 #define PENDING_MAX ECHO_READ_MAX
 #define EVENTS_MAX 256  /* reports handled per wait */

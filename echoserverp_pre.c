@@ -16,8 +16,9 @@
  * Sharing accept: every idle worker blocks in accept on the one listening
  * socket, with no lock (UNP 30.6). Linux queues them as exclusive waiters
  * and wakes one per connection: no thundering herd (64 idle workers, one
- * connection: one worker woke; see the README). A kernel that woke them
- * all would call for a lock around accept (UNP 30.7, 30.8).
+ * connection: one worker woke; docs/measurements.md, "Measured by hand").
+ * A kernel that woke them all would call for a lock around accept (UNP
+ * 30.7, 30.8).
  *
  * Supervising: the parent sleeps in sigsuspend until a worker ends
  * (SIGCHLD; children.c, shared with echoserverp, reaps it), then forks a
@@ -26,8 +27,9 @@
  * or idle, so no orphan keeps the port: on Linux the kernel signals it
  * (prctl PR_SET_PDEATHSIG), at no cost meanwhile; elsewhere (or built
  * with -DNO_PDEATHSIG) a timer has it check getppid() every
- * PARENT_CHECK_MS, a wake-up each time (on the README's VM, 2% of a core
- * for 64 idle workers, 1.5 cores for 1024). Not a pipe whose end of file
+ * PARENT_CHECK_MS, a wake-up each time (on the 2-core VM of
+ * docs/measurements.md, 2% of a core for 64 idle workers, 1.5 cores for
+ * 1024). Not a pipe whose end of file
  * workers poll for beside the listener: each connection would wake every
  * idle worker (a herd of our own), and a busy worker would not look.
  *
@@ -36,8 +38,8 @@
  * process-shared mutex: a worker SIGKILLed while holding it would leave
  * it locked and wedge all the others (robust mutexes, which recover, and
  * process-shared unnamed semaphores are missing on macOS). Against the
- * thread pool's mutex the atomic add is faster (on the README's VM 6 ns
- * alone, 11 ns with two cores adding, against 13 and 30 ns for lock, add,
+ * thread pool's mutex the atomic add is faster (on that VM 6 ns alone,
+ * 11 ns with two cores adding, against 13 and 30 ns for lock, add,
  * unlock; all small beside a log write), but it covers one word: values
  * that must change together would need a lock, and a way to survive its
  * holder's death.
@@ -71,7 +73,7 @@
 
 #define DEFAULT_PROCESSES 4 /* few, so that waiting shows */
 #define MAX_PROCESSES 1024
-#define USAGE "<port> [processes]   (default 4 worker processes, at most 1024)"
+#define USAGE "<port> [processes]   (default 4; at most 1024)"
 #define PARENT_CHECK_MS 500 /* without PDEATHSIG: how often a worker checks */
 
 /*

@@ -92,16 +92,21 @@ for arg in "$@"; do
     -f) fast=1 ;;
     -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
     -h | --help) usage 0 ;;
-    *) is_step "$arg" || usage; steps="$steps $arg" ;;
+    -*) echo "demo: unknown option '$arg'" >&2; usage ;;
+    *) steps="$steps $arg" ;;
     esac
 done
 case $pause in
 '' | 0) pause= ;;
+1 | step) pause=step ;;
 beat) ;;
-*) pause=step ;;
+*) echo "demo: PAUSE is 1 (at each step) or beat (at each event), not '$pause'" >&2
+   usage ;;
 esac
 [ "$fast" = 0 ] && fast=
-for s in $steps; do is_step "$s" || usage; done
+for s in $steps; do
+    is_step "$s" || { echo "demo: no step '$s' (the steps: 1..$nsteps)" >&2; usage; }
+done
 [ -n "$steps" ] || steps=$(awk -v n="$nsteps" 'BEGIN { for (i = 1; i <= n; i++) print i }')
 
 # shellcheck source=demo/lib.sh

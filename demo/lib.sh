@@ -122,7 +122,8 @@ PAUSE_AT=""
 demo_pauses() {
     PAUSE_AT=$1
     [ -n "$PAUSE_AT" ] || return 0
-    if ! { : </dev/tty; } 2>/dev/null; then
+    # A subshell: a failed redirection of ':' would end this very shell.
+    if ! (: </dev/tty) 2>/dev/null; then
         echo "(PAUSE needs a terminal: running straight through)"
         PAUSE_AT=""
     fi

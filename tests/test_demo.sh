@@ -37,6 +37,8 @@ skip_all() {
     echo "SKIP demo every_line_fits_80_columns"
     echo "SKIP demo shows_the_server_log_as_it_happens"
     echo "SKIP demo a_mistyped_program_is_named_as_missing"
+    echo "SKIP demo a_bad_step_or_pause_is_named"
+    echo "SKIP demo a_pause_without_a_terminal_runs_through"
     echo "    $1"
     exit 0
 }
@@ -190,6 +192,32 @@ if [ "$typo_status" -eq 2 ] && grep -q "nonexistent: no such file" "$tmp.typo" &
     pass a_mistyped_program_is_named_as_missing
 else
     fail a_mistyped_program_is_named_as_missing "status $typo_status; it said:" "$(cat "$tmp.typo")"
+fi
+
+# A mistyped step or pause is named, with status 2; a pause without a
+# terminal to read Enter from runs straight through, saying so.
+PAUSE=2 sh demo/demo.sh -f 1 </dev/null >"$tmp.badpause" 2>&1
+bp=$?
+sh demo/demo.sh -f 99 </dev/null >"$tmp.badstep" 2>&1
+bs=$?
+if [ "$bp" -eq 2 ] && grep -q "not '2'" "$tmp.badpause" &&
+    [ "$bs" -eq 2 ] && grep -q "no step '99'" "$tmp.badstep"; then
+    pass a_bad_step_or_pause_is_named
+else
+    fail a_bad_step_or_pause_is_named "PAUSE=2: status $bp, $(head -n 1 "$tmp.badpause");" \
+        "step 99: status $bs, $(head -n 1 "$tmp.badstep")"
+fi
+if (: </dev/tty) 2>/dev/null; then
+    echo "SKIP demo a_pause_without_a_terminal_runs_through"
+    echo "    this test has a terminal, where the demo would wait for Enter"
+else
+    PAUSE=1 sh demo/demo.sh -f 1 </dev/null >"$tmp.noterm" 2>&1
+    nt=$?
+    if [ "$nt" -eq 0 ] && grep -q "PAUSE needs a terminal" "$tmp.noterm"; then
+        pass a_pause_without_a_terminal_runs_through
+    else
+        fail a_pause_without_a_terminal_runs_through "status $nt; it said:" "$(tail -n 3 "$tmp.noterm")"
+    fi
 fi
 
 # A projector's terminal is 80 columns wide: a longer line wraps mid-word.

@@ -139,7 +139,7 @@ expected() {
 rio_copy     concurrency  lines-in-one-segment
 blocking     concurrency  half-line-delays-nobody
 connfd_addr  concurrency  hundred-clients
-sigpipe      robustness   vanish-echo-pending
+sigpipe      robustness   close-before-echo vanish-echo-pending
 keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
 undetached   resources    maps-not-grown

@@ -87,7 +87,8 @@ void status_text(int status, char *buf, size_t size);
 int status_signal(int status);
 /* Copies its last printed lines, oldest first; returns how many. */
 int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max);
-/* Kills every process group still registered (signal handlers, exit). */
+/* Kills every process group still registered and reaps their leaders,
+ * waiting a second at most (signal handlers, exit; async-signal-safe). */
 void kill_registered_groups(void);
 
 /* ---- /proc (procfs.c) ---- */

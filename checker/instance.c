@@ -29,11 +29,34 @@ static void register_group(pid_t pgid, int on)
         }
 }
 
+/* Reaps the leaders of the groups just killed, within about a second in
+ * all: where pid 1 reaps nothing (some containers), a leader we left
+ * unreaped would stay a zombie. Async-signal-safe: waitpid and nanosleep
+ * only, errno kept. */
+static void reap_registered_leaders(void)
+{
+    struct timespec tick = { 0, 10 * 1000000L };
+    int saved = errno, ticks = 100;
+
+    for (int i = 0; i < MAX_GROUPS; i++) {
+        pid_t pid = (pid_t)groups[i];
+        while (pid > 0) {
+            pid_t got = waitpid(pid, NULL, WNOHANG);
+            if (got == pid || (got < 0 && errno != EINTR) || ticks-- <= 0)
+                break; /* reaped, or by another thread, or time is up */
+            if (got == 0)
+                nanosleep(&tick, NULL);
+        }
+    }
+    errno = saved;
+}
+
 void kill_registered_groups(void) /* async-signal-safe */
 {
     for (int i = 0; i < MAX_GROUPS; i++)
         if (groups[i] > 0)
             kill(-(pid_t)groups[i], SIGKILL);
+    reap_registered_leaders();
 }
 
 /* Binds a socket of family to the wildcard address and port (0: any),

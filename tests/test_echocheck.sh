@@ -142,6 +142,7 @@ connfd_addr  concurrency  hundred-clients
 sigpipe      robustness   close-before-echo vanish-echo-pending
 keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
+reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
 EOF
 }

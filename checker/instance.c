@@ -338,6 +338,34 @@ int inst_alive(instance_t *in)
     return 1;
 }
 
+int inst_pause(instance_t *in)
+{
+    int st;
+
+    if (in->pid == 0 || in->reaped)
+        return -1;
+    kill(in->pid, SIGSTOP);
+    for (long long end = now_ms() + WAIT_MS; now_ms() < end; nap(1)) {
+        pid_t got = waitpid(in->pid, &st, WNOHANG | WUNTRACED);
+        if (got == in->pid && WIFSTOPPED(st))
+            return 0;
+        if (got == in->pid) { /* it ended instead: as inst_alive would */
+            in->status = st;
+            in->reaped = 1;
+        }
+        if (got != 0)
+            return -1;
+    }
+    return -1;
+}
+
+void inst_resume(instance_t *in)
+{
+    if (in->pid != 0 && !in->reaped)
+        kill(in->pid, SIGCONT);
+}
+
+
 void inst_stop(instance_t *in)
 {
     if (in->pid == 0)

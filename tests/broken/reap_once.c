@@ -5,7 +5,10 @@
  * children that end together raise one pending SIGCHLD between them, so
  * all but one or two stay zombies until later signals come:
  * echocheck's resources/no-zombies, where 15 clients leave at once.
- * Clients that leave one at a time are all reaped.
+ * Certain: echocheck stops the server (SIGSTOP) while they leave, so
+ * their 15 SIGCHLDs merge into one and 14 zombies stay.
+ * Clients that leave one at a time are reaped as they go, mostly (a
+ * loaded machine may merge some of their signals too).
  * Done right: children.c reaps in a loop, waitpid(-1, &status, WNOHANG)
  * until it returns 0 or -1.
  * Otherwise correct: the parent closes connfd, the child the listener;

@@ -27,6 +27,21 @@ static void on_sigchld(int sig)
     errno = saved;
 }
 
+/* The child serves its client and exits; the parent drops its copy. */
+static void serve_in_child(int listenfd, int connfd)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        close(listenfd);
+        echo(connfd);
+        exit(0);
+    }
+    if (pid < 0)
+        printf("fork: %s: dropping the connection\n", strerror(errno));
+    close(connfd);
+}
+
 int main(int argc, char **argv)
 {
     struct sigaction sa = { .sa_handler = on_sigchld, .sa_flags = SA_RESTART };
@@ -38,17 +53,8 @@ int main(int argc, char **argv)
     sigaction(SIGCHLD, &sa, NULL);
     for (;;) {
         int connfd = accept_client(listenfd);
-        if (connfd < 0)
-            continue;
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(listenfd);
-            echo(connfd);
-            close(connfd);
-            exit(0);
-        }
-        if (pid < 0)
-            printf("fork: %s: dropping the connection\n", strerror(errno));
-        close(connfd);
+        if (connfd >= 0)
+            serve_in_child(listenfd, connfd);
     }
 }
+

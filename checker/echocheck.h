@@ -79,6 +79,11 @@ typedef struct {
 int inst_start(instance_t *in, int nofile);
 /* 1 while the server's first process lives (reaps it when it has died). */
 int inst_alive(instance_t *in);
+/* Stops the server's first process (SIGSTOP) and waits, up to WAIT_MS,
+ * until it has stopped: 0, or -1 when it did not (it died: then reaped). */
+int inst_pause(instance_t *in);
+/* Lets it run again (SIGCONT). */
+void inst_resume(instance_t *in);
 /* Kills the whole process group, reaps the leader, stops the drain. */
 void inst_stop(instance_t *in);
 /* "exit status 1", "killed by SIGPIPE (status 141 = 128 + 13)"... */
@@ -87,7 +92,8 @@ void status_text(int status, char *buf, size_t size);
 int status_signal(int status);
 /* Copies its last printed lines, oldest first; returns how many. */
 int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max);
-/* Kills every process group still registered (signal handlers, exit). */
+/* Kills every process group still registered and reaps their leaders,
+ * waiting a second at most (signal handlers, exit; async-signal-safe). */
 void kill_registered_groups(void);
 
 /* ---- /proc (procfs.c) ---- */

@@ -29,11 +29,34 @@ static void register_group(pid_t pgid, int on)
         }
 }
 
+/* Reaps the leaders of the groups just killed, within about a second in
+ * all: where pid 1 reaps nothing (some containers), a leader we left
+ * unreaped would stay a zombie. Async-signal-safe: waitpid and nanosleep
+ * only, errno kept. */
+static void reap_registered_leaders(void)
+{
+    struct timespec tick = { 0, 10 * 1000000L };
+    int saved = errno, ticks = 100;
+
+    for (int i = 0; i < MAX_GROUPS; i++) {
+        pid_t pid = (pid_t)groups[i];
+        while (pid > 0) {
+            pid_t got = waitpid(pid, NULL, WNOHANG);
+            if (got == pid || (got < 0 && errno != EINTR) || ticks-- <= 0)
+                break; /* reaped, or by another thread, or time is up */
+            if (got == 0)
+                nanosleep(&tick, NULL);
+        }
+    }
+    errno = saved;
+}
+
 void kill_registered_groups(void) /* async-signal-safe */
 {
     for (int i = 0; i < MAX_GROUPS; i++)
         if (groups[i] > 0)
             kill(-(pid_t)groups[i], SIGKILL);
+    reap_registered_leaders();
 }
 
 /* Binds a socket of family to the wildcard address and port (0: any),
@@ -314,6 +337,34 @@ int inst_alive(instance_t *in)
     }
     return 1;
 }
+
+int inst_pause(instance_t *in)
+{
+    int st;
+
+    if (in->pid == 0 || in->reaped)
+        return -1;
+    kill(in->pid, SIGSTOP);
+    for (long long end = now_ms() + WAIT_MS; now_ms() < end; nap(1)) {
+        pid_t got = waitpid(in->pid, &st, WNOHANG | WUNTRACED);
+        if (got == in->pid && WIFSTOPPED(st))
+            return 0;
+        if (got == in->pid) { /* it ended instead: as inst_alive would */
+            in->status = st;
+            in->reaped = 1;
+        }
+        if (got != 0)
+            return -1;
+    }
+    return -1;
+}
+
+void inst_resume(instance_t *in)
+{
+    if (in->pid != 0 && !in->reaped)
+        kill(in->pid, SIGCONT);
+}
+
 
 void inst_stop(instance_t *in)
 {

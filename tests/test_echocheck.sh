@@ -139,9 +139,10 @@ expected() {
 rio_copy     concurrency  lines-in-one-segment
 blocking     concurrency  half-line-delays-nobody
 connfd_addr  concurrency  hundred-clients
-sigpipe      robustness   vanish-echo-pending
+sigpipe      robustness   close-before-echo vanish-echo-pending
 keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
+reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
 EOF
 }

@@ -82,7 +82,7 @@ function spawn_claim(   r, fig) {
         v["spawncost", "thread_ns"] / 1000, r)
     say("Process control (creating and reaping) twice as expensive as thread control", fig,
         r >= 1.5 && r <= 3 ? "[agrees with the lecture]" \
-        : sprintf("[CONTRADICTS the lecture]: %.0fx, not 2x: fork copies the page tables and the kernel tears down a whole address space per process, while this libc caches thread stacks; the slide measured an old kernel on small processes (README, Measurements)", r))
+        : sprintf("[CONTRADICTS the lecture]: %.0fx, not 2x: fork copies the page tables and the kernel tears down a whole address space per process, while this libc caches thread stacks; the slide measured an old kernel on small processes (docs/measurements.md)", r))
 }
 
 # "Does not make use of multi-core" (claim 5) and our answer to it (6),
@@ -215,10 +215,11 @@ END {
     print "\nNot measured, shown instead (no verdict):"
     print "- \"Event-based: tedious and low level\": echoservers.c and echo_step.c against echoservert.c."
     print "- \"Thread-based: difficult to debug\", \"easy to share resources: perhaps too easy\":"
-    print "  ./race and ./deadlock (make demo, their steps; make check-tsan names both bugs)."
+    print "  ./race, ./deadlock, ./livelock and ./starvation (make demo, their steps; make"
+    print "  check-tsan names the first two, and no checker sees the other two)."
     print "- \"Process-based: hard to share resources\": echoserverp_pre.c shares one total"
     print "  through a MAP_SHARED page and C11 atomics."
     print "- select.c'"'"'s \"blocking problems\": ./select stops reading stdin while it echoes a client"
-    print "  (tests/test_events.c shows it; echoservers fixes it, as the last claim above measures)."
+    print "  (tests/test_events.c shows it; echoservers fixes it, as claim 8 measures)."
     print "- Memory per idle client and clients held: our figures, in the last table above."
 }' "$1"

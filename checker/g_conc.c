@@ -239,17 +239,28 @@ static void flooder(check_ctx_t *c, result_t *r)
 
 static void hundred_clients(check_ctx_t *c, result_t *r)
 {
-    if (many_clients(c->srv.port, 100, r) == 100)
+    crowd_t t;
+
+    if (many_clients(c->srv.port, 100, &t, r) == 100)
         return;
     note(r, "each client sent one line of its own, at once, and left after "
             "its echo");
-    note(r, "likely cause: a descriptor handed to a thread by address "
-            "(&connfd): the next accept overwrites it before the thread "
-            "reads it, so two threads share one client and another gets "
-            "none (race.c; slide \"Could This Race Occur?\"); pass each "
-            "thread its own copy, as echoservert.c does (slide \"Correct "
-            "Passing of Thread Arguments\"). Or a small listen backlog, or "
-            "a shared buffer");
+    if (t.crossed == 0)
+        note(r, "likely cause, one of two: a small listen backlog, the queue "
+                "of connections the kernel holds until accept takes them "
+                "(the book's LISTENQ is 1024; Python's socketserver asks for "
+                "5: set request_queue_size), so the rest wait for the "
+                "kernel's retries; or a descriptor handed to a thread by "
+                "address (&connfd), so that two threads serve one client "
+                "and another gets none (race.c)");
+    else
+        note(r, "likely cause: a descriptor handed to a thread by address "
+                "(&connfd): the next accept overwrites it before the thread "
+                "reads it, so two threads share one client and another gets "
+                "none (race.c; slide \"Could This Race Occur?\"); pass each "
+                "thread its own copy, as echoservert.c does (slide "
+                "\"Correct Passing of Thread Arguments\"); or a buffer "
+                "shared between clients");
 }
 
 const check_t conc_checks[] = {

@@ -191,6 +191,12 @@ client_open() {
 client_send() { (printf '%s' "$2" >&"$1") 2>/dev/null; }
 client_close() { eval "exec $1>&-"; }
 
+# counted WHAT FILE: N of the closing line "WHAT: N of T trials" that
+# race, deadlock, livelock and starvation print (empty if it is missing).
+counted() {
+    sed -n "s/^$1: \([0-9][0-9]*\) of [0-9][0-9]* trials\$/\1/p" "$2"
+}
+
 # show_run OUT LAST SHOWN CMD...: runs CMD (to its end) into $tmp/OUT and
 # shows, under "$ SHOWN", its lines 2..LAST and its last line (the count).
 show_run() {

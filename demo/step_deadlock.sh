@@ -14,18 +14,13 @@ step_deadlock() {
     echo "who holds what, kills the child and goes on to the next trial."
     beat
     show_run dead.out 6 "./deadlock -t 3" "$DEADLOCK" -t 3
-    d=$(deadlocks "$tmp/dead.out")
+    d=$(counted deadlocks "$tmp/dead.out")
     beat
     show_run dfixed.out 3 "./deadlock --fixed -t $TRIALS   (both take A before B)" \
         "$DEADLOCK" --fixed -t "$TRIALS"
-    f=$(deadlocks "$tmp/dfixed.out")
+    f=$(counted deadlocks "$tmp/dfixed.out")
     para "One global order for the locks breaks the cycle: whichever thread comes second waits for lock A while the other holds it, and the thread holding A never waits for anything the other holds. ThreadSanitizer finds the unfixed order from a run that did not deadlock (make check-tsan: its lock-order-inversion report)."
     deadlock_verdict
-}
-
-# deadlocks FILE: D of the last line "deadlocks: D of T trials".
-deadlocks() {
-    sed -n 's/^deadlocks: \([0-9][0-9]*\) of [0-9][0-9]* trials$/\1/p' "$1"
 }
 
 deadlock_verdict() {

@@ -13,20 +13,15 @@ step_livelock() {
     echo "again in step, for ever. Unlike a deadlock, nobody waits: both run."
     beat
     show_run live.out 6 "./livelock -t 3" "$LIVELOCK" -t 3
-    l=$(livelocks "$tmp/live.out")
+    l=$(counted livelocks "$tmp/live.out")
     ran=$(grep -c '^  thread [12]: [0-9]* attempts, 0 completed, .*: ran, no progress$' \
         "$tmp/live.out")
     beat
     show_run lfixed.out 7 "./livelock --fixed -t $TRIALS   (a random pause)" \
         "$LIVELOCK" --fixed -t "$TRIALS"
-    f=$(livelocks "$tmp/lfixed.out")
+    f=$(counted livelocks "$tmp/lfixed.out")
     para "Above, each thread made hundreds of attempts and used CPU, yet completed nothing: that is livelock. A random pause, its window doubling after each failure (Ethernet's back-off), soon lets one thread try alone; it completes, then the other does. One global lock order (deadlock --fixed) would work too. A back-off that resets on success can let one thread win every time: starvation, the next step."
     livelock_verdict
-}
-
-# livelocks FILE: L of the last line "livelocks: L of T trials".
-livelocks() {
-    sed -n 's/^livelocks: \([0-9][0-9]*\) of [0-9][0-9]* trials$/\1/p' "$1"
 }
 
 livelock_verdict() {

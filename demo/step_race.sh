@@ -15,10 +15,10 @@ step_race() {
     beat
     show_run race.out 5 "./race -t $TRIALS        (first trials and the count)" \
         "$RACE" -t "$TRIALS"
-    r=$(races "$tmp/race.out")
+    r=$(counted races "$tmp/race.out")
     show_run fixed.out 3 "./race --fixed -t $TRIALS   (each thread gets its own copy of i)" \
         "$RACE" --fixed -t "$TRIALS"
-    f=$(races "$tmp/fixed.out")
+    f=$(counted races "$tmp/fixed.out")
     beat
     p=""
     if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
@@ -34,7 +34,7 @@ step_race() {
 race_pinned() {
     show_run pinned.out 5 "taskset -c 0 ./race -t $TRIALS   (every thread on core 0)" \
         taskset -c 0 "$RACE" -t "$TRIALS"
-    p=$(races "$tmp/pinned.out")
+    p=$(counted races "$tmp/pinned.out")
     para "Free: $r of $TRIALS trials raced; in the trials shown, on average $(wrong "$tmp/race.out") of 100 threads saw a wrong value, and at most $(crowd "$tmp/race.out") threads saw the same one. Pinned: $p of $TRIALS; on average $(wrong "$tmp/pinned.out") wrong, at most $(crowd "$tmp/pinned.out") threads the same value."
     cp=$(crowd "$tmp/pinned.out")
     if [ "${p:-0}" -gt 0 ]; then
@@ -46,8 +46,6 @@ race_pinned() {
     fi
 }
 
-# races FILE: R from the last line "races: R of T trials".
-races() { awk '/^races:/ { print $2 }' "$1"; }
 # wrong FILE: average, over the trials shown, of the threads that saw a
 # value other than their own.
 wrong() {

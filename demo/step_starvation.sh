@@ -15,11 +15,11 @@ step_starvation() {
     echo "waits for the room to empty, which it never does."
     beat
     show_run starve.out 5 "./starvation -t 3" "$STARVATION" -t 3
-    s=$(starvations "$tmp/starve.out")
+    s=$(counted starvations "$tmp/starve.out")
     beat
     show_run sfixed.out 5 "./starvation --fixed -t $TRIALS   (writers first)" \
         "$STARVATION" --fixed -t "$TRIALS"
-    f=$(starvations "$tmp/sfixed.out")
+    f=$(counted starvations "$tmp/sfixed.out")
     w=$(awk '/the writer wrote after waiting/ { v = $(NF - 1) + 0; if (v > m) m = v }
              END { printf "%d", m + 0.999 }' "$tmp/sfixed.out")
     para "With the fix a waiting writer closes a turnstile behind the readers inside: they finish, the writer writes (within ${w} ms in the trials shown), and the readers go on."
@@ -31,17 +31,12 @@ step_starvation() {
 starvation_pthread() {
     spawn "$tmp/spthread.out" "$STARVATION" --pthread -t 3
     wait "$spawned"
-    p=$(starvations "$tmp/spthread.out")
+    p=$(counted starvations "$tmp/spthread.out")
     if [ -n "$p" ]; then
         para "The same readers and writer on this system's pthread_rwlock_t (./starvation --pthread -t 3): the writer starved in $p of 3 trials. glibc's default prefers readers; musl gives a waiting writer no priority either."
     else
         para "./starvation --pthread did not report its count."
     fi
-}
-
-# starvations FILE: S of the last line "starvations: S of T trials".
-starvations() {
-    sed -n 's/^starvations: \([0-9][0-9]*\) of [0-9][0-9]* trials$/\1/p' "$1"
 }
 
 starvation_verdict() {

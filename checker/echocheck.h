@@ -233,11 +233,9 @@ int serves_next(int port, result_t *r);
 /*
  * n clients at once, each sending its own line and closing after its
  * echo. Returns how many got their line back; on trouble r fails with
- * what went wrong (cross-talk, unanswered) and *t counts both kinds.
+ * what went wrong (cross-talk, unanswered), and *crossed counts the
+ * clients that got bytes that were not theirs.
  */
-typedef struct {
-    int crossed; /* clients that got bytes that were not theirs */
-} crowd_t;
-int many_clients(int port, int n, crowd_t *t, result_t *r);
+int many_clients(int port, int n, int *crossed, result_t *r);
 
 #endif /* ECHOCHECK_H */

@@ -305,7 +305,13 @@ static void workers_exit_within_a_second_of_parent_sigkill_portable_watch(void)
  * and that `workers` different pids wrote them. A lost update would
  * repeat a total, a torn write (two workers' lines mixed) break a line.
  */
-static void expect_totals_add_up(server_t *s, unsigned long long sum, int workers)
+/* What the log holds so far, in the shape the check below reads. */
+typedef struct {
+    unsigned long long added, max;
+    int npids, count, torn, repeated;
+} tally_t;
+
+static void tally_log(server_t *s, tally_t *t)
 {
     char *log = server_log(s), *line = log, *next;
     unsigned long long added = 0, max = 0, *totals = NULL;
@@ -337,13 +343,29 @@ static void expect_totals_add_up(server_t *s, unsigned long long sum, int worker
         if (!known && npids < 8)
             pids[npids++] = pid;
     }
-    CHECK(torn == 0 && repeated == 0 && added == sum && max == sum &&
-              npids == workers,
-          "%d log lines: %d torn, %d totals repeated, bytes logged %llu, "
-          "largest total %llu, want both %llu; %d workers wrote them, want %d",
-          count, torn, repeated, added, max, sum, npids, workers);
+    *t = (tally_t){added, max, npids, count, torn, repeated};
     free(totals);
     free(log);
+}
+
+static void expect_totals_add_up(server_t *s, unsigned long long sum, int workers)
+{
+    /* The largest total can be logged before a line another worker added
+     * to it earlier: each worker writes its own lines. Read until every
+     * byte is logged, or 3 s. */
+    long long deadline = now_ms() + scaled(3000);
+    tally_t t;
+
+    tally_log(s, &t);
+    while (t.added < sum && now_ms() < deadline) {
+        sleep_ms(50);
+        tally_log(s, &t);
+    }
+    CHECK(t.torn == 0 && t.repeated == 0 && t.added == sum && t.max == sum &&
+              t.npids == workers,
+          "%d log lines: %d torn, %d totals repeated, bytes logged %llu, "
+          "largest total %llu, want both %llu; %d workers wrote them, want %d",
+          t.count, t.torn, t.repeated, t.added, t.max, sum, t.npids, workers);
 }
 
 /*

@@ -39,12 +39,12 @@ HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h trace.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, RIO, and
-# open_clientfd/open_listenfd.
-LIB = csapp.o rio.o sockets.o
+# open_clientfd/open_listenfd; and ECHO_TRACE's recorder (trace.h).
+LIB = csapp.o rio.o sockets.o trace.o
 
 # The servers' shared library: the start-up path and accept (server.o),
 # the blocking echo (echo.o), the event loops' step (echo_step.o), the

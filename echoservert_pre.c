@@ -17,6 +17,7 @@
 #include "linelog.h"
 #include "sbuf.h"
 #include "server.h"
+#include "trace.h"
 
 #define DEFAULT_THREADS 4 /* as in the book: few, so that waiting shows */
 #define DEFAULT_SLOTS 16  /* clients accepted and waiting for a worker */
@@ -37,8 +38,12 @@ static void *worker(void *vargp)
     (void)vargp;
     Pthread_detach(pthread_self());
     Pthread_once(&cnt_once, init_cnt);
+    trace_numbered("worker");
     for (;;) {
+        trace_blocked("sbuf_remove: waiting for an item");
         int connfd = sbuf_remove(&sbuf); /* waits until a client is queued */
+        trace_unblocked();
+        trace_received(connfd); /* the producer's arrow ends here */
         echo_lines(connfd, count_line, write_log);
         close(connfd);
     }
@@ -75,8 +80,12 @@ int main(int argc, char **argv)
      */
     for (;;) {
         int connfd = accept_client(listenfd);
-        if (connfd >= 0)
-            sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
+        if (connfd < 0)
+            continue;
+        trace_handoff(connfd, "sbuf_insert");
+        trace_blocked("sbuf_insert: waiting for a slot");
+        sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
+        trace_unblocked();
     }
 }
 

@@ -33,6 +33,7 @@
  * doing its job, and without this exception the ring would wait for ever.
  */
 #include "csapp.h"
+#include "trace.h"
 #include "trials.h"
 
 #include <time.h>
@@ -164,31 +165,39 @@ static void *reader(void *vargp)
 {
     reader_t *me = vargp;
 
+    trace_thread("reader %d", me->id + 1);
     for (;;) {
         Pthread_mutex_lock(&state_lock);
         int stop = stopping;
         Pthread_mutex_unlock(&state_lock);
         if (stop)
             return NULL;
+        trace_blocked("reader_enter");
         reader_enter(me);
+        trace_unblocked();
+        trace_begin("read");
         sleep_us(READ_US); /* reading */
         Pthread_mutex_lock(&state_lock);
         me->reads++;
         me->after_write += me->in_after;
         Pthread_mutex_unlock(&state_lock);
-        reader_leave(me);
+        reader_leave(me); /* waits until the next reader is in */
+        trace_end();
     }
 }
 
 /* The writer, once in: notes the time, writes, and lets go. */
 static void write_once(void)
 {
+    trace_unblocked(); /* the writer's wait is over */
     Pthread_mutex_lock(&state_lock);
     waited_us = now_us() - arrived_us;
     wrote_in_time = !stopping;
     reads_while_waiting = total_reads() - reads_at_arrival;
     Pthread_mutex_unlock(&state_lock);
+    trace_begin("write");
     sleep_us(READ_US); /* writing */
+    trace_end();
     Pthread_mutex_lock(&state_lock);
     writes++;
     pthread_cond_broadcast(&state_changed);
@@ -198,6 +207,8 @@ static void write_once(void)
 static void *writer(void *vargp)
 {
     (void)vargp;
+    trace_thread("writer");
+    trace_blocked("writer: waits to write"); /* ends in write_once */
     Pthread_mutex_lock(&state_lock);
     arrived_us = now_us();
     reads_at_arrival = total_reads();
@@ -364,6 +375,7 @@ int main(int argc, char **argv)
                     "--fixed");
     if (pthread_asked)
         kind = PTHREAD;
+    trace_setup("starvation", "main"); /* ECHO_TRACE (trace.h) */
     printf("%s\n  %d reader%s reading %d ms at a time, 1 writer; %d trial%s\n",
            title(), NREADERS, NREADERS > 1 ? "s" : "", READ_US / 1000, trials,
            trials > 1 ? "s" : "");

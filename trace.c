@@ -375,6 +375,7 @@ void trace_setup(const char *prog, const char *thread)
 {
     const char *path = getenv("ECHO_TRACE");
     const char *max = getenv("ECHO_TRACE_MAX");
+    const char *who = getenv("ECHO_TRACE_NAME");
     struct rlimit rl;
     event_t first;
 
@@ -383,14 +384,17 @@ void trace_setup(const char *prog, const char *thread)
     cap = max == NULL ? DEFAULT_CAP
                       : Parse_number(prog, "ECHO_TRACE_MAX", max, 4096,
                                      LONG_MAX); /* else exits 2 */
-    snprintf(prog_label, sizeof(prog_label), "%s", prog);
+    if (who != NULL && *who != '\0') /* the demo's "client A" */
+        snprintf(prog_label, sizeof(prog_label), "%s %s", thread, who);
+    else
+        snprintf(prog_label, sizeof(prog_label), "%s", prog);
     trace_pid = getpid();
     my_tid = os_tid();
     process_named = my_name_given = 1; /* named just below */
     start(&first, "M", now_ns());
     put_name(&first, NULL, "process_name");
     put(&first, ",\"args\":{\"name\":");
-    put_quoted(&first, prog);
+    put_quoted(&first, prog_label);
     put(&first, "}}");
     if ((trace_fd = open_trace(path, &first)) < 0) {
         fprintf(stderr, "%s: cannot write the trace to %s (ECHO_TRACE): %s\n",
@@ -401,7 +405,7 @@ void trace_setup(const char *prog, const char *thread)
                  ? (int)rl.rlim_cur : CONNS_MAX;
     conns = Calloc((size_t)nconns, sizeof(*conns));
     pthread_atfork(NULL, NULL, after_fork);
-    name_event("thread_name", thread);
+    name_event("thread_name", who != NULL && *who != '\0' ? prog_label : thread);
 }
 
 /* ---- Names ---- */

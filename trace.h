@@ -17,7 +17,9 @@
 /*
  * Start-up, before any thread or fork: reads ECHO_TRACE (unset or empty:
  * off) and ECHO_TRACE_MAX (the size cap in bytes, default 64 MiB), opens
- * FILE to append, and names this process prog and this thread thread.
+ * FILE to append, and names this process prog and this thread thread;
+ * with ECHO_TRACE_NAME=WHO both are named "THREAD WHO" instead (the
+ * demo's clients: "client A", "client B").
  * A FILE that cannot be written, or a bad cap, is a one-line error on
  * stderr and exit status 1 or 2.
  */

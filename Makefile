@@ -94,6 +94,10 @@ all: $(BROKEN)
 tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
 
 tests/bin/test_rio: tests/rio_script.o
+# The trace test reads JSON with a reader of its own (tests/json.c).
+tests/bin/test_trace: tests/json.o tests/tracecheck.o
+tests/test_trace.o tests/tracecheck.o: tests/tracecheck.h tests/json.h
+tests/json.o: tests/json.h
 tests/bin/test_chart: tests/svgcheck.o
 tests/bin/test_chart: LDLIBS += -lm
 # The bench's arithmetic (fairness index, starved clients, the limit).

@@ -1,45 +1,8 @@
 /*
- * trace.c - the mechanism behind trace.h: how an event is encoded, where
- * it goes, whether tracing is on.
- *
- * The file. One JSON array (Chrome's Trace Event format, array form)
- * that many processes append to at once: a server, its forked children,
- * the clients and the problem programs of a demo step. Its first bytes
- * are "[" and an event; every later event is written as ",\n{...}", one
- * write(2) on a descriptor opened with O_APPEND. So the file plus "]" is
- * valid JSON at every moment, even right after a SIGKILL: an event is in
- * whole or not at all (a write to a regular file with O_APPEND goes to
- * the end in one piece on Linux and the BSDs, and an event is far below
- * PIPE_BUF bytes). Who writes the "[" when several start at once: each
- * writes "[" and its first event into a file of its own and link(2)s it
- * to FILE, which fails when FILE exists; then it appends instead. An
- * existing empty file (made by mktemp, say) gets its "[" under a fcntl
- * lock. Times are microseconds of CLOCK_MONOTONIC, the one clock every
- * process of the machine shares.
- *
- * The events, a subset that Perfetto's JSON import and chrome://tracing
- * both pair reliably, across processes too:
- *   M (process_name, thread_name)  every pid and tid that appears is
- *        named: a thread or a forked child that never named itself gets
- *        "thread N" or "PROG (child)" before its first event;
- *   B/E  a blocked call (cat "blocked") or other work (cat "run") on the
- *        thread's track; E pairs with the thread's last open B, so a
- *        process killed while blocked leaves that B open, which a viewer
- *        draws up to the end (deadlock's cycle is such a pair of waits);
- *   X    a line and its work (cat "line"); a hand-off's two ends;
- *   b/e  a connection's life, with id2 {"global": ID}: Perfetto scopes a
- *        plain "id" or id2 "local" to its process, but a global id pairs
- *        the "b" of the accepting process with the "e" of the child that
- *        served it, and every id gets a track of its own, named by the
- *        event's name, so an event loop's clients stay apart;
- *   flows v2  "bind_id" with "flow_out" on the sender's X and "flow_in"
- *        on the receiver's: bound to those slices, never to a slice the
- *        viewer has to guess (v1's s/t/f bind to whatever encloses them),
- *        and bind ids are global in Perfetto; the sender writes its end
- *        before the hand-off, so its time is always the earlier;
- *   i    a moment (a value read, a signal handled); s "g" for the cap.
- * IDs: a connection's is PID * 2^20 + a count, unique across the
- * processes of a file, below 2^53 so a JavaScript viewer reads it exactly.
+ * trace.c - the mechanism behind trace.h, which describes the file and
+ * the events: how an event is encoded (by hand, without stdio or malloc,
+ * so that trace_signal may run in a signal handler), where it goes,
+ * whether tracing is on.
  *
  * Bounded: once the file reaches ECHO_TRACE_MAX bytes, each process
  * writes one last global instant saying so and stops writing.
@@ -75,6 +38,7 @@ static pid_t trace_pid;
 static int process_named;
 static atomic_int capped;
 static atomic_llong next_id, next_thread;
+static atomic_llong unchecked; /* bytes written since the size was checked */
 
 /* The calling thread: its id (0: not known in this process yet). */
 static _Thread_local long my_tid;
@@ -98,40 +62,38 @@ typedef struct {
     int overflow; /* did not fit: never written, never half written */
 } event_t;
 
-static void put(event_t *e, const char *s)
+/* Appends the strings, up to a NULL: PUT(e, "a", "b"). */
+#define PUT(e, ...) put(e, __VA_ARGS__, (const char *)NULL)
+static void put(event_t *e, ...)
 {
-    size_t n = strlen(s);
+    va_list ap;
+    const char *s;
 
-    if (e->len + n >= sizeof(e->text)) {
-        e->overflow = 1;
-        return;
+    va_start(ap, e);
+    while ((s = va_arg(ap, const char *)) != NULL) {
+        size_t n = strlen(s);
+        if (e->len + n >= sizeof(e->text))
+            e->overflow = 1;
+        else
+            memcpy(e->text + e->len, s, n);
+        e->len += e->overflow ? 0 : n;
     }
-    memcpy(e->text + e->len, s, n);
-    e->len += n;
+    va_end(ap);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */
 static void put_quoted(event_t *e, const char *s)
 {
-    char esc[8] = "\\u00";
-
-    put(e, "\"");
+    PUT(e, "\"");
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
-        char one[2] = {(char)c, '\0'};
-        if (c == '"' || c == '\\') {
-            char two[3] = {'\\', (char)c, '\0'};
-            put(e, two);
-        } else if (c < 0x20) {
-            esc[4] = "0123456789abcdef"[c >> 4];
-            esc[5] = "0123456789abcdef"[c & 15];
-            esc[6] = '\0';
-            put(e, esc);
-        } else {
-            put(e, one);
-        }
+        char esc[7] = {'\\', (char)c, '\0'};
+        if (c < 0x20) /* \u00XX */
+            memcpy(esc + 1, (char[]){'u', '0', '0', "0123456789abcdef"[c >> 4],
+                                     "0123456789abcdef"[c & 15], '\0'}, 6);
+        PUT(e, c < 0x20 || c == '"' || c == '\\' ? esc : esc + 1);
     }
-    put(e, "\"");
+    PUT(e, "\"");
 }
 
 static void put_int(event_t *e, long long v)
@@ -148,7 +110,7 @@ static void put_int(event_t *e, long long v)
     } while (u > 0);
     if (v < 0)
         digits[--i] = '-';
-    put(e, digits + i);
+    PUT(e, digits + i);
 }
 
 /* Nanoseconds as microseconds with three decimals: "12.345". */
@@ -160,7 +122,7 @@ static void put_us(event_t *e, long long ns)
     put_int(e, ns / 1000);
     for (int i = 3; i >= 1; i--, rest /= 10)
         frac[i] = (char)('0' + rest % 10);
-    put(e, frac);
+    PUT(e, frac);
 }
 
 static long long now_ns(void)
@@ -195,8 +157,7 @@ static long tid(void)
     if (!process_named) {
         char name[NAME_MAX_LEN + 8] = "";
         event_t e = {.len = 0};
-        put(&e, prog_label);
-        put(&e, " (child)");
+        PUT(&e, prog_label, " (child)");
         memcpy(name, e.text, e.len);
         process_named = 1;
         name_event("process_name", name);
@@ -220,37 +181,53 @@ static void start(event_t *e, const char *ph, long long ns)
 
     e->len = 0;
     e->overflow = 0;
-    put(e, ",\n{\"ph\":\"");
-    put(e, ph);
-    put(e, "\",\"pid\":");
+    PUT(e, ",\n{\"ph\":\"", ph, "\",\"pid\":");
     put_int(e, trace_pid);
-    put(e, ",\"tid\":");
+    PUT(e, ",\"tid\":");
     put_int(e, t);
-    put(e, ",\"ts\":");
+    PUT(e, ",\"ts\":");
     put_us(e, ns);
 }
 
 static void put_name(event_t *e, const char *cat, const char *name)
 {
     if (cat != NULL) {
-        put(e, ",\"cat\":");
+        PUT(e, ",\"cat\":");
         put_quoted(e, cat);
     }
-    put(e, ",\"name\":");
+    PUT(e, ",\"name\":");
     put_quoted(e, name);
 }
 
-/* A metadata event naming this process or this thread. */
+/* A metadata event naming this process or this thread ("process_name",
+ * "thread_name"), and one emitted. */
+static void make_name(event_t *e, const char *which, const char *name)
+{
+    start(e, "M", now_ns());
+    put_name(e, NULL, which);
+    PUT(e, ",\"args\":{\"name\":");
+    put_quoted(e, name);
+    PUT(e, "}}");
+}
+
 static void name_event(const char *which, const char *name)
 {
     event_t e;
 
-    start(&e, "M", now_ns());
-    put_name(&e, NULL, which);
-    put(&e, ",\"args\":{\"name\":");
-    put_quoted(&e, name);
-    put(&e, "}}");
+    make_name(&e, which, name);
     emit(&e);
+}
+
+/* An instant: on this thread (scope "t"), process ("p") or everywhere
+ * ("g"), with one number in its args. */
+static void make_instant(event_t *e, const char *cat, const char *name,
+                         const char *scope, const char *key, long long value)
+{
+    start(e, "i", now_ns());
+    put_name(e, cat, name);
+    PUT(e, ",\"s\":\"", scope, "\",\"args\":{\"", key, "\":");
+    put_int(e, value);
+    PUT(e, "}}");
 }
 
 /* ---- Writing: one write per event, and the cap ---- */
@@ -259,12 +236,8 @@ static void cap_reached(void)
 {
     event_t e;
 
-    start(&e, "i", now_ns());
-    put_name(&e, "trace", "trace cap reached: ECHO_TRACE_MAX bytes written, "
-                          "later events dropped");
-    put(&e, ",\"s\":\"g\",\"args\":{\"cap\":");
-    put_int(&e, cap);
-    put(&e, "}}");
+    make_instant(&e, "trace", "trace cap reached: ECHO_TRACE_MAX bytes "
+                 "written, later events dropped", "g", "cap", cap);
     if (!e.overflow)
         (void)write(trace_fd, e.text, e.len);
 }
@@ -279,14 +252,27 @@ static void emit(event_t *e)
         return;
     if (write(trace_fd, e->text, e->len) != (ssize_t)e->len)
         atomic_store(&capped, 1); /* disk full: stop before tearing one */
-    /* With O_APPEND the offset is now the end of the file, all writers'. */
-    else if (lseek(trace_fd, 0, SEEK_CUR) >= cap &&
+    /* Every cap/16 bytes this process writes, the file's size is checked:
+     * with O_APPEND the offset is the end of the file, all writers'. */
+    else if (atomic_fetch_add(&unchecked, (long long)e->len) >= cap / 16 &&
+             (atomic_store(&unchecked, 0), lseek(trace_fd, 0, SEEK_CUR)) >=
+                 cap - cap / 16 &&
              atomic_exchange(&capped, 1) == 0)
         cap_reached();
     errno = saved;
 }
 
 /* ---- Opening the file ---- */
+
+/* Writes the first event, with "[" in front of it in a new file. */
+static int write_first(int fd, const event_t *first, int new_file)
+{
+    if (!new_file) /* ",\n{...}" */
+        return rio_writen(fd, first->text, first->len) == (ssize_t)first->len;
+    return rio_writen(fd, "[", 1) == 1 && /* "[\n{...}" */
+           rio_writen(fd, first->text + 1, first->len - 1) ==
+               (ssize_t)first->len - 1;
+}
 
 /* Writes "[" and the first event (a process_name) to a file of our own,
  * then links it as path: 0 when we made path, else -1 with errno set
@@ -304,10 +290,7 @@ static int create_by_link(const char *path, const event_t *first, int *fd)
     *fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (*fd < 0)
         return -1;
-    if (rio_writen(*fd, "[", 1) == 1 &&
-        rio_writen(*fd, first->text + 1, first->len - 1) ==
-            (ssize_t)first->len - 1 &&
-        fcntl(*fd, F_SETFL, O_APPEND) == 0)
+    if (write_first(*fd, first, 1) && fcntl(*fd, F_SETFL, O_APPEND) == 0)
         rc = link(tmp, path);
     int saved = errno;
     unlink(tmp);
@@ -333,12 +316,7 @@ static int append_first(const char *path, const event_t *first)
         close(fd);
         return -1;
     }
-    int ok = st.st_size == 0
-                 ? rio_writen(fd, "[", 1) == 1 &&
-                       rio_writen(fd, first->text + 1, first->len - 1) ==
-                           (ssize_t)first->len - 1
-                 : rio_writen(fd, first->text, first->len) ==
-                       (ssize_t)first->len;
+    int ok = write_first(fd, first, st.st_size == 0);
     lock.l_type = F_UNLCK;
     fcntl(fd, F_SETLK, &lock);
     if (!ok) {
@@ -366,11 +344,6 @@ static void after_fork(void)
     my_name_given = 0;
 }
 
-static void copy_name(char *to, size_t size, const char *fmt, va_list ap)
-{
-    vsnprintf(to, size, fmt, ap);
-}
-
 void trace_setup(const char *prog, const char *thread)
 {
     const char *path = getenv("ECHO_TRACE");
@@ -391,11 +364,7 @@ void trace_setup(const char *prog, const char *thread)
     trace_pid = getpid();
     my_tid = os_tid();
     process_named = my_name_given = 1; /* named just below */
-    start(&first, "M", now_ns());
-    put_name(&first, NULL, "process_name");
-    put(&first, ",\"args\":{\"name\":");
-    put_quoted(&first, prog_label);
-    put(&first, "}}");
+    make_name(&first, "process_name", prog_label);
     if ((trace_fd = open_trace(path, &first)) < 0) {
         fprintf(stderr, "%s: cannot write the trace to %s (ECHO_TRACE): %s\n",
                 prog, path, strerror(errno));
@@ -418,7 +387,7 @@ void trace_thread(const char *fmt, ...)
     if (trace_fd < 0)
         return;
     va_start(ap, fmt);
-    copy_name(name, sizeof(name), fmt, ap);
+    vsnprintf(name, sizeof(name), fmt, ap);
     va_end(ap);
     my_name_given = 1;
     name_event("thread_name", name);
@@ -441,7 +410,7 @@ void trace_process(const char *fmt, ...)
     if (trace_fd < 0)
         return;
     va_start(ap, fmt);
-    copy_name(name, sizeof(name), fmt, ap);
+    vsnprintf(name, sizeof(name), fmt, ap);
     va_end(ap);
     process_named = my_name_given = 1;
     name_event("process_name", name);
@@ -458,7 +427,7 @@ static void begin_slice(const char *cat, const char *name)
         return;
     start(&e, "B", now_ns());
     put_name(&e, cat, name);
-    put(&e, "}");
+    PUT(&e, "}");
     emit(&e);
 }
 
@@ -469,7 +438,7 @@ static void end_slice(void)
     if (trace_fd < 0)
         return;
     start(&e, "E", now_ns());
-    put(&e, "}");
+    PUT(&e, "}");
     emit(&e);
 }
 
@@ -484,36 +453,28 @@ void trace_mark(const char *what, long long value)
 
     if (trace_fd < 0)
         return;
-    start(&e, "i", now_ns());
-    put_name(&e, "mark", what);
-    put(&e, ",\"s\":\"t\",\"args\":{\"value\":");
-    put_int(&e, value);
-    put(&e, "}}");
+    make_instant(&e, "mark", what, "t", "value", value);
     emit(&e);
 }
 
 void trace_signal(int sig)
 {
     event_t e;
-    int saved = errno;
 
     if (trace_fd < 0)
         return;
-    start(&e, "i", now_ns());
-    put_name(&e, "signal", sig == SIGINT    ? "SIGINT handled"
-                           : sig == SIGTERM ? "SIGTERM handled"
-                                            : "signal handled");
-    put(&e, ",\"s\":\"p\",\"args\":{\"signal\":");
-    put_int(&e, sig);
-    put(&e, "}}");
-    emit(&e);
-    errno = saved;
+    make_instant(&e, "signal", sig == SIGINT    ? "SIGINT handled"
+                               : sig == SIGTERM ? "SIGTERM handled"
+                                                : "signal handled",
+                 "p", "signal", sig);
+    emit(&e); /* keeps errno, as a handler must */
 }
 
 /* ---- Connections ---- */
 
-/* connfd's id and address (into addr), or 0 when it has none. */
-static long long conn_lookup(int connfd, char addr[ADDR_MAX])
+/* connfd's id and address (into addr), or 0 when it has none; forget:
+ * it has none from now on (closed). */
+static long long conn_lookup(int connfd, char addr[ADDR_MAX], int forget)
 {
     long long id = 0;
 
@@ -523,6 +484,8 @@ static long long conn_lookup(int connfd, char addr[ADDR_MAX])
     Pthread_mutex_lock(&conns_lock);
     id = conns[connfd].id;
     memcpy(addr, conns[connfd].addr, ADDR_MAX);
+    if (forget)
+        conns[connfd].id = 0;
     Pthread_mutex_unlock(&conns_lock);
     return id;
 }
@@ -536,9 +499,9 @@ static void life_event(const char *ph, long long id, const char *addr)
     memcpy(name + 11, addr, strlen(addr) + 1);
     start(&e, ph, now_ns());
     put_name(&e, "connection", name);
-    put(&e, ",\"id2\":{\"global\":");
+    PUT(&e, ",\"id2\":{\"global\":");
     put_int(&e, id);
-    put(&e, "}}");
+    PUT(&e, "}}");
     emit(&e);
 }
 
@@ -565,11 +528,8 @@ void trace_connection_closed(int connfd)
     char addr[ADDR_MAX];
     long long id;
 
-    if (trace_fd < 0 || (id = conn_lookup(connfd, addr)) == 0)
+    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 1)) == 0)
         return;
-    Pthread_mutex_lock(&conns_lock);
-    conns[connfd].id = 0;
-    Pthread_mutex_unlock(&conns_lock);
     life_event("e", id, addr);
 }
 
@@ -580,17 +540,15 @@ static void arrow_end(int connfd, const char *name, const char *direction)
     long long id;
     event_t e;
 
-    if (trace_fd < 0 || (id = conn_lookup(connfd, addr)) == 0)
+    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 0)) == 0)
         return;
     start(&e, "X", now_ns());
     put_name(&e, "handoff", name);
-    put(&e, ",\"dur\":0,\"bind_id\":");
+    PUT(&e, ",\"dur\":0,\"bind_id\":");
     put_int(&e, id);
-    put(&e, ",\"");
-    put(&e, direction);
-    put(&e, "\":true,\"args\":{\"connection\":");
+    PUT(&e, ",\"", direction, "\":true,\"args\":{\"connection\":");
     put_quoted(&e, addr);
-    put(&e, "}}");
+    PUT(&e, "}}");
     emit(&e);
 }
 
@@ -601,27 +559,23 @@ void trace_handoff(int connfd, const char *how)
 
 void trace_received(int connfd) { arrow_end(connfd, "received", "flow_in"); }
 
-void trace_child_for(int connfd)
+/* Names the process (or only the thread) made for connfd after it. */
+static void made_for(int connfd, int process)
 {
     char addr[ADDR_MAX];
 
     if (trace_fd < 0)
         return;
-    conn_lookup(connfd, addr);
-    trace_process("child for %s", addr);
+    conn_lookup(connfd, addr, 0);
+    if (process)
+        trace_process("child for %s", addr);
+    else
+        trace_thread("thread for %s", addr);
     trace_received(connfd);
 }
 
-void trace_thread_for(int connfd)
-{
-    char addr[ADDR_MAX];
-
-    if (trace_fd < 0)
-        return;
-    conn_lookup(connfd, addr);
-    trace_thread("thread for %s", addr);
-    trace_received(connfd);
-}
+void trace_child_for(int connfd) { made_for(connfd, 1); }
+void trace_thread_for(int connfd) { made_for(connfd, 0); }
 
 /* ---- Lines ---- */
 
@@ -634,15 +588,15 @@ void trace_line(int connfd, size_t n, long long since)
 
     if (trace_fd < 0)
         return;
-    conn_lookup(connfd, addr);
+    conn_lookup(connfd, addr, 0);
     start(&e, "X", since);
     put_name(&e, "line", "line");
-    put(&e, ",\"dur\":");
+    PUT(&e, ",\"dur\":");
     put_us(&e, now_ns() - since);
-    put(&e, ",\"args\":{\"connection\":");
+    PUT(&e, ",\"args\":{\"connection\":");
     put_quoted(&e, addr);
-    put(&e, ",\"bytes\":");
+    PUT(&e, ",\"bytes\":");
     put_int(&e, (long long)n);
-    put(&e, "}}");
+    PUT(&e, "}}");
     emit(&e);
 }

@@ -5,9 +5,48 @@
  * each line, and each hand-off of a connection as an arrow. Without
  * ECHO_TRACE every call here returns at once and nothing is written.
  * Each call is one line at the place it describes, named after what
- * happens there. The encoding, the file and its rules are in trace.c.
+ * happens there. The file and its events are below; trace.c writes them.
  * Thread-safe, and safe in a forked child; trace_signal alone may be
  * called in a signal handler.
+ *
+ * The file. One JSON array (Chrome's Trace Event format, array form)
+ * that many processes append to at once: a server, its forked children,
+ * the clients and the problem programs of a demo step. Its first bytes
+ * are "[" and an event; every later event is written as ",\n{...}", one
+ * write(2) on a descriptor opened with O_APPEND. So the file plus "]" is
+ * valid JSON at every moment, even right after a SIGKILL: an event is in
+ * whole or not at all (a write to a regular file with O_APPEND goes to
+ * the end in one piece on Linux and the BSDs, and an event is far below
+ * PIPE_BUF bytes). Who writes the "[" when several start at once: each
+ * writes "[" and its first event into a file of its own and link(2)s it
+ * to FILE, which fails when FILE exists; then it appends instead. An
+ * existing empty file (made by mktemp, say) gets its "[" under a fcntl
+ * lock. Times are microseconds of CLOCK_MONOTONIC, the one clock every
+ * process of the machine shares.
+ *
+ * The events, a subset that Perfetto's JSON import and chrome://tracing
+ * both pair reliably, across processes too:
+ *   M (process_name, thread_name)  every pid and tid that appears is
+ *        named: a thread or a forked child that never named itself gets
+ *        "thread N" or "PROG (child)" before its first event;
+ *   B/E  a blocked call (cat "blocked") or other work (cat "run") on the
+ *        thread's track; E pairs with the thread's last open B, so a
+ *        process killed while blocked leaves that B open, which a viewer
+ *        draws up to the end (deadlock's cycle is such a pair of waits);
+ *   X    a line and its work (cat "line"); a hand-off's two ends;
+ *   b/e  a connection's life, with id2 {"global": ID}: Perfetto scopes a
+ *        plain "id" or id2 "local" to its process, but a global id pairs
+ *        the "b" of the accepting process with the "e" of the child that
+ *        served it, and every id gets a track of its own, named by the
+ *        event's name, so an event loop's clients stay apart;
+ *   flows v2  "bind_id" with "flow_out" on the sender's X and "flow_in"
+ *        on the receiver's: bound to those slices, never to a slice the
+ *        viewer has to guess (v1's s/t/f bind to whatever encloses them),
+ *        and bind ids are global in Perfetto; the sender writes its end
+ *        before the hand-off, so its time is always the earlier;
+ *   i    a moment (a value read, a signal handled); s "g" for the cap.
+ * IDs: a connection's is PID * 2^20 + a count, unique across the
+ * processes of a file, below 2^53 so a JavaScript viewer reads it exactly.
  */
 #ifndef TRACE_H
 #define TRACE_H

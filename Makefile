@@ -25,7 +25,7 @@ VARIANTS = echoservere-poll
 PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock \
            livelock starvation
 # The measuring tools and their peer servers live in bench/ (see below).
-TOOLS    = bench/bin/echobench bench/bin/spawncost
+TOOLS    = bench/bin/echobench bench/bin/spawncost bench/bin/tracecost
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
 TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # Echo peers for the tests and the benchmark: a reference epoll loop, the
@@ -162,6 +162,9 @@ bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
 
 bench/bin/echobench: $(ECHOBENCH_OBJS) bench/obj/benchlib.o $(LIB)
 bench/bin/spawncost: bench/obj/spawncost.o bench/obj/benchlib.o $(LIB)
+# What ECHO_TRACE costs per line, off and on (trace.h).
+bench/bin/tracecost: bench/obj/tracecost.o $(LIB)
+bench/obj/tracecost.o: trace.h
 # RIO's line reader alone, in bytes per second (make bench runs it).
 bench/bin/riobench: bench/obj/riobench.o bench/obj/benchlib.o $(LIB)
 bench/bin/epollecho: bench/obj/epollecho.o $(LIB)

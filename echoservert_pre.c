@@ -40,9 +40,7 @@ static void *worker(void *vargp)
     Pthread_once(&cnt_once, init_cnt);
     trace_numbered("worker");
     for (;;) {
-        trace_blocked("sbuf_remove: waiting for an item");
         int connfd = sbuf_remove(&sbuf); /* waits until a client is queued */
-        trace_unblocked();
         trace_received(connfd); /* the producer's arrow ends here */
         echo_lines(connfd, count_line, write_log);
         close(connfd);
@@ -80,12 +78,9 @@ int main(int argc, char **argv)
      */
     for (;;) {
         int connfd = accept_client(listenfd);
-        if (connfd < 0)
-            continue;
-        trace_handoff(connfd, "sbuf_insert");
-        trace_blocked("sbuf_insert: waiting for a slot");
-        sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
-        trace_unblocked();
+        trace_handoff(connfd, "sbuf_insert"); /* no arrow for -1 */
+        if (connfd >= 0)
+            sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
     }
 }
 

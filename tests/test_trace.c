@@ -146,7 +146,7 @@ static void check_blocked_calls(const trace_t *t, const server_info_t *si)
     else
         calls[1] = trace_count(t, 'B', "poll") > 0 ? "poll" : "epoll_wait";
     if (strcmp(si->name, "echoservert_pre") == 0)
-        calls[2] = "sbuf_remove: waiting for an item";
+        calls[2] = "sbuf_remove: P(&items)";
     for (int k = 0; k < 3 && calls[k] != NULL; k++)
         CHECK(trace_count(t, 'B', calls[k]) > 0,
               "%s: no slice blocked in \"%s\"", si->name, calls[k]);

@@ -48,7 +48,7 @@ static void receive_echo(client_t *c)
     if (rio_writen(STDOUT_FILENO, buf, (size_t)n) < 0)
         fail("write to stdout", strerror(errno));
     c->received += (unsigned long long)n;
-    trace_mark("received", n);
+    trace_mark("echo received", n);
 }
 
 /* Sends what the server's socket buffer will take without blocking. */

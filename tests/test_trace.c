@@ -254,8 +254,9 @@ static void echoclient_is_named_from_echo_trace_name(void)
     CHECK(tid_named(&t, -1, "client A") >= 0, "no thread named \"client A\"");
     long sent = 0, got = 0;
     for (size_t i = 0; i < t.n; i++) {
-        sent += strcmp(t.ev[i].name, "sent") == 0 ? (long)trace_arg(&t.ev[i], "value", 0) : 0;
-        got += strcmp(t.ev[i].name, "received") == 0 && t.ev[i].ph == 'i'
+        sent += strcmp(t.ev[i].name, "sent") == 0
+                    ? (long)trace_arg(&t.ev[i], "value", 0) : 0;
+        got += strcmp(t.ev[i].name, "echo received") == 0
                    ? (long)trace_arg(&t.ev[i], "value", 0) : 0;
     }
     CHECK(sent == 5 && got == 5, "traced %ld bytes sent, %ld received; want "
@@ -325,6 +326,9 @@ static void a_trace_cut_by_sigkill_parses(void)
         setenv("ECHO_TRACE", fresh_trace(), 1);
         pid_t pid = spawn_program(argv, -1, quiet, quiet);
         unsetenv("ECHO_TRACE");
+        long long deadline = now_ms() + scaled(3000); /* started tracing */
+        while (access(trace_path, F_OK) < 0 && ms_left(deadline) > 0)
+            sleep_ms(5);
         sleep_ms(after_ms[k]);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);

@@ -6,9 +6,9 @@
  * (but the calls a killed process was blocked in), every arrow has both
  * ends, every pid and tid is named; processes starting at once share one
  * file; a trace cut by SIGKILL parses once "]" is added; the size cap is
- * said in the trace; deadlock, livelock, starvation and race trace their
- * bug; bench/bin/tracecost says what tracing costs. The general checks
- * are in tests/tracecheck.c.
+ * said in the trace; bench/bin/tracecost says what tracing costs. The
+ * problem programs' traces: test_trace_bugs.c. The general checks are
+ * in tests/tracecheck.c.
  * Run: tests/bin/test_trace [test_name...]
  */
 #include "testlib.h"
@@ -19,56 +19,6 @@
 #define CLIENTS 3
 #define LINES 4
 #define LINE_BYTES 19 /* "line K of client C\n" */
-#define OPEN_MAX 64
-
-/* A fresh path for a trace (no file there yet); removed when the test's
- * process ends, unless the test failed (kept to look at). */
-static char trace_path[64];
-
-static const char *fresh_trace(void)
-{
-    static int made;
-
-    snprintf(trace_path, sizeof(trace_path), "/tmp/echotrace-%ld-%d.json",
-             (long)getpid(), made++);
-    unlink(trace_path);
-    return trace_path;
-}
-
-/* Loads trace_path and runs the checks every trace must pass; *nopen and
- * left[] get the slices left open. */
-static int load_checked(trace_t *t, const trace_event_t **left, size_t *nopen)
-{
-    if (trace_load(trace_path, t) < 0)
-        return -1;
-    trace_check_named(t);
-    trace_check_arrows(t);
-    *nopen = trace_open_slices(t, left, OPEN_MAX);
-    return 0;
-}
-
-/* The tid of the thread named name in pid (-1: any pid), or -1. */
-static long tid_named(const trace_t *t, long pid, const char *name)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (t->ev[i].ph == 'M' && strcmp(t->ev[i].name, "thread_name") == 0 &&
-            (pid < 0 || t->ev[i].pid == pid) &&
-            strcmp(json_string(t->ev[i].args, "name", ""), name) == 0)
-            return t->ev[i].tid;
-    return -1;
-}
-
-/* How many events on thread tid have phase ph and name. */
-static int count_on(const trace_t *t, long tid, char ph, const char *name)
-{
-    int n = 0;
-
-    for (size_t i = 0; i < t->n; i++)
-        n += t->ev[i].tid == tid && t->ev[i].ph == ph &&
-             strcmp(t->ev[i].name, name) == 0;
-    return n;
-}
-
 /* ---- Every server ---- */
 
 /* Each client's connection from the server's side: "127.0.0.1:PORT". */
@@ -170,7 +120,7 @@ static void check_server_trace(const server_info_t *si, char names[][64])
     trace_t t;
     int lines, still_open;
 
-    if (load_checked(&t, left, &nopen) < 0)
+    if (trace_load_checked(&t, left, &nopen) < 0)
         return;
     CHECK(trace_lives(&t, &still_open) == CLIENTS && still_open == 0,
           "%s: %d connection lives (%d not ended), want %d", si->name,
@@ -203,7 +153,7 @@ static void trace_one_server(const server_info_t *si)
     server_t s;
 
     snprintf(prog, sizeof(prog), "./%s", si->name);
-    setenv("ECHO_TRACE", fresh_trace(), 1);
+    setenv("ECHO_TRACE", trace_fresh(), 1);
     int rc = server_start(&s, prog, "0", nargs > 0 ? args[0] : NULL,
                           nargs > 1 ? args[1] : NULL, NULL);
     unsetenv("ECHO_TRACE");
@@ -244,14 +194,14 @@ static void echoclient_is_named_from_echo_trace_name(void)
         return;
     snprintf(port, sizeof(port), "%d", s.port);
     char *argv[] = {"./echoclient", "127.0.0.1", port, NULL};
-    setenv("ECHO_TRACE", fresh_trace(), 1);
+    setenv("ECHO_TRACE", trace_fresh(), 1);
     setenv("ECHO_TRACE_NAME", "A", 1);
     run_program(argv, "a\nbb\n", 5, scaled(5000), &r);
     CHECK(r.status == 0, "echoclient: exit status %d", r.status);
     run_result_free(&r);
-    if (load_checked(&t, left, &nopen) < 0)
+    if (trace_load_checked(&t, left, &nopen) < 0)
         return;
-    CHECK(tid_named(&t, -1, "client A") >= 0, "no thread named \"client A\"");
+    CHECK(trace_tid_named(&t, -1, "client A") >= 0, "no thread named \"client A\"");
     long sent = 0, got = 0;
     for (size_t i = 0; i < t.n; i++) {
         sent += strcmp(t.ev[i].name, "sent") == 0
@@ -297,11 +247,11 @@ static void processes_starting_at_once_share_one_file(void)
     trace_t t;
 
     for (int round = 0; round < 2; round++) {
-        fresh_trace();
+        trace_fresh();
         if (round == 1) /* an empty file already there: mktemp's, say */
             close(open(trace_path, O_WRONLY | O_CREAT, 0600));
         run_at_once(argv, 8);
-        if (load_checked(&t, left, &nopen) < 0)
+        if (trace_load_checked(&t, left, &nopen) < 0)
             return;
         CHECK(trace_count(&t, 'M', "process_name") == 8 &&
               trace_count(&t, 'i', "read *vargp") == 80,
@@ -323,7 +273,7 @@ static void a_trace_cut_by_sigkill_parses(void)
 
     for (size_t k = 0; k < sizeof(after_ms) / sizeof(after_ms[0]); k++) {
         int status;
-        setenv("ECHO_TRACE", fresh_trace(), 1);
+        setenv("ECHO_TRACE", trace_fresh(), 1);
         pid_t pid = spawn_program(argv, -1, quiet, quiet);
         unsetenv("ECHO_TRACE");
         long long deadline = now_ms() + scaled(3000); /* started tracing */
@@ -350,7 +300,7 @@ static void the_size_cap_is_said_in_the_trace(void)
     trace_t t;
 
     setenv("ECHO_TRACE_MAX", "20000", 1);
-    fresh_trace();
+    trace_fresh();
     run_at_once(argv, 1);
     unsetenv("ECHO_TRACE_MAX");
     CHECK(stat(trace_path, &st) == 0 && st.st_size < 20000 + 4096,
@@ -376,7 +326,7 @@ static void a_bad_trace_file_or_cap_is_refused(void)
           "unwritable ECHO_TRACE: status %d, stderr \"%s\"; want 1, naming it",
           r.status, r.err.data);
     run_result_free(&r);
-    setenv("ECHO_TRACE", fresh_trace(), 1);
+    setenv("ECHO_TRACE", trace_fresh(), 1);
     setenv("ECHO_TRACE_MAX", "12ab", 1);
     run_program(argv, NULL, 0, scaled(3000), &r);
     CHECK(r.status == 2 && r.err.data != NULL &&
@@ -384,162 +334,6 @@ static void a_bad_trace_file_or_cap_is_refused(void)
           "ECHO_TRACE_MAX=12ab: status %d, stderr \"%s\"; want 2, naming it",
           r.status, r.err.data);
     run_result_free(&r);
-    unlink(trace_path);
-}
-
-/* ---- The problem programs ---- */
-
-/* Runs argv to its end with ECHO_TRACE set; its output goes to r. */
-static void run_traced(char *const argv[], int timeout_ms, run_result_t *r)
-{
-    setenv("ECHO_TRACE", fresh_trace(), 1);
-    run_program(argv, NULL, 0, scaled(timeout_ms), r);
-    unsetenv("ECHO_TRACE");
-    CHECK(r->status == 0, "%s: exit status %d", argv[0], r->status);
-}
-
-/* The open slices of one thread of the deadlocked child, as "X + Y". */
-static void check_stuck(const trace_event_t **left, size_t nopen, int id)
-{
-    const char *hold = id == 1 ? "holds lock A" : "holds lock B";
-    const char *wait = id == 1 ? "waits for lock B" : "waits for lock A";
-    int held = 0, waited = 0;
-
-    for (size_t k = 0; k < nopen; k++) {
-        held += strcmp(left[k]->name, hold) == 0;
-        waited += strcmp(left[k]->name, wait) == 0 &&
-                  strcmp(left[k]->cat, "blocked") == 0;
-    }
-    CHECK(held == 1 && waited == 1, "thread %d: %d open \"%s\" and %d open "
-          "\"%s\" at the kill, want one each", id, held, hold, waited, wait);
-}
-
-static void deadlock_traces_holds_and_waits_up_to_the_cycle(void)
-{
-    char *fixed[] = {"./deadlock", "--fixed", NULL};
-    char *unfixed[] = {"./deadlock", NULL};
-    const trace_event_t *left[OPEN_MAX];
-    size_t nopen;
-    run_result_t r;
-    trace_t t;
-
-    run_traced(fixed, 5000, &r);
-    run_result_free(&r);
-    if (load_checked(&t, left, &nopen) == 0) {
-        CHECK(nopen == 0 && trace_count(&t, 'B', "holds lock A") == 4,
-              "--fixed: %zu slices never ended, %d holds of lock A; want 0, 4",
-              nopen, trace_count(&t, 'B', "holds lock A"));
-        trace_free(&t);
-    }
-    if (running_under("thread")) /* its report is test_deadlock's */
-        return;
-    run_traced(unfixed, 5000, &r);
-    run_result_free(&r);
-    if (load_checked(&t, left, &nopen) < 0)
-        return;
-    CHECK(nopen == 4, "%zu slices open at the kill, want 4 (each thread: a "
-          "hold and a wait)", nopen);
-    check_stuck(left, nopen < OPEN_MAX ? nopen : OPEN_MAX, 1);
-    check_stuck(left, nopen < OPEN_MAX ? nopen : OPEN_MAX, 2);
-    CHECK(trace_count(&t, 'i', "cycle of waits: kills the child") == 1,
-          "the parent's kill for the cycle is not in the trace");
-    trace_free(&t);
-    unlink(trace_path);
-}
-
-static void livelock_traces_every_attempt_and_back_off(void)
-{
-    char *argv[] = {"./livelock", NULL};
-    const trace_event_t *left[OPEN_MAX];
-    size_t nopen;
-    run_result_t r;
-    trace_t t;
-
-    run_traced(argv, 5000, &r);
-    if (load_checked(&t, left, &nopen) < 0) {
-        run_result_free(&r);
-        return;
-    }
-    for (int id = 1; id <= 2; id++) {
-        char name[16], want[32];
-        int attempts = -1;
-        snprintf(name, sizeof(name), "thread %d", id);
-        snprintf(want, sizeof(want), "thread %d: %%d attempts", id);
-        for (const char *p = r.out.data; p && (p = strstr(p, "thread ")); p++)
-            if (sscanf(p, want, &attempts) == 1)
-                break;
-        long tid = tid_named(&t, -1, name);
-        int traced = count_on(&t, tid, 'B', "attempt");
-        int busy = count_on(&t, tid, 'i', "trylock: busy");
-        CHECK(attempts > 0 && traced == attempts && busy == attempts &&
-                  count_on(&t, tid, 'B', "back-off: waits for its round") >
-                      attempts,
-              "%s: %d attempts said, %d traced, %d busy tries; want equal",
-              name, attempts, traced, busy);
-    }
-    CHECK(nopen == 0, "%zu slices never ended", nopen);
-    run_result_free(&r);
-    trace_free(&t);
-    unlink(trace_path);
-}
-
-static void starvation_traces_reads_across_the_writers_wait(void)
-{
-    char *argv[] = {"./starvation", NULL};
-    const trace_event_t *left[OPEN_MAX];
-    size_t nopen;
-    run_result_t r;
-    trace_t t;
-
-    run_traced(argv, 5000, &r);
-    run_result_free(&r);
-    if (load_checked(&t, left, &nopen) < 0)
-        return;
-    long writer = tid_named(&t, -1, "writer");
-    double from = -1, to = -1;
-    for (size_t i = 0; i < t.n; i++)
-        if (t.ev[i].tid == writer && t.ev[i].ph == 'B' && from < 0)
-            from = t.ev[i].ts;
-        else if (t.ev[i].tid == writer && t.ev[i].ph == 'E' && to < 0)
-            to = t.ev[i].ts;
-    int reads = 0;
-    for (size_t i = 0; i < t.n; i++)
-        reads += t.ev[i].ph == 'B' && strcmp(t.ev[i].name, "read") == 0 &&
-                 t.ev[i].ts > from && t.ev[i].ts < to;
-    CHECK(from >= 0 && to - from >= 200000 && reads >= 10,
-          "the writer waited %.0f us while readers began %d reads; want "
-          ">= 200 ms and >= 10", to - from, reads);
-    CHECK(nopen == 0, "%zu slices never ended", nopen);
-    trace_free(&t);
-    unlink(trace_path);
-}
-
-static void race_traces_each_threads_read_of_i(void)
-{
-    /* Under TSan, the unfixed race draws its report, as it should. */
-    char *argv[] = {"./race", "-n", "20", "-t", "2", NULL, NULL};
-    if (running_under("thread"))
-        argv[5] = "--fixed";
-    const trace_event_t *left[OPEN_MAX];
-    size_t nopen;
-    run_result_t r;
-    trace_t t;
-
-    run_traced(argv, 5000, &r);
-    run_result_free(&r);
-    if (load_checked(&t, left, &nopen) < 0)
-        return;
-    int reads = 0, bad = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (strcmp(t.ev[i].name, "read *vargp") == 0) {
-            double v = trace_arg(&t.ev[i], "value", -1);
-            reads++;
-            bad += v < 0 || v > 20;
-        }
-    CHECK(reads == 40 && bad == 0 &&
-              trace_count(&t, 'i', "pthread_create, i =") == 40,
-          "%d reads traced (%d out of 0..20), want 40", reads, bad);
-    trace_free(&t);
     unlink(trace_path);
 }
 
@@ -570,10 +364,6 @@ int main(int argc, char **argv)
         TEST(a_trace_cut_by_sigkill_parses),
         TEST(the_size_cap_is_said_in_the_trace),
         TEST(a_bad_trace_file_or_cap_is_refused),
-        TEST(deadlock_traces_holds_and_waits_up_to_the_cycle),
-        TEST(livelock_traces_every_attempt_and_back_off),
-        TEST(starvation_traces_reads_across_the_writers_wait),
-        TEST(race_traces_each_threads_read_of_i),
         TEST(tracecost_reports_the_cost_off_and_on),
     };
     unsetenv("ECHO_TRACE");

@@ -285,3 +285,55 @@ long trace_line_bytes(const trace_t *t, const char *conn, int *lines)
     }
     return bytes;
 }
+
+/* ---- The test's trace file ---- */
+
+char trace_path[64];
+
+const char *trace_fresh(void)
+{
+    static int made;
+
+    snprintf(trace_path, sizeof(trace_path), "/tmp/echotrace-%ld-%d.json",
+             (long)getpid(), made++);
+    unlink(trace_path);
+    return trace_path;
+}
+
+int trace_load_checked(trace_t *t, const trace_event_t **left, size_t *nopen)
+{
+    if (trace_load(trace_path, t) < 0)
+        return -1;
+    trace_check_named(t);
+    trace_check_arrows(t);
+    *nopen = trace_open_slices(t, left, OPEN_MAX);
+    return 0;
+}
+
+void trace_run(char *const argv[], int timeout_ms, run_result_t *r)
+{
+    setenv("ECHO_TRACE", trace_fresh(), 1);
+    run_program(argv, NULL, 0, scaled(timeout_ms), r);
+    unsetenv("ECHO_TRACE");
+    CHECK(r->status == 0, "%s: exit status %d", argv[0], r->status);
+}
+
+long trace_tid_named(const trace_t *t, long pid, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->ev[i].ph == 'M' && strcmp(t->ev[i].name, "thread_name") == 0 &&
+            (pid < 0 || t->ev[i].pid == pid) &&
+            strcmp(json_string(t->ev[i].args, "name", ""), name) == 0)
+            return t->ev[i].tid;
+    return -1;
+}
+
+int trace_count_on(const trace_t *t, long tid, char ph, const char *name)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < t->n; i++)
+        n += t->ev[i].tid == tid && t->ev[i].ph == ph &&
+             strcmp(t->ev[i].name, name) == 0;
+    return n;
+}

@@ -8,6 +8,7 @@
 #define TRACECHECK_H
 
 #include "json.h"
+#include "testlib.h"
 
 #include <stddef.h>
 
@@ -56,5 +57,23 @@ int trace_count(const trace_t *t, char ph, const char *name);
 long trace_line_bytes(const trace_t *t, const char *conn, int *lines);
 /* The number args.key of e, or dflt. */
 double trace_arg(const trace_event_t *e, const char *key, double dflt);
+
+/* ---- The test's trace file ---- */
+
+#define OPEN_MAX 64 /* open slices trace_load_checked reports */
+
+/* The trace file of the test running now: trace_fresh makes a new name
+ * (no file there yet); each test removes its file when it passes. */
+extern char trace_path[64];
+const char *trace_fresh(void);
+/* Loads trace_path and runs the checks every trace must pass (named,
+ * nested, arrows); *nopen and left[] (OPEN_MAX) get the slices left open. */
+int trace_load_checked(trace_t *t, const trace_event_t **left, size_t *nopen);
+/* Runs argv to its end, tracing to a fresh trace_path; checks status 0. */
+void trace_run(char *const argv[], int timeout_ms, run_result_t *r);
+/* The tid of the thread named name in pid (-1: any pid), or -1. */
+long trace_tid_named(const trace_t *t, long pid, const char *name);
+/* How many events on thread tid have phase ph and name. */
+int trace_count_on(const trace_t *t, long tid, char ph, const char *name);
 
 #endif /* TRACECHECK_H */

@@ -3,6 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build (quietly), then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
+#   make demo-list  its steps: title and usual length of each
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
@@ -229,13 +230,17 @@ run:
 	@echo "Ctrl-C stops it; talk to it from another terminal: ./echoclient localhost $(PORT)"
 	@trap 'exit 0' INT; ./echoserveri $(PORT)
 
-# The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
-# waits for Enter before each step, PAUSE=beat at each beat within a step
-# too. See demo/demo.sh.
+# The lecture, live (make demo-list: each step's title and usual length):
+# STEP=N runs one step, PAUSE=1 waits for Enter before each step,
+# PAUSE=beat before each reveal within a step too. See demo/demo.sh.
 # Ctrl-C: the demo stops what it started and says so; make adds no
 # "Interrupt" line (see run).
 demo: all demo/demotool
 	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+
+# make's own -l would swallow `make demo -l`: the list has its own target.
+demo-list: demo/demotool
+	@sh demo/demo.sh -l
 
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o
@@ -256,6 +261,6 @@ clean:
 	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
-.PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
+.PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
         check-valgrind fuzz stress stress-quick check-server csapp-kit FORCE
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -45,6 +45,7 @@ skip_all() {
     echo "SKIP demo pauses_come_before_each_reveal"
     echo "SKIP demo race_summary_sums_the_trial_shown"
     echo "SKIP demo more_log_lines_are_counted_by_kind"
+    echo "SKIP demo keys_pressed_while_it_waits_print_no_blank_line"
     echo "    $1"
     exit 0
 }
@@ -313,6 +314,41 @@ if [ -n "$more" ] && [ -z "$wrong" ]; then
     pass more_log_lines_are_counted_by_kind
 else
     fail more_log_lines_are_counted_by_kind "lines: ${more:-none}; wrong sums: ${wrong:-none}"
+fi
+
+# On a terminal (tmux's, where tmux is installed), PAUSE=beat: Enter at
+# each prompt, and Enter pressed while the demo waits between prompts too.
+# Those must print nothing: the screen ends as an unattended run's does,
+# with one blank line from the step's title to the summary, and
+# the terminal echoes keys again once the demo is over.
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "SKIP demo keys_pressed_while_it_waits_print_no_blank_line"
+    echo "    no tmux here to give the demo a terminal"
+else
+    tm="tmux -L test_demo.$$ -f /dev/null"
+    $tm new-session -d -x 80 -y 60 "PAUSE=beat sh demo/demo.sh -f 1; stty -a | grep -q ' -echo ' && echo 'ECHO OFF'; echo DEMO-ENDED; sleep 60"
+    prompts=0 extra=0 i=0
+    while [ $i -lt 150 ]; do # 30 s at most
+        i=$((i + 1))
+        sleep 0.2
+        last=$($tm capture-pane -p | grep -v '^$' | tail -n 1)
+        case $last in
+        *DEMO-ENDED*) break ;;
+        *Enter*) $tm send-keys Enter; prompts=$((prompts + 1)) ;;
+        *) $tm send-keys Enter; extra=$((extra + 1)) ;;
+        esac
+    done
+    $tm capture-pane -p -S - >"$tmp.tty"
+    $tm kill-server
+    blanks=$(sed -n '/^==== Step/,/^All /p' "$tmp.tty" | grep -c '^$')
+    if grep -q DEMO-ENDED "$tmp.tty" && [ "$blanks" -eq 1 ] && [ "$prompts" -ge 6 ] &&
+        ! grep -q 'ECHO OFF' "$tmp.tty"; then
+        pass keys_pressed_while_it_waits_print_no_blank_line
+    else
+        fail keys_pressed_while_it_waits_print_no_blank_line \
+            "$prompts Enter at prompts, $extra between: $blanks blank line(s) in the step, want 1; the screen:" \
+            "$(sed 's/^/| /' "$tmp.tty")"
+    fi
 fi
 
 # Every server the demo started (it prints each one's pid) is gone.

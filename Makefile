@@ -96,8 +96,8 @@ all: $(BROKEN)
 tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
 
 tests/bin/test_rio: tests/rio_script.o
-tests/bin/test_chart: tests/svgcheck.o
-tests/bin/test_chart: LDLIBS += -lm
+tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
+tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
@@ -154,7 +154,7 @@ ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_chur
                  eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
-              bench/benchmath.h csapp.h
+              bench/benchmath.h bench/svg.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
@@ -168,7 +168,7 @@ bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
 bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
-bench/bin/chart: bench/obj/chart.o bench/obj/svg.o
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o
 bench/bin/chart: LDLIBS += -lm
 $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	@mkdir -p bench/bin

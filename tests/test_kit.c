@@ -96,6 +96,17 @@ static void kit_run(const char *prog, run_result_t *r)
     run_program((char *[]){path, NULL}, NULL, 0, scaled(10000), r);
 }
 
+/* Runs ./prog in the kit's folder and checks that it exits with status
+ * and prints exactly want; r keeps the run (the caller frees it). */
+static void kit_expect(const char *prog, const char *what, int status,
+                       const char *want, run_result_t *r)
+{
+    kit_run(prog, r);
+    CHECK(r->status == status && strcmp(text(&r->out), want) == 0,
+          "%s: want status %d and \"%s\", got status %d and \"%s\"", what,
+          status, want, r->status, text(&r->out));
+}
+
 static void every_wrapper_of_the_books_csapp_h_links_body(void)
 {
     run_result_t r;
@@ -158,11 +169,7 @@ static void producer_consumer_on_sem_t_loses_nothing_body(void)
 
     if (!book_build("prodcons"))
         return;
-    kit_run("prodcons", &r);
-    CHECK(r.status == 0 && r.out.len == strlen(want) &&
-              memcmp(r.out.data, want, r.out.len) == 0,
-          "the book's sem_t: want %s got (status %d) %.*s", want, r.status,
-          (int)r.out.len, r.out.data);
+    kit_expect("prodcons", "the book's sem_t", 0, want, &r);
     run_result_free(&r);
     /* macOS's semaphores: ours, from a mutex and a condition variable. */
     if (!sh_in_kit("${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 "
@@ -171,11 +178,7 @@ static void producer_consumer_on_sem_t_loses_nothing_body(void)
                    &r))
         return;
     run_result_free(&r);
-    kit_run("prodcons", &r);
-    CHECK(r.status == 0 && r.out.len == strlen(want) &&
-              memcmp(r.out.data, want, r.out.len) == 0,
-          "the portable sem_t: want %s got (status %d) %.*s", want, r.status,
-          (int)r.out.len, r.out.data);
+    kit_expect("prodcons", "the portable sem_t", 0, want, &r);
     run_result_free(&r);
 }
 
@@ -196,18 +199,17 @@ static void sigchld_handler_reaps_every_child_with_sio_puts_body(void)
 
 static void wait_reaps_every_forked_child_then_exits_on_echild_body(void)
 {
-    const char *want = "children exited with 0+1+2+3 = 6\n";
     run_result_t r;
 
     if (!book_build("waitfork"))
         return;
-    kit_run("waitfork", &r);
-    CHECK(r.out.len == strlen(want) && memcmp(r.out.data, want, r.out.len) == 0,
-          "want %s got %.*s", want, (int)r.out.len, r.out.data);
-    /* The wrapper's way to fail: "call: reason" and status 1. */
-    CHECK(r.status == 1 && strncmp(text(&r.err), "wait: ", 6) == 0,
-          "a Wait with no child left: want 'wait: ...' and status 1, got "
-          "status %d and: %s", r.status, text(&r.err));
+    /* The last Wait finds no child: the wrapper's way to fail is status 1
+     * and "call: reason". */
+    kit_expect("waitfork", "Fork and Wait", 1,
+               "children exited with 0+1+2+3 = 6\n", &r);
+    CHECK(strncmp(text(&r.err), "wait: ", 6) == 0,
+          "a Wait with no child left: want 'wait: ...' on stderr, got: %s",
+          text(&r.err));
     run_result_free(&r);
 }
 

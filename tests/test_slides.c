@@ -152,7 +152,7 @@ static void every_panel_has_its_own_scale(void)
           "CPU-bound scales: 200 us to %g, 50 us to %g; want 9200 and 31000",
           w200 ? svg_attr(w200, "data-x-max") : NAN,
           w50 ? svg_attr(w50, "data-x-max") : NAN);
-    CHECK(strstr(w200, "scale: 0 to 9.2k") != NULL,
+    CHECK(w200 && strstr(w200, "scale: 0 to 9.2k") != NULL,
           "the 200 us panel does not print its own scale");
     free(svg);
     clean_up();

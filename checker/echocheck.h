@@ -131,6 +131,8 @@ typedef struct {
     char detail[DETAIL_MAX]; /* lines, each starting with 4 spaces */
     size_t len;
     int output_shown;     /* the server's last lines are in detail */
+    unsigned long long seen; /* bit 1 << EV_x: observations (causes.c) */
+    int cause;            /* the first cause blamed: CAUSE_ id, or 0 */
 } result_t;
 
 /* The first call sets the one-line summary; every call may add details. */
@@ -150,6 +152,90 @@ void merge_details(result_t *r, const result_t *from);
 void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds the server's last lines to r. */
 void note_last_lines(result_t *r, instance_t *in);
+
+/* ---- Causes (causes.c) ---- */
+/* What a check saw: the observation a likely cause requires. */
+enum {
+    EV_USAGE = 0,         /* exited at start, printing a usage message */
+    EV_ONE_CLIENT,        /* ended after serving exactly one client */
+    EV_RUNTIME_REPORT,    /* its output holds a runtime's uncaught error */
+    EV_WRAPPER_MSG,       /* its output holds a wrapper's "call: reason" */
+    EV_DIED_SIGPIPE,      /* killed by SIGPIPE */
+    EV_DIED_MEMORY,       /* killed by SIGSEGV, SIGBUS or SIGABRT */
+    EV_EXITED,            /* exited by itself */
+    EV_KILLED,            /* killed by another signal */
+    EV_NEXT_UNSERVED,     /* alive, but a fresh client was not served */
+    EV_NOTHING_BACK,      /* not one byte of the echo came back */
+    EV_HELD_TO_EOF,       /* the missing echo came once we shut down */
+    EV_DIFF_AT_CR,        /* bytes came back; the first difference at a CR */
+    EV_DIFF_AT_NUL,       /* bytes came back; the first difference at a NUL */
+    EV_CHANGED,           /* bytes came back altered */
+    EV_SOME_BACK,         /* bytes came back right, then no more */
+    EV_LAST_PARTIAL_LOST, /* all came back but the last unterminated line */
+    EV_NO_EOF,            /* all came back, no end of file after it */
+    EV_FIRST_LINE_ONLY,   /* of lines sent together only the first came */
+    EV_SECOND_WAITED,     /* a 2nd client unanswered beside a silent 1st */
+    EV_POOL_UNSERVED,     /* fewer than the pool's N served at once */
+    EV_POOL_EXTRA,        /* the pool's N + 1st answered at once */
+    EV_WAITER_UNSERVED,   /* a waiting client unserved after one left */
+    EV_SECOND_ANSWERED,   /* model one: a 2nd client answered at once */
+    EV_WAITED_HALF_LINE,  /* a bystander unanswered beside a half line */
+    EV_WAITED_FLOODER,    /* a bystander unanswered beside a flooder */
+    EV_HALF_NOT_WHOLE,    /* a line completed later did not come whole */
+    EV_UNANSWERED,        /* clients at once unanswered, no cross-talk */
+    EV_CROSSTALK,         /* a client got bytes that were not its own */
+    EV_ZOMBIES_ALL,       /* every client's child left a zombie */
+    EV_ZOMBIES_SOME,      /* some children, not all, left zombies */
+    EV_THREADS_LEFT,      /* more threads than idle after clients left */
+    EV_FDS_LEFT,          /* more descriptors than idle after they left */
+    EV_STACKS_NO_THREADS, /* stacks left mapped, threads back to idle */
+    EV_STACKS_THREADS_ALIVE, /* stacks left mapped by threads still alive */
+    EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
+    EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
+    EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
+};
+
+enum {
+    CAUSE_NONE = 0,
+    CAUSE_USAGE, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
+    CAUSE_SIGPIPE, CAUSE_MEMORY, CAUSE_EXITED, CAUSE_KILLED,
+    CAUSE_NEXT_UNSERVED,
+    CAUSE_NO_ECHO, CAUSE_HELD, CAUSE_CRLF, CAUSE_NUL, CAUSE_CHANGED,
+    CAUSE_LONG_LINE, CAUSE_SHORT_WRITE, CAUSE_LAST_PARTIAL, CAUSE_EOF,
+    CAUSE_ITERATIVE, CAUSE_POOL_SHORT, CAUSE_NOT_POOL, CAUSE_NO_NEXT,
+    CAUSE_NOT_ONE, CAUSE_SEGMENT, CAUSE_BLOCK_READ, CAUSE_BLOCK_WRITE,
+    CAUSE_PARTIAL_LINE, CAUSE_CROWD, CAUSE_CROSSTALK,
+    CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
+    CAUSE_UNDETACHED, CAUSE_THREADS_BUSY, CAUSE_EMFILE,
+    CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
+};
+
+typedef struct {
+    int id;               /* CAUSE_ */
+    const char *key;      /* short name: root-cause list, tests */
+    int needs;            /* the EV_ observation it requires */
+    const char *title;    /* the fault, in a few words */
+    const char *text;     /* the likely cause, in any language; NULL: the
+                             fault is all that is known, nothing guessed */
+    const char *c_advice; /* where C with csapp does it right, or NULL */
+} cause_t;
+
+/* The catalogue's row of id (an empty row for an unknown id). */
+const cause_t *cause_of(int id);
+/* Records observation ev (EV_) in r; 1 when r has seen ev. */
+void observe(result_t *r, int ev);
+int has_seen(const result_t *r, int ev);
+/* Names cause id as r's likely cause ("likely cause: ...", then the C
+ * advice when points_to_c) if r has seen what it needs; r->cause is the
+ * first cause named. Returns 1 when it applied, 0 when not. */
+int blame(result_t *r, int id);
+/* 1 when the evidence points to C: the command runs a compiled C program
+ * (ELF, neither an interpreter nor Rust nor Go), or a wrapper's message
+ * was seen; a runtime's report of another language says no. */
+int points_to_c(void);
+/* What the server's output showed: 1 for C (a wrapper's message), 0 for
+ * another language (a traceback, an exception, a panic). */
+void language_seen(int is_c);
 
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or

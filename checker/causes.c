@@ -2,7 +2,8 @@
  * causes.c - the catalogue of likely causes, in one place. Each cause
  * names the observation it requires (an EV_ a check records in its
  * result_t with observe); blame prints it only when that observation was
- * made, so no FAIL guesses past its evidence. Its text says what is wrong
+ * made, so no FAIL guesses past its evidence, and report.c prints it
+ * with the check's verdict (note_cause), once per run. Its text says what is wrong
  * in any language; the C advice (where this suite does it right) follows
  * only when the evidence points to C (points_to_c). A cause's key names it
  * in the root-cause list at the end of a run and in the tests; its title
@@ -248,12 +249,29 @@ int blame(result_t *r, int id)
         return 0;
     if (r->cause == CAUSE_NONE)
         r->cause = id;
+    return 1;
+}
+
+void blame_echo(result_t *r, int specific)
+{
+    static const int order[] = { CAUSE_HELD, CAUSE_NONE, CAUSE_CRLF,
+                                 CAUSE_NUL, CAUSE_CHANGED, CAUSE_EOF,
+                                 CAUSE_NO_ECHO };
+
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (blame(r, order[i] == CAUSE_NONE ? specific : order[i]))
+            return;
+}
+
+void note_cause(result_t *r)
+{
+    const cause_t *c = cause_of(r->cause);
+
     if (c->text == NULL)
-        return 1; /* the fault itself: said, nothing guessed */
+        return; /* the fault itself: said, nothing guessed */
     note(r, "likely cause: %s", c->text);
     if (c->c_advice && points_to_c())
         note(r, "in C with csapp: %s", c->c_advice);
-    return 1;
 }
 
 /* ---- Which language the evidence points to ---- */

@@ -13,9 +13,6 @@
 #include "echocheck.h"
 
 #include <sys/resource.h>
-#include <time.h>
-
-options_t opt = { .model = M_MANY, .pool = 0, .scale = 1 };
 
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
@@ -34,36 +31,6 @@ static const char help_text[] =
     "  -v         show each step\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
     "Exit status: 0 when no check failed, 1 when one did, 2 usage error.\n";
-
-int ms(int base) { return base * opt.scale; }
-
-void nap(int millis)
-{
-    struct timespec t = { millis / 1000, (long)(millis % 1000) * 1000000L };
-    while (nanosleep(&t, &t) < 0 && errno == EINTR)
-        ;
-}
-
-long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-void step(const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!opt.verbose)
-        return;
-    va_start(ap, fmt);
-    printf(".. ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-}
 
 static void usage_error(const char *why)
 {
@@ -149,10 +116,14 @@ static void read_scale(void)
 }
 
 /* Ctrl-C, SIGTERM, and the checker's own crash: nothing it started
- * outlives it. */
+ * outlives it. An interrupted run exits 128 + the signal (130 for
+ * Ctrl-C); its results file is whole already (report.c renames it into
+ * place). A crash dies of its signal. */
 static void on_fatal(int sig)
 {
     kill_registered_groups();
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+        _exit(128 + sig);
     signal(sig, SIG_DFL);
     raise(sig);
 }

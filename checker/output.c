@@ -205,7 +205,7 @@ static void note_stream(result_t *r, const output_t *o, int s)
          st->lines == 1 ? "" : "s");
     for (int i = 0; i < kept; i++) {
         if (i == HEAD_LINES && tail > TAIL_LINES)
-            note(r, "| ... (%d lines)", tail - TAIL_LINES);
+            note(r, "| ... (%d lines not kept)", tail - TAIL_LINES);
         if (!in_report(o, kept_line(st, i)))
             note(r, "| %s", kept_line(st, i));
     }

@@ -90,6 +90,11 @@ static void after_check(check_ctx_t *c, result_t *r)
         note(r, "(a fresh client, after this check's clients had left)");
         blame_echo(r, CAUSE_NONE);
     }
+    /* A failure may be the server on its way out: a client refused or
+     * reset while it exits. Its death, if it comes, is this check's. */
+    for (long long end = now_ms() + ms(300);
+         r->failed && inst_alive(&c->srv) && now_ms() < end; nap(10))
+        ;
     if (inst_alive(&c->srv))
         return;
     char how[160];

@@ -22,15 +22,22 @@ static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
     "(default many), robustness against misbehaving clients, resources\n"
     "(where /proc shows them) and shutdown on SIGTERM.\n"
-    "  {port} in any ARG is replaced by a free port (else it is appended)\n"
+    "  {port} in any ARG is replaced by a free port (else it is appended,\n"
+    "             and a line says so)\n"
     "  -m MODEL   one (one client at a time), many, or pool=N (N at once)\n"
     "  -p PORT    use this port instead of a free one\n"
     "  -g GROUP   run one group: echo, concurrency, robustness, resources,\n"
     "             shutdown\n"
-    "  -j FILE    also write the results as Gradescope's results.json\n"
-    "  -v         show each step\n"
+    "  -j FILE    also write the results as Gradescope's results.json:\n"
+    "             every check with its status, written at the start and\n"
+    "             replaced as each check ends\n"
+    "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
-    "Exit status: 0 when no check failed, 1 when one did, 2 usage error.\n";
+    "  -h, --help this text\n"
+    "A fault is judged once: later checks it prevented say \"not judged\";\n"
+    "the root causes end the report.\n"
+    "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
+    "130 when interrupted.\n";
 
 static void usage_error(const char *why)
 {

@@ -39,9 +39,14 @@ static void observe_death(result_t *r, instance_t *in)
 {
     int sig = status_signal(in->status);
 
+    int one = served_clients - in->served_at_start == 1;
+
     observe_output(r, &in->out);
-    if (!in->reaped)
-        return; /* the socket's holder, not our child: no status */
+    if (!in->reaped || (in->server != in->pid && in->server != 0)) {
+        if (one) /* the socket's holder, not our child: no status */
+            observe(r, EV_ONE_CLIENT);
+        return;
+    }
     if (sig == SIGPIPE)
         observe(r, EV_DIED_SIGPIPE);
     else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
@@ -50,7 +55,7 @@ static void observe_death(result_t *r, instance_t *in)
         observe(r, EV_KILLED);
     else {
         observe(r, EV_EXITED);
-        if (served_clients - in->served_at_start == 1)
+        if (one)
             observe(r, EV_ONE_CLIENT);
     }
 }

@@ -26,6 +26,10 @@ static const cause_t catalogue[] = {
       "the command line it was given (quoted above): put {port} where the "
       "server wants its port",
       NULL },
+    { CAUSE_START_REPORT, "start-error", EV_START_REPORT,
+      "it reported an error at start",
+      "the server's own error report (quoted above) says why it did not "
+      "start", NULL },
     { CAUSE_ONE_CLIENT, "one-client", EV_ONE_CLIENT,
       "it served one client and exited",
       "the server ended after its first client left: it must loop, taking "
@@ -67,6 +71,8 @@ static const cause_t catalogue[] = {
       "one client's misbehaviour ended more than its own connection: a "
       "per-connection error must close that connection, never stop the loop",
       LOWERCASE_CALLS },
+    { CAUSE_NO_RESTART, "no-restart", EV_NO_RESTART,
+      "it did not start again", NULL, NULL },
     /* ---- the echo ---- */
     { CAUSE_NO_ECHO, "no-echo", EV_NOTHING_BACK,
       "nothing came back at all", NULL, NULL },

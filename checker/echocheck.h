@@ -197,6 +197,8 @@ int report_begin(void);
 void report_check(const char *group, const char *name, result_t *r);
 void report_skip(const char *group, const char *name, const char *why);
 void report_tally(const char *group);
+/* 1 when an earlier check of this run showed cause id. */
+int cause_shown(int id);
 /* The root causes, the last line and -j FILE; returns the exit status
  * (0 or 1). */
 int report_finish(void);
@@ -213,6 +215,7 @@ void note_last_lines(result_t *r, instance_t *in);
 /* What a check saw: the observation a likely cause requires. */
 enum {
     EV_USAGE = 0,         /* exited at start, printing a usage message */
+    EV_START_REPORT,      /* never ready, with an error report printed */
     EV_ONE_CLIENT,        /* ended after serving exactly one client */
     EV_RUNTIME_REPORT,    /* its output holds a runtime's uncaught error */
     EV_WRAPPER_MSG,       /* its output holds a wrapper's "call: reason" */
@@ -221,6 +224,7 @@ enum {
     EV_EXITED,            /* exited by itself */
     EV_KILLED,            /* killed by another signal */
     EV_NEXT_UNSERVED,     /* alive, but a fresh client was not served */
+    EV_NO_RESTART,        /* a fresh instance did not get ready */
     EV_NOTHING_BACK,      /* not one byte of the echo came back */
     EV_HELD_TO_EOF,       /* the missing echo came once we shut down */
     EV_DIFF_AT_CR,        /* bytes came back; the first difference at a CR */
@@ -253,9 +257,9 @@ enum {
 
 enum {
     CAUSE_NONE = 0,
-    CAUSE_USAGE, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
+    CAUSE_USAGE, CAUSE_START_REPORT, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
     CAUSE_SIGPIPE, CAUSE_MEMORY, CAUSE_EXITED, CAUSE_KILLED,
-    CAUSE_NEXT_UNSERVED,
+    CAUSE_NEXT_UNSERVED, CAUSE_NO_RESTART,
     CAUSE_NO_ECHO, CAUSE_HELD, CAUSE_CRLF, CAUSE_NUL, CAUSE_CHANGED,
     CAUSE_LONG_LINE, CAUSE_SHORT_WRITE, CAUSE_LAST_PARTIAL, CAUSE_EOF,
     CAUSE_ITERATIVE, CAUSE_POOL_SHORT, CAUSE_NOT_POOL, CAUSE_NO_NEXT,

@@ -218,6 +218,11 @@ void report_skip(const char *group, const char *name, const char *why)
     fflush(stdout);
 }
 
+int cause_shown(int id)
+{
+    return root_of(id, 0) != NULL;
+}
+
 void report_tally(const char *group)
 {
     printf("== %s: %d passed, %d failed, %d skipped\n", group, g_passed,
@@ -355,13 +360,20 @@ int report_never_ready(instance_t *in)
     result_t r = { 0 };
 
     fail(&r, "%s", in->why);
+    /* No client came yet: a report says why it did not start, not that
+     * a client's error ended it. */
+    observe_output(&r, &in->out);
+    if (has_seen(&r, EV_RUNTIME_REPORT) || has_seen(&r, EV_WRAPPER_MSG))
+        observe(&r, EV_START_REPORT);
     if (!inst_alive(in) && out_usage(&in->out))
         observe(&r, EV_USAGE);
-    observe_output(&r, &in->out);
-    note_output(&r, &in->out);
+    if (!blame(&r, CAUSE_USAGE))
+        blame(&r, CAUSE_START_REPORT);
+    if (!inst_alive(in))
+        note_death(&r, in); /* how it ended, what it printed */
+    else
+        note_output(&r, &in->out);
     note(&r, "the command: %s", in->cmdline);
-    if (!blame(&r, CAUSE_USAGE) && !blame(&r, CAUSE_RUNTIME))
-        blame(&r, CAUSE_WRAPPER);
     note_cause(&r);
     if (!opt.no_mem_limit && strstr(r.detail, "Sanitizer"))
         note(&r, "(a sanitizer cannot start under echocheck's "

@@ -139,9 +139,13 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         fail(&r, "the server did not start again: %s", c->srv.why);
         note_last_lines(&r, &c->srv);
         inst_stop(&c->srv);
+        observe(&r, EV_NO_RESTART);
+        blame(&r, CAUSE_NO_RESTART);
     }
-    if (*broken && !r.failed)
+    if (*broken && !r.failed) {
         fail(&r, "not run: the server did not start again (above)");
+        r.cause = CAUSE_NO_RESTART; /* shown above: not judged here */
+    }
     if (!r.failed) {
         step("%s/%s", group, k->name);
         k->fn(c, &r);

@@ -185,6 +185,9 @@ int count_user_tasks(void);
 
 /* The first call sets the one-line summary; every call may add details. */
 void fail(result_t *r, const char *fmt, ...);
+/* Makes a failed r a passing one whose first detail is "label: its
+ * summary", its details after it, and no cause: a greater fault follows. */
+void unfail(result_t *r, const char *label);
 /* Adds one detail line (indented by report). */
 void note(result_t *r, const char *fmt, ...);
 /* Lists a check in the results (-j) before it runs: pending, or skipped

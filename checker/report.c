@@ -78,6 +78,18 @@ void fail(result_t *r, const char *fmt, ...)
     r->failed = 1;
 }
 
+void unfail(result_t *r, const char *label)
+{
+    result_t was = *r;
+
+    if (!r->failed)
+        return;
+    r->failed = 0, r->len = 0, r->detail[0] = '\0';
+    r->cause = CAUSE_NONE;
+    note(r, "%s: %s", label, was.summary);
+    merge_details(r, &was);
+}
+
 void note(result_t *r, const char *fmt, ...)
 {
     va_list ap;

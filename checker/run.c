@@ -84,6 +84,18 @@ static void death_text(instance_t *in, char *how, size_t size)
                  "ended", (int)in->server);
 }
 
+/* A fresh client's line comes back: 0; else r fails with what. */
+static int serves_fresh(int port, const char *what, result_t *r)
+{
+    static const char line[] = "the next client, after that one\n";
+    result_t next = { 0 };
+
+    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
+        return 0;
+    fail_from(r, what, &next);
+    return -1;
+}
+
 /* After a check: its clients are closed; it is judged once a fresh
  * client is served. A server that died by then fails it, and says how;
  * the next check gets a fresh instance. */
@@ -91,10 +103,10 @@ static void after_check(check_ctx_t *c, result_t *r)
 {
     if (c->srv.pid == 0)
         return; /* stopped by the check on purpose */
-    if (!r->failed && inst_alive(&c->srv) && serves_next(c->srv.port, r) < 0) {
-        note(r, "(a fresh client, after this check's clients had left)");
+    if (!r->failed && inst_alive(&c->srv) &&
+        serves_fresh(c->srv.port, "after this check's clients had left, a "
+                     "fresh client was not served", r) < 0)
         blame_echo(r, CAUSE_NONE);
-    }
     /* A failure may be the server on its way out: a client refused or
      * reset while it exits. Its death, if it comes, is this check's. */
     for (long long end = now_ms() + ms(300);
@@ -104,11 +116,7 @@ static void after_check(check_ctx_t *c, result_t *r)
         return;
     char how[160];
     death_text(&c->srv, how, sizeof(how));
-    if (r->failed) { /* the death is the news; what it caused follows */
-        note(r, "seen: %s", r->summary);
-        r->failed = 0;
-        r->cause = CAUSE_NONE;
-    }
+    unfail(r, "seen"); /* the death is the news; what it caused follows */
     fail(r, "the server died during this check: %s", how);
     note_death(r, &c->srv);
     inst_stop(&c->srv);
@@ -208,11 +216,5 @@ int run_groups(void)
 
 int serves_next(int port, result_t *r)
 {
-    static const char line[] = "the next client, after that one\n";
-    result_t next = { 0 };
-
-    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
-        return 0;
-    fail_from(r, "the next client was not served", &next);
-    return -1;
+    return serves_fresh(port, "the next client was not served", r);
 }

@@ -89,14 +89,29 @@ said() { sed -n "s|^$1 \\([a-z-]*/[a-z0-9-]*\\).*|\\1|p" "$2" | sort | tr '\n' '
 
 # ---- A fault judged once: issue 27's fixtures (first: the longest runs) ----
 
+# A broken server's sanitizer reports are its defect's, not ours: kept
+# apart from the reports that fail a sanitizer run.
+broken_env() {
+    mkdir -p "$tmp/reports"
+    for v in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS; do
+        eval "val=\${$v:-}"
+        [ -n "$val" ] &&
+            echo "$v=$(echo "$val" | sed "s|log_path=[^:]*|log_path=$tmp/reports/b|")"
+    done
+}
+
 # fixture NAME KEY ARGS...: a run whose every failure has one root cause,
-# KEY, shown by the first check and "not judged" in the others.
+# KEY, shown by the first check and "not judged" in the others (its
+# sanitizer reports kept apart, as a broken server's).
 : >"$tmp/fixtures.list"
 fixture() {
     echo "$1 $2" >>"$tmp/fixtures.list"
     name=$1
     shift 2
-    run_bg "fixture.$name" "$@"
+    spawn
+    # shellcheck disable=SC2046 # one assignment per word
+    bounded 120 "$tmp/fixture.$name" env $(broken_env) ./echocheck $flags "$@" &
+    running="$running $!"
 }
 fixture stdio held-output -g echo -- tests/bin/broken_stdio {port}
 fixture one_client one-client -g echo -- tests/bin/broken_one_client {port}
@@ -110,6 +125,8 @@ java Exception java -cp tests/bin/java Uncaught
 rust panicked tests/bin/broken_uncaught_rs
 EOF
 }
+# built OUT SRC: OUT exists and SRC is not newer (a build kept).
+built() { [ -e "$1" ] && [ -z "$(find "$2" -newer "$1")" ]; }
 # build_runtime NAME: 0 when its fixture can run here (built if need be).
 build_runtime() {
     case $1 in
@@ -117,11 +134,11 @@ build_runtime() {
     node) command -v node >/dev/null ;;
     java)
         command -v javac >/dev/null && command -v java >/dev/null || return 1
-        [ tests/bin/java/Uncaught.class -nt tests/broken/Uncaught.java ] ||
+        built tests/bin/java/Uncaught.class tests/broken/Uncaught.java ||
             javac -d tests/bin/java tests/broken/Uncaught.java ;;
     rust)
         command -v rustc >/dev/null || return 1
-        [ tests/bin/broken_uncaught_rs -nt tests/broken/uncaught.rs ] ||
+        built tests/bin/broken_uncaught_rs tests/broken/uncaught.rs ||
             rustc -o tests/bin/broken_uncaught_rs tests/broken/uncaught.rs ;;
     esac
 }
@@ -195,17 +212,6 @@ zombies      resources    no-zombies
 reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
 EOF
-}
-
-# A broken server's sanitizer reports are its defect's, not ours: kept
-# apart from the reports that fail a sanitizer run.
-broken_env() {
-    mkdir -p "$tmp/reports"
-    for v in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS; do
-        eval "val=\${$v:-}"
-        [ -n "$val" ] &&
-            echo "$v=$(echo "$val" | sed "s|log_path=[^:]*|log_path=$tmp/reports/b|")"
-    done
 }
 
 # ThreadSanitizer holds a signal handler back while the only thread waits
@@ -418,16 +424,17 @@ done <"$tmp/expected"
 roots() { sed -n '/^== root causes$/,/^[0-9]* passed/p' "$1" | sed -n 's/^\([a-z-]*\): .*/\1/p'; }
 
 # A broken server's root causes: its own, no other.
-causes | while read -r name keys; do
+causes >"$tmp/causes"
+while read -r name keys; do
     [ -n "$(not_here "$name")" ] && continue
     got=$(roots "$tmp/broken.$name")
     wrong=$(echo "$got" | grep -v -x -E "$keys")
     if [ -n "$got" ] && [ -z "$wrong" ]; then
         pass "broken_${name}_root_cause_is_its_own"
     else
-        fail "broken_${name}_root_cause_is_its_own" "root causes: $(echo $got), want only $keys" "$tmp/broken.$name"
+        fail "broken_${name}_root_cause_is_its_own" "root causes: $(echo "$got" | tr "\n" " "), want only $keys" "$tmp/broken.$name"
     fi
-done
+done <"$tmp/causes"
 
 # Issue 27's fixtures: one root cause, KEY; its first check carries the
 # evidence and one likely cause, every other FAIL says "not judged"; the

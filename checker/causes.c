@@ -196,8 +196,9 @@ static const cause_t catalogue[] = {
       "a loop until it returns 0 or -1 (children.c)" },
     { CAUSE_THREADS_LEFT, "threads-left", EV_THREADS_LEFT,
       "threads outlive their clients",
-      "a thread per client that does not end when its client leaves, or a "
-      "pool that grows with the clients",
+      "threads that served clients who left are still alive (their count "
+      "and CPU use are above): a thread per client must end when its client "
+      "leaves, and a pool must not grow with the clients",
       "the thread must return after close(connfd), as in echoservert.c" },
     { CAUSE_FDS_LEFT, "fds-left", EV_FDS_LEFT,
       "descriptors outlive their clients",
@@ -212,11 +213,6 @@ static const cause_t catalogue[] = {
       "stack until a join that never comes",
       "call pthread_detach(pthread_self()) in the thread, as echoservert.c "
       "does (slide \"Issues With Thread-Based Servers\")" },
-    { CAUSE_THREADS_BUSY, "threads-alive", EV_STACKS_THREADS_ALIVE,
-      "threads of clients that left are still alive",
-      "the threads that served clients that left are still alive (their "
-      "count and CPU use are above): a thread per client must end when its "
-      "client leaves", NULL },
     { CAUSE_EMFILE, "fd-limit-fatal", EV_EMFILE_FATAL,
       "running out of descriptors ends the service",
       "running out of descriptors must drop that one connection (accept "

@@ -93,6 +93,7 @@ typedef struct {
     pthread_mutex_t lock; /* guards everything below */
     stream_t s[2];        /* stdout, stderr */
     const char *runtime;  /* whose report: "Python"... or "csapp" */
+    int is_c;             /* it is a wrapper's message: the last one */
     int report_stream;
     int report_lines;
     char report[REPORT_LINES][RING_WIDTH];
@@ -106,8 +107,9 @@ void out_end(output_t *o, int s);
 int out_usage(output_t *o);
 /* Records in r what the output shows: EV_RUNTIME_REPORT, EV_WRAPPER_MSG. */
 void observe_output(result_t *r, output_t *o);
-/* Notes the runtime's report, quoted, then each stream's first and last
- * lines (or that it printed nothing). */
+/* Notes the runtime's report, quoted, when r has observed it (the
+ * evidence of a death), then each stream's first and last lines (or that
+ * it printed nothing). */
 void note_output(result_t *r, output_t *o);
 
 /* ---- One run of the server (instance.c) ---- */
@@ -252,7 +254,6 @@ enum {
     EV_THREADS_LEFT,      /* more threads than idle after clients left */
     EV_FDS_LEFT,          /* more descriptors than idle after they left */
     EV_STACKS_NO_THREADS, /* stacks left mapped, threads back to idle */
-    EV_STACKS_THREADS_ALIVE, /* stacks left mapped by threads still alive */
     EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
     EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
     EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
@@ -269,7 +270,7 @@ enum {
     CAUSE_NOT_ONE, CAUSE_SEGMENT, CAUSE_BLOCK_READ, CAUSE_BLOCK_WRITE,
     CAUSE_PARTIAL_LINE, CAUSE_CROWD, CAUSE_CROSSTALK,
     CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
-    CAUSE_UNDETACHED, CAUSE_THREADS_BUSY, CAUSE_EMFILE,
+    CAUSE_UNDETACHED, CAUSE_EMFILE,
     CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
 };
 

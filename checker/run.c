@@ -103,17 +103,23 @@ static void after_check(check_ctx_t *c, result_t *r)
 {
     if (c->srv.pid == 0)
         return; /* stopped by the check on purpose */
-    if (!r->failed && inst_alive(&c->srv) &&
-        serves_fresh(c->srv.port, "after this check's clients had left, a "
-                     "fresh client was not served", r) < 0)
+    int stuck = !r->failed && inst_alive(&c->srv) &&
+                serves_fresh(c->srv.port, "after this check's clients had "
+                             "left, a fresh client was not served", r) < 0;
+    if (stuck)
         blame_echo(r, CAUSE_NONE);
     /* A failure may be the server on its way out: a client refused or
      * reset while it exits. Its death, if it comes, is this check's. */
     for (long long end = now_ms() + ms(300);
          r->failed && inst_alive(&c->srv) && now_ms() < end; nap(10))
         ;
-    if (inst_alive(&c->srv))
+    if (inst_alive(&c->srv)) {
+        if (stuck) { /* the next check gets a server that serves */
+            note_last_lines(r, &c->srv);
+            inst_stop(&c->srv);
+        }
         return;
+    }
     char how[160];
     death_text(&c->srv, how, sizeof(how));
     unfail(r, "seen"); /* the death is the news; what it caused follows */

@@ -200,7 +200,9 @@ done
 
 # name, the group of its defect, the checks of that group it must fail.
 # keep_connfd fails two: the descriptors it keeps are back neither after
-# 50 clients nor, under a limit of 64, ever (accept fails for good).
+# 50 clients nor, under a limit of 64, ever (accept fails for good);
+# lingering's threads, alive after their clients left, hold threads,
+# descriptors and stacks, and those 64 too.
 expected() {
     cat <<'EOF'
 rio_copy     concurrency  lines-in-one-segment
@@ -211,6 +213,7 @@ keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
 reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
+lingering    resources    threads-back fds-back maps-not-grown fd-limit-64
 EOF
 }
 
@@ -237,17 +240,20 @@ done
 # The root causes each must name, and no other (a regex of keys of
 # checker/causes.c): sigpipe's server dies of SIGPIPE, or its wrapper
 # exits when the write fails with ECONNRESET instead; connfd_addr's lost
-# clients show as cross-talk or as unanswered ones.
+# clients show as cross-talk or as unanswered ones. keep_connfd's and
+# lingering's later failures are their first one's fault, not judged
+# again; lingering's threads are alive, never "undetached".
 causes() {
     cat <<'EOF'
 rio_copy     segment-lines-lost
 blocking     blocking-read
 connfd_addr  crowd-unanswered|cross-talk
 sigpipe      sigpipe|exiting-wrapper
-keep_connfd  fds-left|fd-limit-fatal
+keep_connfd  fds-left
 zombies      never-reaps
 reap_once    reaps-one-per-signal
 undetached   undetached
+lingering    threads-left
 EOF
 }
 

@@ -16,6 +16,7 @@
  * Run: tests/bin/broken_lingering PORT
  */
 #include "echo.h"
+#include "perthread.h"
 #include "server.h"
 
 #include <semaphore.h>
@@ -37,20 +38,9 @@ static void *serve(void *vargp)
 
 int main(int argc, char **argv)
 {
-    pthread_t tid;
-
     if (argc != 2)
         usage_exit(argv[0], "<port>");
     sem_init(&done, 0, 0);
     int listenfd = start_server(argv[0], argv[1]);
-    for (;;) {
-        int connfd = accept_client(listenfd);
-        if (connfd < 0)
-            continue;
-        int rc = pthread_create(&tid, NULL, serve, (void *)(intptr_t)connfd);
-        if (rc != 0) {
-            printf("pthread_create: %s\n", strerror(rc));
-            close(connfd);
-        }
-    }
+    serve_per_thread(listenfd, serve);
 }

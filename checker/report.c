@@ -1,10 +1,15 @@
 /*
  * report.c - what echocheck prints: a line per check (PASS, FAIL with its
- * details indented by 4 spaces, SKIP with the reason), a tally per group,
- * the last line "N passed, N failed[, N skipped]"; and with -j FILE the
- * same results in the shape course autograders read (Gradescope's
- * results.json: a tests array of name, score, max_score, output, and a
- * total score; skips are left out).
+ * details indented by 4 spaces and its likely cause, SKIP with the
+ * reason), a tally per group, the root causes (each once, with the checks
+ * that showed it), the last line "N passed, N failed[, N skipped]". A
+ * failure whose cause an earlier check showed prints "not judged: <the
+ * fault>" only. With -j FILE the same results in the shape course
+ * autograders read (Gradescope's results.json: a tests array of name,
+ * status, score, max_score, output, every check listed, a skipped one at
+ * 0 of 0; the root causes as the top-level output; a total score),
+ * written at the start with every check pending and replaced, whole, as
+ * each check ends.
  */
 #include "echocheck.h"
 

@@ -1,9 +1,11 @@
 /*
  * run.c - the groups in order, each on a fresh instance of the server.
  * A server that never gets ready at the start gets one line and no
- * checks; a server that dies during a check fails that check (with its
- * exit status or signal, and what that usually means), and the next
- * check starts it again.
+ * checks. A check is judged only once its own clients are closed and a
+ * fresh client is served: a server that dies before that (the process
+ * holding the listening socket) fails that check, with its exit status or
+ * signal, its output and the cause they show, and the next check starts
+ * it again; so does a server that no longer serves.
  */
 #include "echocheck.h"
 
@@ -38,7 +40,6 @@ const char *model_name(void)
 static void observe_death(result_t *r, instance_t *in)
 {
     int sig = status_signal(in->status);
-
     int one = served_clients - in->served_at_start == 1;
 
     observe_output(r, &in->out);

@@ -12,9 +12,9 @@ void sbuf_init(sbuf_t *sp, size_t n)
     sp->buf = Calloc(n, sizeof(int));
     sp->n = n;
     sp->front = sp->rear = 0;
-    Sem_init(&sp->mutex, 1);
-    Sem_init(&sp->slots, (unsigned)n); /* all slots free */
-    Sem_init(&sp->items, 0);           /* nothing to remove yet */
+    Sem_init(&sp->mutex, 0, 1);
+    Sem_init(&sp->slots, 0, (unsigned)n); /* all slots free */
+    Sem_init(&sp->items, 0, 0);           /* nothing to remove yet */
 }
 
 void sbuf_deinit(sbuf_t *sp)

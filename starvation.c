@@ -15,7 +15,7 @@
  * writer on the system's pthread_rwlock_t and reports what it saw: glibc
  * prefers readers by default, musl gives a waiting writer no priority
  * either; no verdict is assumed for it.
- * Model: threads sharing data under semaphores (the suite's own, csapp.h).
+ * Model: threads sharing data under semaphores (the book's sem_t, csapp.h).
  * Observe: `./starvation` says the writer waited 200 ms and never wrote
  * while 4 readers read hundreds of times, then `starvations: 1 of 1
  * trials`; `./starvation --fixed -t 100` lets the writer in within a few
@@ -61,9 +61,9 @@ typedef struct {
 static lock_kind_t kind;
 
 /* The book's solution, and the turnstile of the fix. */
-static semaphore_t mutex; /* guards readcnt */
-static semaphore_t w;     /* held by the writer, or by the readers together */
-static semaphore_t door;  /* --fixed: the turnstile */
+static sem_t mutex; /* guards readcnt */
+static sem_t w;     /* held by the writer, or by the readers together */
+static sem_t door;  /* --fixed: the turnstile */
 static int readcnt;
 static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER; /* --pthread */
 
@@ -297,9 +297,9 @@ static int run_trial(void)
 {
     pthread_t tid[NREADERS], wtid;
 
-    Sem_init(&mutex, 1);
-    Sem_init(&w, 1);
-    Sem_init(&door, 1);
+    Sem_init(&mutex, 0, 1);
+    Sem_init(&w, 0, 1);
+    Sem_init(&door, 0, 1);
     /* No thread runs yet: no lock needed. */
     readcnt = door_closed = writes = stopping = wrote_in_time = 0;
     arrived_us = waited_us = 0;

@@ -98,9 +98,11 @@ tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/bro
 
 tests/bin/test_rio: tests/rio_script.o
 # The trace test reads JSON with a reader of its own (tests/json.c).
-tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/tracecheck.o
-tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h tests/json.h
+tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/traceread.o tests/tracecheck.o
+tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h \
+    tests/traceread.h tests/json.h
 tests/json.o: tests/json.h
+tests/traceread.o: tests/traceread.h tests/json.h
 tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
 tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
 # The bench's arithmetic (fairness index, starved clients, the limit).

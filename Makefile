@@ -161,7 +161,7 @@ ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_chur
                  eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
-              bench/benchmath.h bench/svg.h csapp.h
+              bench/benchmath.h bench/svg.h bench/svgdoc.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
@@ -178,7 +178,8 @@ bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
 bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
-bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o \
+    bench/obj/svgdoc.o
 bench/bin/chart: LDLIBS += -lm
 $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	@mkdir -p bench/bin

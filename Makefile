@@ -186,7 +186,7 @@ $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) demo/demotool bench/bin/chart bench/bin/bystander \
+TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep bench/bin/chart bench/bin/bystander \
              tests/bin/echoserverp_pre_timer $(BROKEN)
 
 test: all $(TEST_BUILD)
@@ -246,8 +246,8 @@ run:
 # PAUSE=beat before each reveal within a step too. See demo/demo.sh.
 # Ctrl-C: the demo stops what it started and says so; make adds no
 # "Interrupt" line (see run).
-demo: all demo/demotool
-	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+demo: all demo/demotool demo/drawstep
+	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" PICTURES="$(PICTURES)" sh demo/demo.sh
 
 # make's own -l would swallow `make demo -l`: the list has its own target.
 demo-list: demo/demotool
@@ -256,6 +256,16 @@ demo-list: demo/demotool
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# make demo PICTURES=DIR: each step's trace drawn as a slide; it reads the
+# trace as the trace tests do (tests/traceread.c) and writes SVG as the
+# bench's charts do (bench/svgdoc.c).
+DRAWSTEP_OWN = $(patsubst %,demo/%.o,drawstep timeline bars arrows problems)
+demo/drawstep: $(DRAWSTEP_OWN) tests/json.o tests/traceread.o bench/obj/svgdoc.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lm -o $@
+$(DRAWSTEP_OWN): demo/%.o: demo/%.c demo/picture.h tests/traceread.h tests/json.h \
+    bench/svgdoc.h
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The library for a student's own folder, as the book hands it out: two
 # files, DIR/csapp.h and DIR/csapp.c (the four sources above in one), so
@@ -269,7 +279,7 @@ csapp-kit:
 	@echo "wrote $(DIR)/csapp.h and $(DIR)/csapp.c; build with: gcc -O2 prog.c csapp.c -pthread"
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool echocheck checker/*.o
+	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool demo/drawstep echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \

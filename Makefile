@@ -105,6 +105,10 @@ tests/json.o: tests/json.h
 tests/traceread.o: tests/traceread.h tests/json.h
 tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
 tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
+# The demo's pictures against their traces (tests/test_demo.sh runs it).
+tests/bin/picturecheck: tests/svgcheck.o tests/traceread.o tests/json.o
+tests/bin/picturecheck: LDLIBS += -lm
+tests/picturecheck.o: tests/svgcheck.h tests/traceread.h
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
@@ -186,7 +190,7 @@ $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep bench/bin/chart bench/bin/bystander \
+TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep tests/bin/picturecheck bench/bin/chart bench/bin/bystander \
              tests/bin/echoserverp_pre_timer $(BROKEN)
 
 test: all $(TEST_BUILD)

@@ -168,8 +168,8 @@ static void connect_arrow(FILE *out, const timeline_t *tl, const actor_t *a)
         fmt_dur(d, sizeof(d), e->ts - at);
         snprintf(late, sizeof(late), "%s later", d);
         snprintf(id, sizeof(id), "connect-%s", a->who);
-        snprintf(title, sizeof(title), "%s connects at %.3f s; %s accepts "
-                 "it at %.3f s, %s later", a->who, secs(tl, at), srv->label,
+        snprintf(title, sizeof(title), "%s connects at %.6f s; %s accepts "
+                 "it at %.6f s, %s later", a->who, secs(tl, at), srv->label,
                  secs(tl, e->ts), d);
         arrow(out, CONNECT, id, title, a->x, time_y(&tl->tm, at), srv->x,
               time_y(&tl->tm, e->ts),
@@ -190,8 +190,8 @@ static void line_arrows(FILE *out, const timeline_t *tl, const actor_t *a,
     if (srv == NULL)
         return;
     snprintf(id, sizeof(id), "line-%s-%d", a->who, k);
-    snprintf(title, sizeof(title), "%s sends line %d at %.3f s; %s reads it "
-             "at %.3f s (connection %s)", a->who, k, secs(tl, sent),
+    snprintf(title, sizeof(title), "%s sends line %d at %.6f s; %s reads it "
+             "at %.6f s (connection %s)", a->who, k, secs(tl, sent),
              srv->label, secs(tl, e->ts), conn);
     double read = arrow(out, LINE, id, title, a->x, time_y(&tl->tm, sent),
                         srv->x, time_y(&tl->tm, e->ts), NULL, NULL);
@@ -200,7 +200,7 @@ static void line_arrows(FILE *out, const timeline_t *tl, const actor_t *a,
     fmt_dur(d, sizeof(d), echo - sent);
     snprintf(head, sizeof(head), "echo %s", d);
     snprintf(id, sizeof(id), "echo-%s-%d", a->who, k);
-    snprintf(title, sizeof(title), "%s gets the echo of line %d at %.3f s, "
+    snprintf(title, sizeof(title), "%s gets the echo of line %d at %.6f s, "
              "%s after sending it (connection %s)", a->who, k,
              secs(tl, echo), d, conn);
     /* It leaves the server no higher than the line arrived (an arrow
@@ -247,7 +247,7 @@ static void handoffs(FILE *out, const timeline_t *tl)
             char id[32], title[200];
             snprintf(id, sizeof(id), "handoff-%d", ++n);
             snprintf(title, sizeof(title), "%s hands a connection to %s by "
-                     "%s at %.3f s", from->label, to->label, o->name,
+                     "%s at %.6f s", from->label, to->label, o->name,
                      secs(tl, o->ts));
             arrow(out, HANDOFF, id, title, from->x, time_y(&tl->tm, o->ts),
                   to->x, time_y(&tl->tm, in->ts), n == 1 ? o->name : NULL, "");

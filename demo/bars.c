@@ -144,7 +144,7 @@ static void leaves(FILE *out, const timeline_t *tl, const actor_t *a)
 {
     double y = time_y(&tl->tm, a->last);
 
-    fprintf(out, "<g id=\"leave-%s\"><title>%s leaves at %.3f s</title>\n"
+    fprintf(out, "<g id=\"leave-%s\"><title>%s leaves at %.6f s</title>\n"
             "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
             "stroke-width=\"5\"/>\n", a->who, a->who,
             (a->last - tl->tm.origin) / 1e6, a->x - BAR, y + 2, a->x + BAR,

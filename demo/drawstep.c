@@ -167,7 +167,7 @@ static char *narration(const char *path, const char *dflt)
     return text;
 }
 
-static int draw(const options_t *o, const trace_t *t, FILE *out)
+static void draw(const options_t *o, const trace_t *t, FILE *out)
 {
     char *desc = narration(o->narration, o->title);
     int rc;
@@ -186,9 +186,12 @@ static int draw(const options_t *o, const trace_t *t, FILE *out)
         rc = race_draw(out, t);
     else
         rc = draw_timeline(out, t, o->kind);
+    if (rc < 0) /* a swapped-in program that never deadlocks, say */
+        text_wrapped(out, "story", 20, 200, PIC_W - 40, TEXT + 6,
+                     "This run's trace holds nothing of what this step's "
+                     "picture draws: no cycle of waits, no trial, no thread.");
     text_wrapped(out, "caption", 20, LEGEND_Y + 34, PIC_W - 40, TEXT, o->caption);
     fputs("</svg>\n", out);
-    return rc;
 }
 
 static int parse(int argc, char **argv, options_t *o)
@@ -234,11 +237,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "drawstep: %s: %s\n", o.svg, strerror(errno));
         return 1;
     }
-    int rc = draw(&o, &t, out);
+    draw(&o, &t, out);
     trace_free(&t);
-    if (fclose(out) != 0 || rc < 0) {
-        fprintf(stderr, "drawstep: %s\n", rc < 0 ? "the trace lacks what this "
-                "step's picture draws" : strerror(errno));
+    if (fclose(out) != 0) {
+        fprintf(stderr, "drawstep: %s: %s\n", o.svg, strerror(errno));
         return 1;
     }
     return 0;

@@ -34,8 +34,9 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # see echobench catch it.
 PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
-# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with.
-HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
+# client helper (demo/demo.sh) and its pictures' drawer, the baselines
+# bench/ab.sh is shown with.
+HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho
 
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 

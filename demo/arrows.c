@@ -45,12 +45,12 @@ static void label(FILE *out, int kind, double x0, double y0, double x1,
     double w = lines == 1 ? one : two, h = lines * (TEXT + 4);
     double mx;
     /* An echo's label under it, the others' over (the two arrows of a
-     * late client run side by side); else the other side, or nearer the
-     * arrow's end, wherever no other label is. */
+     * late client run side by side), at the middle or nearer the end;
+     * else on the other side: wherever no other label is. */
     double under = h + 4, over = -8, my = 0;
-    double tries[4][2] = {{0.5, kind == ECHO ? under : over},
-                          {0.5, kind == ECHO ? over : under},
-                          {0.75, under}, {0.75, over}};
+    double side = kind == ECHO ? under : over;
+    double tries[4][2] = {{0.5, side}, {0.75, side},
+                          {0.5, under + over - side}, {0.75, under + over - side}};
     int k;
 
     for (k = 0; k < 4; k++) {

@@ -35,8 +35,10 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
 # client helper (demo/demo.sh) and its pictures' drawer, the baselines
-# bench/ab.sh is shown with.
-HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho
+# bench/ab.sh is shown with, the chart that redraws bench/bench.svg from
+# bench/results.tsv.
+HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho \
+           bench/bin/chart
 
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 

@@ -64,7 +64,13 @@ typedef struct sockaddr SA;
 #define MAXLINE 8192      /* longest line a caller reads at once */
 #define MAXBUF 8192       /* general-purpose buffer size */
 #define LISTENQ 1024      /* listen() backlog */
-#define RIO_BUFSIZE (256 * 1024) /* bytes a rio_t reads from the kernel at once */
+/* Bytes a rio_t reads from the kernel at once. A rio_t holds them: one
+ * on a thread's stack needs that much stack (musl gives 128 KiB), so
+ * book-style code that keeps it there can build the kit with, say,
+ * -DRIO_BUFSIZE=8192 (the book's size), the library and program alike. */
+#ifndef RIO_BUFSIZE
+#define RIO_BUFSIZE (256 * 1024)
+#endif
 /* The book's default mode for files it creates, and umask: rw-rw-rw-, less
  * write for group and others. */
 #define DEF_MODE (S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)

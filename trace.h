@@ -19,7 +19,8 @@
  * the end in one piece on Linux and the BSDs, and an event is far below
  * PIPE_BUF bytes). Who writes the "[" when several start at once: each
  * writes "[" and its first event into a file of its own and link(2)s it
- * to FILE, which fails when FILE exists; then it appends instead. An
+ * to FILE, which fails when FILE exists; then it appends instead (a
+ * process killed in between leaves its FILE.PID.tmp behind). An
  * existing empty file (made by mktemp, say) gets its "[" under a fcntl
  * lock. Times are microseconds of CLOCK_MONOTONIC, the one clock every
  * process of the machine shares.

@@ -289,6 +289,9 @@ static void a_trace_cut_by_sigkill_parses(void)
                   t.n);
         trace_free(&t);
         unlink(trace_path);
+        char tmp[96]; /* left if it was killed while making the file */
+        snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", trace_path, (long)pid);
+        unlink(tmp);
     }
     close(quiet);
 }

@@ -43,6 +43,7 @@ static void deadlock_traces_holds_and_waits_up_to_the_cycle(void)
               "--fixed: %zu slices never ended, %d holds of lock A; want 0, 4",
               nopen, trace_count(&t, 'B', "holds lock A"));
         trace_free(&t);
+        unlink(trace_path);
     }
     if (running_under("thread")) /* its report is test_deadlock's */
         return;

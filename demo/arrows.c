@@ -137,28 +137,43 @@ static int of_port(const char *name, long port)
     return port != 0 && colon != NULL && atol(colon + 1) == port;
 }
 
-/* Client a's marks named what, in order, into ts[] (at most max). */
+/* Client a's marks named what, in order, into ts[] (at most max), and
+ * in bytes[] the bytes they counted, summed up to each. */
 static int marks(const timeline_t *tl, const actor_t *a, const char *what,
-                 double *ts, int max)
+                 double *ts, double *bytes, int max)
 {
     int n = 0;
+    double sum = 0;
 
     for (size_t i = 0; i < tl->s.t->n && n < max; i++) {
         const trace_event_t *e = &tl->s.t->ev[i];
         if (e->pid == a->pid && e->tid == a->tid && e->ph == 'i' &&
-            strcmp(e->name, what) == 0)
+            strcmp(e->name, what) == 0) {
+            sum += trace_arg(e, "value", 0);
+            bytes[n] = sum;
             ts[n++] = e->ts;
+        }
     }
     return n;
+}
+
+/* When the mark that brought the sum to upto came (-1: none did): a
+ * line sent in two writes is sent at the second. */
+static double when(const double *ts, const double *bytes, int n, double upto)
+{
+    for (int i = 0; i < n; i++)
+        if (bytes[i] >= upto)
+            return ts[i];
+    return -1;
 }
 
 /* The connect arrow: from the moment a is connected to the accept. */
 static void connect_arrow(FILE *out, const timeline_t *tl, const actor_t *a)
 {
-    double at;
+    double at, port;
     char id[48], title[160], d[24], late[40];
 
-    if (marks(tl, a, "connected from port", &at, 1) != 1)
+    if (marks(tl, a, "connected from port", &at, &port, 1) != 1)
         return;
     for (size_t i = 0; i < tl->s.t->n; i++) {
         const trace_event_t *e = &tl->s.t->ev[i];
@@ -211,20 +226,100 @@ static void line_arrows(FILE *out, const timeline_t *tl, const actor_t *a,
           "after sending");
 }
 
-static void client_arrows(FILE *out, const timeline_t *tl, const actor_t *a)
+/* The server a's connection went to: where its connection began. */
+static const actor_t *server_of(const timeline_t *tl, const actor_t *a)
 {
-    double sent[MAX_LINES], echo[MAX_LINES];
-    int nsent = marks(tl, a, "sent", sent, MAX_LINES);
-    int necho = marks(tl, a, "echo received", echo, MAX_LINES), k = 0;
+    for (size_t i = 0; i < tl->s.t->n; i++) {
+        const trace_event_t *e = &tl->s.t->ev[i];
+        if (e->ph == 'b' && of_port(e->name, a->port))
+            return actor_of(tl, e->pid, e->tid);
+    }
+    return NULL;
+}
 
-    connect_arrow(out, tl, a);
-    for (size_t i = 0; i < tl->s.t->n && k < nsent; i++) {
+/* Each write that ends no line (bytes[i] is not the end of a line the
+ * server read): "part of a line", an arrow to the server that holds it. */
+static void part_arrows(FILE *out, const timeline_t *tl, const actor_t *a,
+                        const double *ts, const double *bytes, int n)
+{
+    const actor_t *srv = server_of(tl, a);
+    double ends[MAX_LINES], sum = 0;
+    int lines = 0, parts = 0;
+
+    for (size_t i = 0; i < tl->s.t->n && lines < MAX_LINES; i++) {
         const trace_event_t *e = &tl->s.t->ev[i];
         if (e->ph == 'X' && strcmp(e->name, "line") == 0 &&
-            of_port(json_string(e->args, "connection", ""), a->port)) {
-            line_arrows(out, tl, a, k + 1, sent[k], e, k < necho ? echo[k] : -1);
-            k++;
-        }
+            of_port(json_string(e->args, "connection", ""), a->port))
+            ends[lines++] = sum += trace_arg(e, "bytes", 0);
+    }
+    for (int i = 0; i < n && srv != NULL; i++) {
+        int ends_a_line = 0;
+        for (int k = 0; k < lines; k++)
+            ends_a_line |= ends[k] == bytes[i];
+        if (ends_a_line || (i > 0 && bytes[i] == bytes[i - 1]))
+            continue;
+        char id[48], title[160];
+        snprintf(id, sizeof(id), "part-%s-%d", a->who, ++parts);
+        snprintf(title, sizeof(title), "%s sends part of a line at %.6f s",
+                 a->who, secs(tl, ts[i]));
+        double y = time_y(&tl->tm, ts[i]);
+        arrow(out, LINE, id, title, a->x, y, srv->x, y, "part of a line", "");
+    }
+}
+
+/* Beside each server thread, how many lines it echoed for clients that
+ * have no column (the demo's many untraced clients). */
+static void others_note(FILE *out, const timeline_t *tl, const actor_t *srv)
+{
+    int n = 0;
+    double first = -1;
+
+    for (size_t i = 0; i < tl->s.t->n; i++) {
+        const trace_event_t *e = &tl->s.t->ev[i];
+        const char *conn = json_string(e->args, "connection", "");
+        const char *colon = strrchr(conn, ':');
+        int drawn_client = 0;
+        if (e->ph != 'X' || e->pid != srv->pid || e->tid != srv->tid ||
+            strcmp(e->name, "line") != 0 || colon == NULL)
+            continue;
+        for (int k = 0; k < tl->n; k++)
+            drawn_client |= tl->a[k].port == atol(colon + 1);
+        if (drawn_client)
+            continue;
+        if (first < 0)
+            first = e->ts;
+        n++;
+    }
+    if (n == 0)
+        return;
+    char text[64];
+    snprintf(text, sizeof(text), "%d lines of other clients", n);
+    double w = strlen(text) * 0.56 * TEXT, y = time_y(&tl->tm, first) + TEXT;
+    double x = srv->x - BAR_HALF - 6 - w;
+    if (x < 140)
+        x = srv->x + BAR_HALF + 6;
+    if (claim(x, y - TEXT, x + w, y + 4) == 0)
+        svg_text(out, "others", (int)x, (int)y, TEXT, text);
+}
+
+static void client_arrows(FILE *out, const timeline_t *tl, const actor_t *a)
+{
+    double sent[MAX_LINES], echo[MAX_LINES], nsent[MAX_LINES], necho[MAX_LINES];
+    int sends = marks(tl, a, "sent", sent, nsent, MAX_LINES);
+    int echoes = marks(tl, a, "echo received", echo, necho, MAX_LINES), k = 0;
+    double upto = 0;
+
+    connect_arrow(out, tl, a);
+    part_arrows(out, tl, a, sent, nsent, sends);
+    for (size_t i = 0; i < tl->s.t->n; i++) {
+        const trace_event_t *e = &tl->s.t->ev[i];
+        if (e->ph != 'X' || strcmp(e->name, "line") != 0 ||
+            !of_port(json_string(e->args, "connection", ""), a->port))
+            continue;
+        upto += trace_arg(e, "bytes", 0);
+        double at = when(sent, nsent, sends, upto);
+        if (at >= 0)
+            line_arrows(out, tl, a, ++k, at, e, when(echo, necho, echoes, upto));
     }
 }
 
@@ -263,5 +358,8 @@ unsigned arrows_draw(FILE *out, const timeline_t *tl)
     for (int i = 0; i < tl->n; i++)
         if (tl->a[i].who[0] != '\0')
             client_arrows(out, tl, &tl->a[i]);
+    for (int i = 0; i < tl->n; i++)
+        if (tl->a[i].who[0] == '\0')
+            others_note(out, tl, &tl->a[i]);
     return drawn;
 }

@@ -39,7 +39,7 @@ static int col_width(const timeline_t *tl)
 
 /* Writes name beside the bar, from y, if the room to the next column
  * holds it; else along the bar, inside it, if the bar is long enough;
- * else cut short. */
+ * else not at all. */
 static void bar_label(FILE *out, bar_t *b, double y, double h, const char *name)
 {
     /* Up to the next column's bar, or the picture's edge. */
@@ -58,12 +58,9 @@ static void bar_label(FILE *out, bar_t *b, double y, double h, const char *name)
         b->label_y = y + len * CHAR_W;
         return;
     }
-    if (room < 4)
+    if (len > room) /* "acce." reads worse than nothing */
         return;
-    if (len > room)
-        snprintf(text, sizeof(text), "%.*s.", room - 1, name);
-    else
-        snprintf(text, sizeof(text), "%s", name);
+    snprintf(text, sizeof(text), "%s", name);
     int x = b->a->x + BAR / 2 + 4;
     claim(x, y - TEXT, x + (double)strlen(text) * CHAR_W, y + 4);
     svg_text(out, "call", x, (int)y, TEXT, text);

@@ -39,7 +39,7 @@ static int col_width(const timeline_t *tl)
 
 /* Writes name beside the bar, from y, if the room to the next column
  * holds it; else along the bar, inside it, if the bar is long enough;
- * else not at all. */
+ * else its head beside the bar, or nothing. */
 static void bar_label(FILE *out, bar_t *b, double y, double h, const char *name)
 {
     /* Up to the next column's bar, or the picture's edge. */
@@ -58,9 +58,13 @@ static void bar_label(FILE *out, bar_t *b, double y, double h, const char *name)
         b->label_y = y + len * CHAR_W;
         return;
     }
-    if (len > room) /* "acce." reads worse than nothing */
+    /* Too long: its head ("back-off" of "back-off: waits for its
+     * round") if that fits; "acce." would read worse than nothing. */
+    const char *colon = strstr(name, ": ");
+    if (len > room && (colon == NULL || colon - name > room))
         return;
-    snprintf(text, sizeof(text), "%s", name);
+    snprintf(text, sizeof(text), "%.*s", len > room ? (int)(colon - name) : len,
+             name);
     int x = b->a->x + BAR / 2 + 4;
     claim(x, y - TEXT, x + (double)strlen(text) * CHAR_W, y + 4);
     svg_text(out, "call", x, (int)y, TEXT, text);

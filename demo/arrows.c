@@ -268,7 +268,7 @@ static void part_arrows(FILE *out, const timeline_t *tl, const actor_t *a,
 }
 
 /* Beside each server thread, how many lines it echoed for clients that
- * have no column (the demo's many untraced clients). */
+ * have no column (the demo's many untraced clients): "20 lines". */
 static void others_note(FILE *out, const timeline_t *tl, const actor_t *srv)
 {
     int n = 0;
@@ -292,14 +292,29 @@ static void others_note(FILE *out, const timeline_t *tl, const actor_t *srv)
     }
     if (n == 0)
         return;
-    char text[64];
-    snprintf(text, sizeof(text), "%d lines of other clients", n);
-    double w = strlen(text) * 0.56 * TEXT, y = time_y(&tl->tm, first) + TEXT;
-    double x = srv->x - BAR_HALF - 6 - w;
-    if (x < 140)
-        x = srv->x + BAR_HALF + 6;
-    if (claim(x, y - TEXT, x + w, y + 4) == 0)
-        svg_text(out, "others", (int)x, (int)y, TEXT, text);
+    char text[48];
+    /* Close beside the bar where they begin, right or left, or a little
+     * lower, wherever no other label is; "of others" where it fits. */
+    for (int k = 0; k < 16; k++) {
+        snprintf(text, sizeof(text), "%d line%s%s", n, n > 1 ? "s" : "",
+                 k % 4 < 2 ? " of others" : "");
+        double w = strlen(text) * 0.5 * TEXT; /* digits are narrow */
+        double y = time_y(&tl->tm, first) + TEXT * (1 + k / 4);
+        double x = k % 2 == 0 ? srv->x + BAR_HALF + 6 : srv->x - BAR_HALF - 6 - w;
+        const actor_t *next = srv + 1 < tl->a + tl->n ? srv + 1 : NULL;
+        const actor_t *prev = srv > tl->a ? srv - 1 : NULL;
+        if (x < (prev ? prev->x + BAR_HALF + 4 : 140) ||
+            x + w > (next ? next->x - BAR_HALF - 4 : PIC_W - 4) ||
+            claim(x, y - TEXT, x + w, y + 4) < 0)
+            continue;
+        fprintf(out, "<text class=\"others\" x=\"%.0f\" y=\"%.0f\" font-size=\"%d\" "
+                "stroke=\"#fff\" stroke-width=\"6\" paint-order=\"stroke\"><title>",
+                x, y, TEXT);
+        svg_escape(out, srv->label);
+        fprintf(out, " echoed %d lines for clients not drawn</title>%s</text>\n",
+                n, text);
+        return;
+    }
 }
 
 static void client_arrows(FILE *out, const timeline_t *tl, const actor_t *a)

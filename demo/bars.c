@@ -175,9 +175,13 @@ static void header(FILE *out, const timeline_t *tl, const actor_t *a)
     svg_escape(out, a->label);
     fputs("</title>\n", out);
     if (a->process[0] != '\0') {
+        const char *colon = strchr(a->label, ':');
         if (first_of_process)
             svg_text(out, NULL, a->x, PLOT_TOP - 38, TEXT, a->process);
-        svg_text(out, NULL, a->x, PLOT_TOP - 12, TEXT, a->label);
+        /* One line left: "main" of "main: accept" if all does not fit. */
+        snprintf(first, sizeof(first), "%.*s", !fits && colon != NULL ?
+                 (int)(colon - a->label) : (int)strlen(a->label), a->label);
+        svg_text(out, NULL, a->x, PLOT_TOP - 12, TEXT, first);
     } else if (fits || sp == NULL) {
         svg_text(out, NULL, a->x, PLOT_TOP - 12, TEXT, a->label);
     } else {

@@ -8,6 +8,7 @@
  *               its output drained into a ring of last lines, stopping it
  *   procfs.c    what /proc shows (readiness, threads, descriptors, maps,
  *               zombies); a connect that is closed at once elsewhere
+ *   usage.c     what the server's group costs: CPU time and memory (PSS)
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
  *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
@@ -117,6 +118,9 @@ int count_maps(pid_t pid, long long *maps_bytes, int *stacks);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);
+/* The living processes of group pgid into pids (at most max); returns
+ * how many, or -1 when unknown. */
+int group_pids(pid_t pgid, pid_t *pids, int max);
 /* 1 while any process of group pgid exists. */
 int group_exists(pid_t pgid);
 /* Threads of every process of this user (for RLIMIT_NPROC). */
@@ -151,15 +155,57 @@ void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds the server's last lines to r. */
 void note_last_lines(result_t *r, instance_t *in);
 
+/* ---- What the server's group costs (usage.c) ---- */
+/* 1 where /proc/PID/smaps_rollup shows memory (Linux 4.14 and later). */
+int have_pss(void);
+/* The PSS of the group's processes, summed, in KiB; -1 when unknown. */
+long long group_pss_kib(pid_t pgid);
+
+#define CPU_TASKS 1024
+typedef struct {
+    pid_t pid, tid;       /* tid 0: the whole process, ended threads too */
+    long long ticks;      /* utime + stime, in clock ticks */
+    char name[16];
+} cpu_task_t;
+typedef struct {
+    long long at_ms;
+    int n;
+    cpu_task_t t[CPU_TASKS];
+} cpu_sample_t;
+
+/* The CPU time of group pgid's processes and threads now; 0, or -1 when
+ * unknown (no /proc, or no process left). */
+int cpu_sample(pid_t pgid, cpu_sample_t *s);
+/* The group's CPU use between a and b, in percent of one core. */
+double cpu_percent(const cpu_sample_t *a, const cpu_sample_t *b);
+/* cpu_sample, millis apart; the percent, or -1 when unknown. */
+double cpu_over(pid_t pgid, int millis, cpu_sample_t *a, cpu_sample_t *b);
+/* Notes the threads that ran between a and b, the busiest by name with
+ * their CPU use (alive: they are in b). */
+void note_busy(result_t *r, const cpu_sample_t *a, const cpu_sample_t *b);
+
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or
  * -1 with errno set. */
 int cl_connect(int port);
 /* The same, not waiting for the connect to complete. */
 int cl_connect_later(int port);
-/* Sends lines without reading until the socket takes nothing for 300 ms
- * (the echo has backed up into the server), at most 64 MB or WAIT_MS.
- * Returns the bytes sent. */
+/* What send_unread sends, and when it stops besides. */
+typedef struct {
+    const char *data;     /* byte k sent is data[k % len] */
+    size_t len;
+    size_t max;           /* at most this many bytes */
+    int limit_ms;         /* for at most this long */
+    int (*tick)(void *arg); /* called about every 100 ms: nonzero stops */
+    void *arg;
+} unread_t;
+/* Sends without reading until the socket takes nothing for 300 ms (the
+ * echo has backed up into the server), or u's limits. Returns the bytes
+ * sent. */
+size_t send_unread(int fd, const unread_t *u);
+/* n bytes (a multiple of 64) of 64-byte lines, each numbered. */
+char *numbered_lines(size_t n);
+/* send_unread of lines, at most 64 MB or WAIT_MS; returns the bytes sent. */
 size_t flood(int fd);
 /* Closes with a reset (SO_LINGER 0) instead of an orderly end. */
 void cl_reset(int fd);
@@ -189,10 +235,34 @@ int readable_within(int fd, int millis);
  * of file after a shutdown when shut), compare. Returns 0, or with r
  * failed (what was sent, expected and seen) ECHO_CHANGED when bytes came
  * back altered, ECHO_SHORT when some never came, ECHO_NO_EOF when all came
- * but no end of file after them.
+ * but no end of file after them, ECHO_CLOSED when the server ended the
+ * connection (end of file or a reset) before all came, ECHO_TEXT when
+ * they first differ where a byte of 0x80-0xFF came back as '?' or U+FFFD
+ * (text decoding).
  */
-enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3 };
+enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3, ECHO_CLOSED = 4,
+       ECHO_TEXT = 5 };
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r);
+/*
+ * A client that sends lines of data without reading (send_unread, at most
+ * max bytes), then shuts down its sending side, and only then reads: it
+ * must get every byte it sent back, then end of file. Returns as
+ * echo_once.
+ */
+int echo_unread(int port, const char *data, size_t max, result_t *r);
+
+/* What came back to one exchange. */
+typedef struct {
+    char in[1024];        /* the echo, up to its piece's length */
+    size_t got;           /* bytes that came, more ones counted only */
+    int eof;              /* the server ended the connection */
+    int kind;             /* 0, or how it failed (ECHO_) */
+} seen_t;
+/* Sends piece (at most 1024 bytes) on fd, one byte per segment gap_ms
+ * apart when gap_ms > 0, and waits up to WAIT_MS for its echo. Returns as
+ * echo_once; seen says what came. */
+int exchange(int fd, const char *piece, size_t n, int gap_ms, seen_t *seen,
+             result_t *r);
 /* Notes where want and got first differ, each shown escaped. */
 void note_difference(result_t *r, const char *want, size_t wantlen,
                      const char *got, size_t gotlen);
@@ -214,7 +284,7 @@ typedef void check_fn(check_ctx_t *c, result_t *r);
 typedef struct {
     const char *name;
     int models;           /* M_ONE|M_POOL|M_MANY it applies to */
-    int needs_proc;       /* 1: Linux /proc only */
+    int needs_proc;       /* 1: Linux /proc only; 2: and smaps_rollup */
     check_fn *fn;
 } check_t;
 
@@ -227,6 +297,13 @@ extern const check_t echo_checks[], conc_checks[], robust_checks[],
     res_checks[], shutdown_checks[];
 extern const int n_echo_checks, n_conc_checks, n_robust_checks,
     n_res_checks, n_shutdown_checks;
+
+/* resources/bounded-memory and resources/idle-cpu (g_cost.c). */
+check_fn bounded_memory, idle_cpu;
+/* Measures the server's threads for 500 ms: when they use 5% of a core
+ * or more with no client connected, notes the busiest and the likely
+ * cause, and returns 1; else 0 (nothing noted). */
+int note_spinning(check_ctx_t *c, result_t *r);
 
 /* A fresh client's line comes back (the server still serves). */
 int serves_next(int port, result_t *r);

@@ -176,9 +176,10 @@ static void threads_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d threads, %d when idle, %d ms after %d clients left", n,
          s->threads, WAIT_MS, CLIENTS);
-    note(r, "likely cause: a thread per client that does not end when its "
-            "client leaves (it must return after close(connfd), as in "
-            "echoservert.c), or a pool that grows with the clients");
+    if (!note_spinning(c, r))
+        note(r, "likely cause: a thread per client that does not end when "
+                "its client leaves (it must return after close(connfd), as "
+                "in echoservert.c), or a pool that grows with the clients");
 }
 
 static void fds_back(check_ctx_t *c, result_t *r)
@@ -191,6 +192,13 @@ static void fds_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
          n, s->fds, WAIT_MS, CLIENTS);
+    int alive = count_threads(c->srv.pid);
+    if (alive > s->threads) {
+        note(r, "%d threads are alive, %d when idle: they may hold them",
+             alive, s->threads);
+        if (note_spinning(c, r))
+            return;
+    }
     note(r, "likely cause: connfd is never closed. A process server's parent "
             "must close its copy after fork (echoserverp.c; slide "
             "\"Process-Based Concurrent Echo Server (Cont)\": parent closes "
@@ -213,12 +221,23 @@ static void maps_not_grown(check_ctx_t *c, result_t *r)
     if (n < limit)
         return;
     long long bytes;
-    int all, ignored;
+    int all, ignored, alive = count_threads(c->srv.pid);
     all = count_maps(c->srv.pid, &bytes, &ignored);
     fail(r, "%d thread stacks still mapped, %d when idle, after %d clients "
          "left", n, s->stacks, CLIENTS);
     note(r, "seen: %d memory mappings (%lld MB), %d when idle (%lld MB)", all,
          bytes >> 20, s->maps, s->maps_bytes >> 20);
+    /* Most of the stacks are those of threads still alive: not a stack
+     * left by a thread that ended undetached. */
+    if (alive - s->threads > (n - s->stacks) / 2) {
+        note(r, "%d threads are alive, %d when idle: the stacks are theirs",
+             alive, s->threads);
+        if (!note_spinning(c, r))
+            note(r, "likely cause: a thread per client that does not end "
+                    "when its client leaves: it must return once read "
+                    "returns 0 (end of file), as echoservert.c's does");
+        return;
+    }
     note(r, "likely cause: a thread per client that is never detached nor "
             "joined: when it ends, its stack stays mapped until a join that "
             "never comes. Call pthread_detach(pthread_self()) in the thread, "
@@ -285,5 +304,7 @@ const check_t res_checks[] = {
     { "fds-back", M_ALL, 1, fds_back },
     { "maps-not-grown", M_ALL, 1, maps_not_grown },
     { "fd-limit-64", M_ALL, 0, fd_limit_64 },
+    { "bounded-memory", M_ALL, 2, bounded_memory },
+    { "idle-cpu", M_ALL, 1, idle_cpu },
 };
 const int n_res_checks = sizeof(res_checks) / sizeof(res_checks[0]);

@@ -246,6 +246,31 @@ int count_group(pid_t pgid, int zombies_only)
     return w.count;
 }
 
+typedef struct {
+    pid_t pgid;
+    pid_t *pids;
+    int n, max;
+} pid_list_t;
+
+static int list_member(const char *pid, void *arg)
+{
+    pid_list_t *l = arg;
+    char st = 0;
+
+    if (l->n < l->max && pgrp_of(pid, &st) == l->pgid && st != 'Z')
+        l->pids[l->n++] = (pid_t)atoi(pid);
+    return 0;
+}
+
+int group_pids(pid_t pgid, pid_t *pids, int max)
+{
+    pid_list_t l = { .pgid = pgid, .pids = pids, .max = max };
+
+    if (!have_procfs() || each_process(list_member, &l) < 0)
+        return -1;
+    return l.n;
+}
+
 int group_exists(pid_t pgid)
 {
     return kill(-pgid, 0) == 0 || errno == EPERM;

@@ -88,6 +88,11 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         report_skip(group, k->name, "no /proc on this system to count with");
         return;
     }
+    if (k->needs_proc == 2 && !have_pss()) {
+        report_skip(group, k->name, "no /proc/PID/smaps_rollup on this "
+                                    "system to measure memory with");
+        return;
+    }
     if (c->srv.pid == 0 && !*broken && inst_start(&c->srv, 0) < 0) {
         *broken = 1;
         fail(&r, "the server did not start again: %s", c->srv.why);

@@ -1,0 +1,30 @@
+/*
+ * short_read.c - WARNING: broken on purpose, for echocheck's tests.
+ * The defect: the echo loop runs while read returns more than 1 byte
+ * (`> 1` where `> 0` belongs), as if a read of a single byte were the
+ * end of the connection. An empty line, "\n", is a read of 1 byte when it
+ * comes alone, and so is a line that arrives one byte per segment: the
+ * server closes the connection there, and the echo stops. echocheck's
+ * echo/empty-line and echo/byte-at-a-time. Certain for the empty line:
+ * echocheck sends it alone, after the line before it came back.
+ * Done right: echo.c loops while the count is > 0; only 0 is end of file.
+ * Otherwise correct (perclient.c): a thread per client; every byte read
+ * is written back, with rio_writen.
+ * Run: tests/bin/broken_short_read PORT
+ */
+#include "perclient.h"
+
+static void serve(int connfd)
+{
+    char buf[MAXLINE];
+    ssize_t n;
+
+    while ((n = read(connfd, buf, sizeof(buf))) > 1) /* BUG: > 0 */
+        if (rio_writen(connfd, buf, (size_t)n) < 0)
+            break;
+}
+
+int main(int argc, char **argv)
+{
+    serve_each_client(argc, argv, serve);
+}

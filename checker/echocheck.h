@@ -165,6 +165,8 @@ long long group_pss_kib(pid_t pgid);
 typedef struct {
     pid_t pid, tid;       /* tid 0: the whole process, ended threads too */
     long long ticks;      /* utime + stime, in clock ticks */
+    long long ready_ns;   /* threads: time running or waiting to run
+                           * (schedstat); -1 when not shown */
     char name[16];
 } cpu_task_t;
 typedef struct {
@@ -178,6 +180,10 @@ typedef struct {
 int cpu_sample(pid_t pgid, cpu_sample_t *s);
 /* The group's CPU use between a and b, in percent of one core. */
 double cpu_percent(const cpu_sample_t *a, const cpu_sample_t *b);
+/* The largest share of the time between a and b that one thread was
+ * ready to run (running, or waiting for a core: a spinning thread is, all
+ * along, however busy the machine), in percent; -1 when not shown. */
+double ready_percent(const cpu_sample_t *a, const cpu_sample_t *b);
 /* cpu_sample, millis apart; the percent, or -1 when unknown. */
 double cpu_over(pid_t pgid, int millis, cpu_sample_t *a, cpu_sample_t *b);
 /* Notes the threads that ran between a and b, the busiest by name with

@@ -2,7 +2,9 @@
  * usage.c - what the server's process group costs, from /proc: its CPU
  * time (utime + stime of /proc/PID/stat and of each thread's
  * /proc/PID/task/TID/stat), so that load elsewhere on the machine does
- * not count, and its memory as PSS (/proc/PID/smaps_rollup), so that
+ * not count (and, where schedstat shows it, the time each thread was
+ * ready to run: a spinning thread is, all along, however little of a
+ * busy machine it gets), and its memory as PSS (/proc/PID/smaps_rollup), so that
  * pages a forked child shares with its parent count once in all.
  * Elsewhere both are unknown and the checks that need them are skipped.
  */
@@ -70,6 +72,23 @@ static int read_ticks(const char *path, char name[16], long long *ticks)
     return 0;
 }
 
+/* A thread's time on a core plus waiting for one, in ns; -1 unknown. */
+static long long read_ready(pid_t pid, pid_t tid)
+{
+    char path[96];
+    unsigned long long run, wait;
+    FILE *f;
+    int got;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid,
+             (int)tid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    got = fscanf(f, "%llu %llu", &run, &wait);
+    fclose(f);
+    return got == 2 ? (long long)(run + wait) : -1;
+}
+
 /* Adds one entry (tid 0: the whole process) to s. */
 static void add_task(cpu_sample_t *s, pid_t pid, pid_t tid, const char *path)
 {
@@ -78,6 +97,7 @@ static void add_task(cpu_sample_t *s, pid_t pid, pid_t tid, const char *path)
     if (s->n < CPU_TASKS && read_ticks(path, t->name, &t->ticks) == 0) {
         t->pid = pid;
         t->tid = tid;
+        t->ready_ns = tid != 0 ? read_ready(pid, tid) : -1;
         s->n++;
     }
 }
@@ -116,14 +136,45 @@ int cpu_sample(pid_t pgid, cpu_sample_t *s)
     return n > 0 ? 0 : -1;
 }
 
+/* a's entry for b's entry i, or NULL when a lacks it. */
+static const cpu_task_t *before(const cpu_sample_t *a, const cpu_sample_t *b,
+                                int i)
+{
+    for (int j = 0; j < a->n; j++)
+        if (a->t[j].pid == b->t[i].pid && a->t[j].tid == b->t[i].tid)
+            return &a->t[j];
+    return NULL;
+}
+
 /* The ticks of b's entry i since a (all of them when a lacks it). */
 static long long ticks_since(const cpu_sample_t *a, const cpu_sample_t *b,
                              int i)
 {
-    for (int j = 0; j < a->n; j++)
-        if (a->t[j].pid == b->t[i].pid && a->t[j].tid == b->t[i].tid)
-            return b->t[i].ticks - a->t[j].ticks;
-    return b->t[i].ticks;
+    const cpu_task_t *t = before(a, b, i);
+    return b->t[i].ticks - (t ? t->ticks : 0);
+}
+
+/* The percent of the time between a and b that b's thread i was ready
+ * to run; -1 when not shown. */
+static double ready_of(const cpu_sample_t *a, const cpu_sample_t *b, int i)
+{
+    const cpu_task_t *t = before(a, b, i);
+    long long took = b->at_ms - a->at_ms;
+
+    if (t == NULL || t->ready_ns < 0 || b->t[i].ready_ns < 0 || took <= 0)
+        return -1;
+    double pct = (double)(b->t[i].ready_ns - t->ready_ns) / 1e4 / (double)took;
+    return pct < 100 ? pct : 100; /* the two reads are not at one instant */
+}
+
+double ready_percent(const cpu_sample_t *a, const cpu_sample_t *b)
+{
+    double most = -1;
+
+    for (int i = 0; i < b->n; i++)
+        if (b->t[i].tid != 0 && ready_of(a, b, i) > most)
+            most = ready_of(a, b, i);
+    return most;
 }
 
 /* Ticks as percent of one core over the time between a and b. */
@@ -146,6 +197,12 @@ double cpu_percent(const cpu_sample_t *a, const cpu_sample_t *b)
     return percent(ticks, a, b);
 }
 
+/* 1 when b's thread i ran between a and b, or wanted to. */
+static int ran(const cpu_sample_t *a, const cpu_sample_t *b, int i)
+{
+    return ticks_since(a, b, i) > 0 || ready_of(a, b, i) >= 1.0;
+}
+
 /* Which threads shown: the busiest first, up to 4. */
 #define BUSY_SHOWN 4
 
@@ -162,7 +219,7 @@ void note_busy(result_t *r, const cpu_sample_t *a, const cpu_sample_t *b)
             int taken = 0;
             for (int k = 0; k < n; k++)
                 taken |= shown[k] == i;
-            if (!taken && b->t[i].tid != 0 && ticks_since(a, b, i) > 0 &&
+            if (!taken && b->t[i].tid != 0 && ran(a, b, i) &&
                 (best < 0 || ticks_since(a, b, i) > ticks_since(a, b, best)))
                 best = i;
         }
@@ -171,18 +228,24 @@ void note_busy(result_t *r, const cpu_sample_t *a, const cpu_sample_t *b)
         shown[n] = best;
     }
     for (int i = 0; i < b->n; i++)
-        if (b->t[i].tid != 0 && ticks_since(a, b, i) > 0)
+        if (b->t[i].tid != 0 && ran(a, b, i))
             busy++, rest += ticks_since(a, b, i);
     for (int k = 0; k < n; k++) {
         const cpu_task_t *t = &b->t[shown[k]];
         rest -= ticks_since(a, b, shown[k]);
         double pct = percent(ticks_since(a, b, shown[k]), a, b);
+        double ready = ready_of(a, b, shown[k]);
+        char who[80], also[64] = "";
         if (t->tid == t->pid)
-            note(r, "busy: process %d (%s), its first thread, alive, using "
-                 "%.0f%% of a core", (int)t->pid, t->name, pct);
+            snprintf(who, sizeof(who), "process %d (%s), its first thread",
+                     (int)t->pid, t->name);
         else
-            note(r, "busy: thread %d (%s) of process %d, alive, using "
-                 "%.0f%% of a core", (int)t->tid, t->name, (int)t->pid, pct);
+            snprintf(who, sizeof(who), "thread %d (%s) of process %d",
+                     (int)t->tid, t->name, (int)t->pid);
+        if (ready >= 0)
+            snprintf(also, sizeof(also), ", ready to run %.0f%% of the time",
+                     ready);
+        note(r, "busy: %s, alive, using %.0f%% of a core%s", who, pct, also);
     }
     if (busy > n)
         note(r, "busy: %d more threads, using %.0f%% of a core together",

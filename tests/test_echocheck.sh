@@ -134,6 +134,9 @@ done
 # name, the group of its defect, the checks of that group it must fail.
 # keep_connfd fails two: the descriptors it keeps are back neither after
 # 50 clients nor, under a limit of 64, ever (accept fails for good).
+# short_read's 1-byte reads are an empty line's and a byte's per segment;
+# text_decode changes the random block's bytes too; spin_eof never closes
+# the descriptors it spins on.
 expected() {
     cat <<'EOF'
 rio_copy     concurrency  lines-in-one-segment
@@ -144,6 +147,11 @@ keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
 reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
+short_read   echo         empty-line byte-at-a-time
+text_decode  echo         not-utf8 random-4mb
+queue_drop   echo         half-close-unread
+no_backpressure resources bounded-memory
+spin_eof     resources    fds-back idle-cpu
 EOF
 }
 
@@ -324,6 +332,29 @@ while read -r name group want; do
     fi
 done <"$tmp/expected"
 
+# The cause each new check names from what it saw: a broken server's run
+# must say it (echocheck's own words; its lines joined, as they wrap).
+causes() {
+    cat <<'EOF'
+short_read      empty_line_ends   the empty line ended the connection
+short_read      one_byte_read     a short read (here of 1 byte) was taken
+text_decode     text_decoding     likely cause: text decoding
+queue_drop      queue_dropped     closed the connection with echo still queued
+no_backpressure no_backpressure   likely cause: no back-pressure
+spin_eof        busy_thread_named busy: process [0-9]* (broken_spin_eof), its first thread, alive
+EOF
+}
+causes >"$tmp/causes"
+while read -r name what words; do
+    out=$tmp/broken.$name
+    [ -n "$(not_here "$name")" ] && continue
+    if tr '\n' ' ' <"$out" | sed 's/  */ /g' | grep -q -e "$words"; then
+        pass "broken_${name}_is_told_$what"
+    else
+        fail "broken_${name}_is_told_$what" "no \"$words\" in its output" "$out"
+    fi
+done <"$tmp/causes"
+
 # A server that never became ready: one FAIL line, the tally, status 1.
 start_verdict() {
     out=$tmp/start.$1
@@ -359,7 +390,7 @@ json_verdict() {
         fail "$4" "want $2 entries (run: $ran checks) with name, score, max_score, output, a total score, and /$3/" "$j"
     fi
 }
-json_verdict zombies 5 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
+json_verdict zombies 7 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
     json_scores_every_check_run_and_the_failure_0
 json_verdict start 1 '"score" *: *0' json_is_one_entry_for_a_server_that_never_started
 

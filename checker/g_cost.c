@@ -84,6 +84,13 @@ void bounded_memory(check_ctx_t *c, result_t *r)
     mem_tick(&w);
     cl_reset(fd);
     free(lines);
+    if (!u.held && !u.err && sent < OFFER && w.peak - w.base <= w.bound) {
+        fail(r, "not judged: in %d ms the server took all %zu MB the "
+             "client sent, as fast as it came", ms(10000), sent >> 20);
+        note(r, "memory is judged once the server holds back a client that "
+                "does not read, or has taken 256 MB from it");
+        return;
+    }
     step("%zu MB taken from a client that reads nothing; memory %.1f MiB, "
          "%.1f MiB at most", sent >> 20, w.base / 1024.0, w.peak / 1024.0);
     if (w.peak - w.base <= w.bound)
@@ -97,23 +104,8 @@ void bounded_memory(check_ctx_t *c, result_t *r)
     if (opt.no_mem_limit)
         note(r, "(under --no-mem-limit, for sanitizer builds, %d MiB are "
              "allowed instead of %d)", SANITIZED_GROWTH_MIB, GROWTH_MIB);
-    note(r, "likely cause: no back-pressure: the server reads on from a "
-            "client that does not read, and keeps the echo it cannot write "
-            "in memory, without limit. Stop reading from a client while its "
-            "echo waits: a blocking server does by itself (its write waits); "
-            "an event loop watches that client for writing only until its "
-            "echo is out (echo_step.c)");
-}
-
-/* What the spinning looks like, in any language. */
-static void note_spin_cause(result_t *r)
-{
-    note(r, "likely cause: threads or processes that run on after their "
-            "client has gone: a loop that ends only on an error spins at "
-            "end of file, since read then returns 0 at once, every time. "
-            "End the client's loop when read returns 0 (echo.c), and let "
-            "a thread with nothing to do block (in read, accept, a "
-            "semaphore or a condition variable) instead of polling");
+    observe(r, EV_GREW_UNREAD);
+    blame(r, CAUSE_NO_BACKPRESSURE);
 }
 
 /* Two samples of the lowest window seen, and the one being taken. */
@@ -189,7 +181,8 @@ void idle_cpu(check_ctx_t *c, result_t *r)
             "shut down its sending side first (a half-close), read its echo "
             "and closed");
     note_busy(r, &low->a, &low->b);
-    note_spin_cause(r);
+    observe(r, EV_BUSY_IDLE);
+    blame(r, CAUSE_SPINNING);
 out:
     free(low);
     free(now);
@@ -202,10 +195,11 @@ int note_spinning(check_ctx_t *c, result_t *r)
     int busy = pct >= IDLE_PERCENT || ready_percent(a, b) >= SPIN_READY;
 
     if (busy) {
-        note(r, "they are alive and busy: %.0f%% of a core in all over "
-             "500 ms, with no client connected", pct);
+        note(r, "the server is busy with no client connected: %.0f%% of a "
+             "core over 500 ms", pct);
         note_busy(r, a, b);
-        note_spin_cause(r);
+        observe(r, EV_BUSY_IDLE);
+        blame(r, CAUSE_SPINNING);
     }
     free(a);
     free(b);

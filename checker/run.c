@@ -33,59 +33,105 @@ const char *model_name(void)
     return buf;
 }
 
-/* What a death by this status usually means, in the lecture's terms. */
-void note_death(result_t *r, int status)
+/* The observations a death gives: how it ended, what it printed, how
+ * many clients it had served. */
+static void observe_death(result_t *r, instance_t *in)
 {
-    int sig = status_signal(status);
+    int sig = status_signal(in->status);
 
+    int one = served_clients - in->served_at_start == 1;
+
+    observe_output(r, &in->out);
+    if (!in->reaped || (in->server != in->pid && in->server != 0)) {
+        if (one) /* the socket's holder, not our child: no status */
+            observe(r, EV_ONE_CLIENT);
+        return;
+    }
     if (sig == SIGPIPE)
-        note(r, "likely cause: a client left before reading its echo, and the "
-                "write to it raised SIGPIPE, whose default action ends the "
-                "whole server; ignore SIGPIPE at start-up, as server.c does, "
-                "so that the write fails with EPIPE and only that connection "
-                "ends");
+        observe(r, EV_DIED_SIGPIPE);
     else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
-        note(r, "likely cause: a memory error (a buffer overrun, or a buffer "
-                "freed or shared between threads: see race.c and slide "
-                "\"Potential Form of Unintended Sharing\"); run it under "
-                "valgrind or -fsanitize=address");
-    else if (sig == 0)
-        note(r, "likely cause: it exited by itself: an exiting wrapper "
-                "(Rio_writen, Rio_readlineb, Accept) met one client's error "
-                "and ended the server; inside the loop use the lowercase "
-                "calls and close that connection only (csapp.h explains the "
-                "two layers; echo.c does it)");
+        observe(r, EV_DIED_MEMORY);
+    else if (sig != 0)
+        observe(r, EV_KILLED);
+    else {
+        observe(r, EV_EXITED);
+        if (one)
+            observe(r, EV_ONE_CLIENT);
+    }
 }
 
-/* After a check: a server that died fails it, and says how. */
+void note_death(result_t *r, instance_t *in)
+{
+    static const int order[] = { CAUSE_RUNTIME, CAUSE_WRAPPER, CAUSE_SIGPIPE,
+                                 CAUSE_MEMORY, CAUSE_ONE_CLIENT, CAUSE_EXITED,
+                                 CAUSE_KILLED };
+
+    nap(50); /* its last words through the pipes */
+    observe_death(r, in);
+    note_output(r, &in->out);
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (blame(r, order[i]))
+            break;
+}
+
+/* "exit status 1", or what is known of a holder that is not our child. */
+static void death_text(instance_t *in, char *how, size_t size)
+{
+    if (in->reaped && (in->server == in->pid || in->server == 0))
+        status_text(in->status, how, size);
+    else
+        snprintf(how, size, "process %d, which held the listening socket, "
+                 "ended", (int)in->server);
+}
+
+/* After a check: its clients are closed; it is judged once a fresh
+ * client is served. A server that died by then fails it, and says how;
+ * the next check gets a fresh instance. */
 static void after_check(check_ctx_t *c, result_t *r)
 {
-    if (c->srv.pid == 0 || inst_alive(&c->srv))
-        return; /* stopped by the check on purpose, or alive */
-    char how[96];
-    status_text(c->srv.status, how, sizeof(how));
+    if (c->srv.pid == 0)
+        return; /* stopped by the check on purpose */
+    if (!r->failed && inst_alive(&c->srv) && serves_next(c->srv.port, r) < 0) {
+        note(r, "(a fresh client, after this check's clients had left)");
+        blame_echo(r, CAUSE_NONE);
+    }
+    /* A failure may be the server on its way out: a client refused or
+     * reset while it exits. Its death, if it comes, is this check's. */
+    for (long long end = now_ms() + ms(300);
+         r->failed && inst_alive(&c->srv) && now_ms() < end; nap(10))
+        ;
+    if (inst_alive(&c->srv))
+        return;
+    char how[160];
+    death_text(&c->srv, how, sizeof(how));
     if (r->failed) { /* the death is the news; what it caused follows */
         note(r, "seen: %s", r->summary);
         r->failed = 0;
+        r->cause = CAUSE_NONE;
     }
     fail(r, "the server died during this check: %s", how);
-    note_death(r, c->srv.status);
-    nap(50); /* its last words through the pipe */
-    note_last_lines(r, &c->srv);
+    note_death(r, &c->srv);
     inst_stop(&c->srv);
+}
+
+/* Why check k does not run here, or NULL. */
+static const char *skip_why(const check_t *k)
+{
+    if (!(k->models & opt.model))
+        return model_name();
+    if (k->needs_proc && !have_procfs())
+        return "no /proc on this system to count with";
+    return NULL;
 }
 
 static void run_check(const char *group, const check_t *k, check_ctx_t *c,
                       int *broken)
 {
     result_t r = { 0 };
+    const char *skip = skip_why(k);
 
-    if (!(k->models & opt.model)) {
-        report_skip(group, k->name, model_name());
-        return;
-    }
-    if (k->needs_proc && !have_procfs()) {
-        report_skip(group, k->name, "no /proc on this system to count with");
+    if (skip) {
+        report_skip(group, k->name, skip);
         return;
     }
     if (k->needs_proc == 2 && !have_pss()) {
@@ -111,6 +157,17 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
     report_check(group, k->name, &r);
 }
 
+/* Lists every check to run in the results, pending, before the first. */
+static void plan(void)
+{
+    for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++)
+        if (!opt.group || strcmp(opt.group, all_groups[i].name) == 0)
+            for (int k = 0; k < *all_groups[i].count; k++)
+                report_plan(all_groups[i].name, all_groups[i].checks[k].name,
+                            skip_why(&all_groups[i].checks[k]));
+    report_begin();
+}
+
 static int run_group(const group_t *g, check_ctx_t *c, int first)
 {
     int broken = 0;
@@ -134,6 +191,8 @@ int run_groups(void)
 {
     check_ctx_t c = { 0 };
     int first = 1;
+
+    plan();
 
     for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++) {
         if (opt.group && strcmp(opt.group, all_groups[i].name) != 0)

@@ -430,7 +430,8 @@ typedef struct {
 } seen_t;
 /* Sends piece (at most 1024 bytes) on fd, one byte per segment gap_ms
  * apart when gap_ms > 0, and waits up to WAIT_MS for its echo. Returns as
- * echo_once; seen says what came. */
+ * echo_once; seen says what came. When the echo stopped short, it shuts
+ * down fd's sending side to see whether the rest was held back. */
 int exchange(int fd, const char *piece, size_t n, int gap_ms, seen_t *seen,
              result_t *r);
 /* Notes where want and got first differ, each shown escaped. */

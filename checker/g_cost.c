@@ -53,8 +53,10 @@ static int warm_up(check_ctx_t *c, result_t *r)
     int rc = echo_once(c->srv.port, lines, n, 0, &first);
 
     free(lines);
-    if (rc != 0)
+    if (rc != 0) {
         fail_from(r, "the warm-up client was not served", &first);
+        blame_echo(r, CAUSE_NONE);
+    }
     return rc == 0 ? 0 : -1;
 }
 
@@ -85,10 +87,10 @@ void bounded_memory(check_ctx_t *c, result_t *r)
     cl_reset(fd);
     free(lines);
     if (!u.held && !u.err && sent < OFFER && w.peak - w.base <= w.bound) {
-        fail(r, "not judged: in %d ms the server took all %zu MB the "
-             "client sent, as fast as it came", ms(10000), sent >> 20);
-        note(r, "memory is judged once the server holds back a client that "
-                "does not read, or has taken 256 MB from it");
+        fail(r, "the client was never held back: in %d ms the server took "
+             "all %zu MB it sent, as fast as it came", ms(10000), sent >> 20);
+        note(r, "its memory is judged once it holds back a client that does "
+                "not read, or has taken 256 MB from it: neither happened");
         return;
     }
     step("%zu MB taken from a client that reads nothing; memory %.1f MiB, "
@@ -145,6 +147,7 @@ void idle_cpu(check_ctx_t *c, result_t *r)
 
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &one) != 0) {
         fail_from(r, "a client was not served", &one);
+        blame_echo(r, CAUSE_NONE);
         goto out;
     }
     if (half_close_and_leave(c->srv.port, r) < 0)

@@ -83,20 +83,21 @@ deadlock livelock starvation: trials.o
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
 # (tests/test_echocheck.sh). evloop.c is the correct loop some of them
-# share, perclient.c the correct thread per client others do.
-BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,$(filter-out \
-         tests/broken/evloop.c tests/broken/perclient.c,$(wildcard tests/broken/*.c)))
+# share, perthread.c the correct accept loop of others.
+BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
+         $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\
+                      $(wildcard tests/broken/*.c)))
 tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 EVLOOP_BROKEN = rio_copy blocking no_backpressure queue_drop spin_eof
-PERCLIENT_BROKEN = short_read text_decode
+PERTHREAD_BROKEN = sigpipe stdio lingering short_read text_decode
 $(EVLOOP_BROKEN:%=tests/bin/broken_%): tests/broken/evloop.o
-$(PERCLIENT_BROKEN:%=tests/bin/broken_%): tests/broken/perclient.o
+$(PERTHREAD_BROKEN:%=tests/bin/broken_%): tests/broken/perthread.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
 tests/broken/evloop.o $(EVLOOP_BROKEN:%=tests/broken/%.o): tests/broken/evloop.h
-tests/broken/perclient.o $(PERCLIENT_BROKEN:%=tests/broken/%.o): tests/broken/perclient.h
+tests/broken/perthread.o $(PERTHREAD_BROKEN:%=tests/broken/%.o): tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
 tests/bin/test_chart: tests/svgcheck.o

@@ -32,6 +32,10 @@ static const cause_t catalogue[] = {
       "the command line it was given (quoted above): put {port} where the "
       "server wants its port",
       NULL },
+    { CAUSE_START_REPORT, "start-error", EV_START_REPORT,
+      "it reported an error at start",
+      "the server's own error report (quoted above) says why it did not "
+      "start", NULL },
     { CAUSE_ONE_CLIENT, "one-client", EV_ONE_CLIENT,
       "it served one client and exited",
       "the server ended after its first client left: it must loop, taking "
@@ -73,6 +77,8 @@ static const cause_t catalogue[] = {
       "one client's misbehaviour ended more than its own connection: a "
       "per-connection error must close that connection, never stop the loop",
       LOWERCASE_CALLS },
+    { CAUSE_NO_RESTART, "no-restart", EV_NO_RESTART,
+      "it did not start again", NULL, NULL },
     /* ---- the echo ---- */
     { CAUSE_NO_ECHO, "no-echo", EV_NOTHING_BACK,
       "nothing came back at all", NULL, NULL },
@@ -229,8 +235,9 @@ static const cause_t catalogue[] = {
       "a loop until it returns 0 or -1 (children.c)" },
     { CAUSE_THREADS_LEFT, "threads-left", EV_THREADS_LEFT,
       "threads outlive their clients",
-      "a thread per client that does not end when its client leaves, or a "
-      "pool that grows with the clients",
+      "threads that served clients who left are still alive (their count "
+      "and CPU use are above): a thread per client must end when its client "
+      "leaves, and a pool must not grow with the clients",
       "the thread must return after close(connfd), as in echoservert.c" },
     { CAUSE_FDS_LEFT, "fds-left", EV_FDS_LEFT,
       "descriptors outlive their clients",
@@ -245,11 +252,6 @@ static const cause_t catalogue[] = {
       "stack until a join that never comes",
       "call pthread_detach(pthread_self()) in the thread, as echoservert.c "
       "does (slide \"Issues With Thread-Based Servers\")" },
-    { CAUSE_THREADS_BUSY, "threads-alive", EV_STACKS_THREADS_ALIVE,
-      "threads of clients that left are still alive",
-      "the threads that served clients that left are still alive (their "
-      "count is above): a thread per client must end when its client "
-      "leaves", NULL },
     { CAUSE_NO_BACKPRESSURE, "no-back-pressure", EV_GREW_UNREAD,
       "memory grows without limit under a client that does not read",
       "no back-pressure: the server reads on from a client that does not "

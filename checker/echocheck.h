@@ -94,6 +94,7 @@ typedef struct {
     pthread_mutex_t lock; /* guards everything below */
     stream_t s[2];        /* stdout, stderr */
     const char *runtime;  /* whose report: "Python"... or "csapp" */
+    int is_c;             /* it is a wrapper's message: the last one */
     int report_stream;
     int report_lines;
     char report[REPORT_LINES][RING_WIDTH];
@@ -107,8 +108,9 @@ void out_end(output_t *o, int s);
 int out_usage(output_t *o);
 /* Records in r what the output shows: EV_RUNTIME_REPORT, EV_WRAPPER_MSG. */
 void observe_output(result_t *r, output_t *o);
-/* Notes the runtime's report, quoted, then each stream's first and last
- * lines (or that it printed nothing). */
+/* Notes the runtime's report, quoted, when r has observed it (the
+ * evidence of a death), then each stream's first and last lines (or that
+ * it printed nothing). */
 void note_output(result_t *r, output_t *o);
 
 /* ---- One run of the server (instance.c) ---- */
@@ -186,6 +188,9 @@ int count_user_tasks(void);
 
 /* The first call sets the one-line summary; every call may add details. */
 void fail(result_t *r, const char *fmt, ...);
+/* Makes a failed r a passing one whose first detail is "label: its
+ * summary", its details after it, and no cause: a greater fault follows. */
+void unfail(result_t *r, const char *label);
 /* Adds one detail line (indented by report). */
 void note(result_t *r, const char *fmt, ...);
 /* Lists a check in the results (-j) before it runs: pending, or skipped
@@ -198,6 +203,8 @@ int report_begin(void);
 void report_check(const char *group, const char *name, result_t *r);
 void report_skip(const char *group, const char *name, const char *why);
 void report_tally(const char *group);
+/* 1 when an earlier check of this run showed cause id. */
+int cause_shown(int id);
 /* The root causes, the last line and -j FILE; returns the exit status
  * (0 or 1). */
 int report_finish(void);
@@ -249,6 +256,7 @@ void note_busy(result_t *r, const cpu_sample_t *a, const cpu_sample_t *b);
 /* What a check saw: the observation a likely cause requires. */
 enum {
     EV_USAGE = 0,         /* exited at start, printing a usage message */
+    EV_START_REPORT,      /* never ready, with an error report printed */
     EV_ONE_CLIENT,        /* ended after serving exactly one client */
     EV_RUNTIME_REPORT,    /* its output holds a runtime's uncaught error */
     EV_WRAPPER_MSG,       /* its output holds a wrapper's "call: reason" */
@@ -257,6 +265,7 @@ enum {
     EV_EXITED,            /* exited by itself */
     EV_KILLED,            /* killed by another signal */
     EV_NEXT_UNSERVED,     /* alive, but a fresh client was not served */
+    EV_NO_RESTART,        /* a fresh instance did not get ready */
     EV_NOTHING_BACK,      /* not one byte of the echo came back */
     EV_HELD_TO_EOF,       /* the missing echo came once we shut down */
     EV_DIFF_AT_CR,        /* bytes came back; the first difference at a CR */
@@ -281,7 +290,6 @@ enum {
     EV_THREADS_LEFT,      /* more threads than idle after clients left */
     EV_FDS_LEFT,          /* more descriptors than idle after they left */
     EV_STACKS_NO_THREADS, /* stacks left mapped, threads back to idle */
-    EV_STACKS_THREADS_ALIVE, /* stacks left mapped by threads still alive */
     EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
     EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
     EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
@@ -303,16 +311,16 @@ enum {
 
 enum {
     CAUSE_NONE = 0,
-    CAUSE_USAGE, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
+    CAUSE_USAGE, CAUSE_START_REPORT, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
     CAUSE_SIGPIPE, CAUSE_MEMORY, CAUSE_EXITED, CAUSE_KILLED,
-    CAUSE_NEXT_UNSERVED,
+    CAUSE_NEXT_UNSERVED, CAUSE_NO_RESTART,
     CAUSE_NO_ECHO, CAUSE_HELD, CAUSE_CRLF, CAUSE_NUL, CAUSE_CHANGED,
     CAUSE_LONG_LINE, CAUSE_SHORT_WRITE, CAUSE_LAST_PARTIAL, CAUSE_EOF,
     CAUSE_ITERATIVE, CAUSE_POOL_SHORT, CAUSE_NOT_POOL, CAUSE_NO_NEXT,
     CAUSE_NOT_ONE, CAUSE_SEGMENT, CAUSE_BLOCK_READ, CAUSE_BLOCK_WRITE,
     CAUSE_PARTIAL_LINE, CAUSE_CROWD, CAUSE_CROSSTALK,
     CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
-    CAUSE_UNDETACHED, CAUSE_THREADS_BUSY, CAUSE_EMFILE,
+    CAUSE_UNDETACHED, CAUSE_EMFILE,
     CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
     CAUSE_ONE_BYTE_END, CAUSE_EMPTY_LINE, CAUSE_READ_IS_LINE, CAUSE_TEXT,
     CAUSE_TEXT_REFUSED, CAUSE_QUEUE_DROPPED, CAUSE_NO_BACKPRESSURE,
@@ -474,10 +482,11 @@ extern const int n_echo_checks, n_conc_checks, n_robust_checks,
 
 /* resources/bounded-memory and resources/idle-cpu (g_cost.c). */
 check_fn bounded_memory, idle_cpu;
-/* Measures the server's threads for 500 ms: when they use 5% of a core
- * or more with no client connected, notes the busiest and the likely
- * cause, and returns 1; else 0 (nothing noted). */
-int note_spinning(check_ctx_t *c, result_t *r);
+/* Measures the threads of group pgid for 500 ms: when they use 5% of a
+ * core or more (or one was ready to run nearly all along) with no client
+ * connected, notes the busiest, blames their spinning (CAUSE_SPINNING)
+ * and returns 1; else 0, having noted their CPU use only when always. */
+int note_spinning(pid_t pgid, int always, result_t *r);
 
 /* A fresh client's line comes back (the server still serves). */
 int serves_next(int port, result_t *r);

@@ -166,12 +166,17 @@ static void lines_in_one_segment(check_ctx_t *c, result_t *r)
 }
 
 /* A bystander's echo failed beside a client that holds the server:
- * nothing came back (not even once it shut down) is what blocking shows. */
+ * nothing came back (not even once it shut down) is what blocking shows,
+ * and what serving one at a time shows too: when second-client showed
+ * that already, it is that fault again, not judged twice. */
 static void blame_blocking(result_t *r, int ev, int cause)
 {
-    if (has_seen(r, EV_NOTHING_BACK) && !has_seen(r, EV_HELD_TO_EOF))
+    if (has_seen(r, EV_NOTHING_BACK) && !has_seen(r, EV_HELD_TO_EOF)) {
         observe(r, ev);
-    blame_echo(r, cause);
+        observe(r, EV_SECOND_WAITED);
+    }
+    if (!cause_shown(CAUSE_ITERATIVE) || !blame(r, CAUSE_ITERATIVE))
+        blame_echo(r, cause);
 }
 
 static void half_line(check_ctx_t *c, result_t *r)

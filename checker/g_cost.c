@@ -191,12 +191,15 @@ out:
     free(now);
 }
 
-int note_spinning(check_ctx_t *c, result_t *r)
+int note_spinning(pid_t pgid, int always, result_t *r)
 {
     cpu_sample_t *a = Malloc(sizeof(*a)), *b = Malloc(sizeof(*b));
-    double pct = cpu_over(c->srv.pid, 500, a, b);
+    double pct = cpu_over(pgid, 500, a, b);
     int busy = pct >= IDLE_PERCENT || ready_percent(a, b) >= SPIN_READY;
 
+    if (always && !busy && pct >= 0)
+        note(r, "they are alive, not busy: %.0f%% of a core over 500 ms",
+             pct);
     if (busy) {
         note(r, "the server is busy with no client connected: %.0f%% of a "
              "core over 500 ms", pct);

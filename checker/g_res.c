@@ -171,6 +171,22 @@ static void no_zombies(check_ctx_t *c, result_t *r)
     blame(r, CAUSE_REAPS_ONE);
 }
 
+/* Threads above the idle count, when there are, are the fault: what they
+ * hold (descriptors, stacks) follows from it. Notes their count and CPU
+ * use, the busiest by name when they spin (alive, not "undetached");
+ * returns 1 when so. */
+static int threads_alive(pid_t pid, int idle, result_t *r)
+{
+    int n = count_threads(pid);
+
+    if (idle < 0 || n <= idle)
+        return 0;
+    note(r, "%d threads are alive, %d when idle", n, idle);
+    note_spinning(pid, 1, r); /* busy ones: their spinning is the cause */
+    observe(r, EV_THREADS_LEFT);
+    return 1;
+}
+
 static void threads_back(check_ctx_t *c, result_t *r)
 {
     idle_t *s = c->state;
@@ -181,8 +197,7 @@ static void threads_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d threads, %d when idle, %d ms after %d clients left", n,
          s->threads, WAIT_MS, CLIENTS);
-    note_spinning(c, r); /* busy threads: their spinning is the cause */
-    observe(r, EV_THREADS_LEFT);
+    threads_alive(c->srv.pid, s->threads, r);
     blame(r, CAUSE_THREADS_LEFT);
 }
 
@@ -196,9 +211,12 @@ static void fds_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
          n, s->fds, WAIT_MS, CLIENTS);
-    note_spinning(c, r); /* busy: they spin on what they hold */
-    observe(r, EV_FDS_LEFT);
-    blame(r, CAUSE_FDS_LEFT);
+    if (!threads_alive(c->srv.pid, s->threads, r)) {
+        note_spinning(c->srv.pid, 0, r); /* busy: it spins on them */
+        observe(r, EV_FDS_LEFT);
+    }
+    if (!blame(r, CAUSE_THREADS_LEFT))
+        blame(r, CAUSE_FDS_LEFT);
 }
 
 static void maps_not_grown(check_ctx_t *c, result_t *r)
@@ -215,23 +233,34 @@ static void maps_not_grown(check_ctx_t *c, result_t *r)
     if (n < limit)
         return;
     long long bytes;
-    int all, ignored, alive = count_threads(c->srv.pid);
+    int all, ignored;
     all = count_maps(c->srv.pid, &bytes, &ignored);
     fail(r, "%d thread stacks still mapped, %d when idle, after %d clients "
          "left", n, s->stacks, CLIENTS);
     note(r, "seen: %d memory mappings (%lld MB), %d when idle (%lld MB)", all,
          bytes >> 20, s->maps, s->maps_bytes >> 20);
-    /* Most of the stacks are those of threads still alive: not stacks
-     * left by threads that ended undetached. Say what they do. */
-    if (alive > s->threads + (n - s->stacks) / 2) {
-        note(r, "%d threads are alive, %d when idle: the stacks are theirs",
-             alive, s->threads);
-        note_spinning(c, r);
-        observe(r, EV_STACKS_THREADS_ALIVE);
-    } else
+    if (!threads_alive(c->srv.pid, s->threads, r))
         observe(r, EV_STACKS_NO_THREADS);
-    if (!blame(r, CAUSE_UNDETACHED))
-        blame(r, CAUSE_THREADS_BUSY);
+    if (!blame(r, CAUSE_THREADS_LEFT))
+        blame(r, CAUSE_UNDETACHED);
+}
+
+/* The limited instance serves no more. Descriptors still held after the
+ * clients left, by live threads or not, are that fault, not the limit. */
+static void blame_held(instance_t *lim, int idle, int idle_fds, result_t *r)
+{
+    int fds_now = count_fds(lim->pid);
+
+    if (!threads_alive(lim->pid, idle, r)) {
+        if (idle_fds >= 0 && fds_now > idle_fds) {
+            note(r, "%d open descriptors, %d when idle, after the 100 left",
+                 fds_now, idle_fds);
+            observe(r, EV_FDS_LEFT);
+        } else
+            observe(r, EV_EMFILE_FATAL);
+    }
+    if (!blame(r, CAUSE_THREADS_LEFT) && !blame(r, CAUSE_FDS_LEFT))
+        blame(r, CAUSE_EMFILE);
 }
 
 /* 100 clients connect at once to the instance limited to 64 descriptors
@@ -265,6 +294,7 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
         inst_stop(&lim);
         return;
     }
+    int idle = count_threads(lim.pid), idle_fds = count_fds(lim.pid);
     crowd_and_leave(lim.port);
     nap(ms(200));
     if (!inst_alive(&lim)) {
@@ -281,8 +311,7 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
         if (serves_next(lim.port, r) < 0) {
             note(r, "100 clients had come at once, with 64 descriptors "
                     "allowed, and left");
-            observe(r, EV_EMFILE_FATAL);
-            blame(r, CAUSE_EMFILE);
+            blame_held(&lim, idle, idle_fds, r);
             note_last_lines(r, &lim);
         }
     }

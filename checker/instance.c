@@ -3,8 +3,10 @@
  * code, so it starts in a process group of its own (the whole group is
  * killed at the end, on Ctrl-C and when the checker itself fails), with
  * limits on processes and address space, stdin from /dev/null, and its
- * output drained all the time by a thread (a chatty server must never
- * block on a full pipe) into a ring of its last lines for the failures.
+ * output (stdout and stderr, each a pipe) drained all the time by a
+ * thread (a chatty server must never block on a full pipe) into output.c
+ * for the failures. The process that holds the listening socket, the
+ * one started or a child of it, is the server watched.
  */
 #include "echocheck.h"
 

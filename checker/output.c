@@ -90,18 +90,21 @@ static void keep_line(output_t *o, int s, const char *line)
         snprintf(st->tail[(st->lines - HEAD_LINES) % TAIL_LINES], RING_WIDTH,
                  "%s", line);
     st->lines++;
-    if (o->report_lines > 0 && o->report_stream == s &&
+    int runtime_report = o->report_lines > 0 && !o->is_c;
+    if (runtime_report && o->report_stream == s &&
         o->report_lines < REPORT_LINES) {
         snprintf(o->report[o->report_lines++], RING_WIDTH, "%s", line);
         return;
     }
-    if (o->report_lines > 0)
-        return;
     const char *runtime = report_start(line, &is_c);
-    if (runtime == NULL)
-        return;
+    if (runtime == NULL || runtime_report)
+        return; /* the first runtime report is kept whole */
+    /* A wrapper's message is one line, and the last is the one that
+     * ended the server (the earlier ones may be logs it lived through). */
     o->runtime = runtime;
+    o->is_c = is_c;
     o->report_stream = s;
+    o->report_lines = 0;
     snprintf(o->report[o->report_lines++], RING_WIDTH, "%s", line);
     language_seen(is_c);
 }
@@ -163,8 +166,7 @@ void observe_output(result_t *r, output_t *o)
 {
     pthread_mutex_lock(&o->lock);
     if (o->report_lines > 0)
-        observe(r, strcmp(o->runtime, "csapp") == 0 ? EV_WRAPPER_MSG
-                                                    : EV_RUNTIME_REPORT);
+        observe(r, o->is_c ? EV_WRAPPER_MSG : EV_RUNTIME_REPORT);
     pthread_mutex_unlock(&o->lock);
 }
 
@@ -188,25 +190,25 @@ static const char *kept_line(const stream_t *st, int i)
     return st->tail[(from + i - HEAD_LINES) % TAIL_LINES];
 }
 
-/* Notes one stream's kept lines (but the report's): the first, the
- * number of lines not kept, the last. */
-static void note_stream(result_t *r, const output_t *o, int s)
+/* Notes one stream's kept lines (but the report's, when quoted): the
+ * first, the number of lines not kept, the last. */
+static void note_stream(result_t *r, const output_t *o, int s, int quoted)
 {
     const stream_t *st = &o->s[s];
-    int tail = st->lines - HEAD_LINES, kept = st->lines, quoted = 0;
+    int tail = st->lines - HEAD_LINES, kept = st->lines, skip = 0;
 
     if (tail > TAIL_LINES)
         kept = HEAD_LINES + TAIL_LINES;
     for (int i = 0; i < kept; i++)
-        quoted += in_report(o, kept_line(st, i));
-    if (st->lines == 0 || quoted == kept)
+        skip += quoted && in_report(o, kept_line(st, i));
+    if (st->lines == 0 || skip == kept)
         return;
     note(r, "its %s (%d line%s):", s == 0 ? "stdout" : "stderr", st->lines,
          st->lines == 1 ? "" : "s");
     for (int i = 0; i < kept; i++) {
         if (i == HEAD_LINES && tail > TAIL_LINES)
             note(r, "| ... (%d lines not kept)", tail - TAIL_LINES);
-        if (!in_report(o, kept_line(st, i)))
+        if (!quoted || !in_report(o, kept_line(st, i)))
             note(r, "| %s", kept_line(st, i));
     }
 }
@@ -215,16 +217,16 @@ void note_output(result_t *r, output_t *o)
 {
     pthread_mutex_lock(&o->lock);
     r->output_shown = 1;
-    if (o->report_lines > 0) {
-        note(r, "%s reported an error:", strcmp(o->runtime, "csapp") == 0
-                                              ? "a wrapper"
-                                              : o->runtime);
+    int quote = o->report_lines > 0 && (has_seen(r, EV_RUNTIME_REPORT) ||
+                                        has_seen(r, EV_WRAPPER_MSG));
+    if (quote) {
+        note(r, "%s reported an error:", o->is_c ? "a wrapper" : o->runtime);
         for (int i = 0; i < o->report_lines; i++)
             note(r, "> %s", o->report[i]);
     }
     if (o->s[0].lines == 0 && o->s[1].lines == 0)
         note(r, "the server printed nothing");
     for (int s = 0; s < 2; s++)
-        note_stream(r, o, s);
+        note_stream(r, o, s, quote);
     pthread_mutex_unlock(&o->lock);
 }

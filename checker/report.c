@@ -1,10 +1,15 @@
 /*
  * report.c - what echocheck prints: a line per check (PASS, FAIL with its
- * details indented by 4 spaces, SKIP with the reason), a tally per group,
- * the last line "N passed, N failed[, N skipped]"; and with -j FILE the
- * same results in the shape course autograders read (Gradescope's
- * results.json: a tests array of name, score, max_score, output, and a
- * total score; skips are left out).
+ * details indented by 4 spaces and its likely cause, SKIP with the
+ * reason), a tally per group, the root causes (each once, with the checks
+ * that showed it), the last line "N passed, N failed[, N skipped]". A
+ * failure whose cause an earlier check showed prints "not judged: <the
+ * fault>" only. With -j FILE the same results in the shape course
+ * autograders read (Gradescope's results.json: a tests array of name,
+ * status, score, max_score, output, every check listed, a skipped one at
+ * 0 of 0; the root causes as the top-level output; a total score),
+ * written at the start with every check pending and replaced, whole, as
+ * each check ends.
  */
 #include "echocheck.h"
 
@@ -76,6 +81,18 @@ void fail(result_t *r, const char *fmt, ...)
         vappend(r, fmt, ap);
     va_end(ap);
     r->failed = 1;
+}
+
+void unfail(result_t *r, const char *label)
+{
+    result_t was = *r;
+
+    if (!r->failed)
+        return;
+    r->failed = 0, r->len = 0, r->detail[0] = '\0';
+    r->cause = CAUSE_NONE;
+    note(r, "%s: %s", label, was.summary);
+    merge_details(r, &was);
 }
 
 void note(result_t *r, const char *fmt, ...)
@@ -218,6 +235,11 @@ void report_skip(const char *group, const char *name, const char *why)
     fflush(stdout);
 }
 
+int cause_shown(int id)
+{
+    return root_of(id, 0) != NULL;
+}
+
 void report_tally(const char *group)
 {
     printf("== %s: %d passed, %d failed, %d skipped\n", group, g_passed,
@@ -355,13 +377,20 @@ int report_never_ready(instance_t *in)
     result_t r = { 0 };
 
     fail(&r, "%s", in->why);
+    /* No client came yet: a report says why it did not start, not that
+     * a client's error ended it. */
+    observe_output(&r, &in->out);
+    if (has_seen(&r, EV_RUNTIME_REPORT) || has_seen(&r, EV_WRAPPER_MSG))
+        observe(&r, EV_START_REPORT);
     if (!inst_alive(in) && out_usage(&in->out))
         observe(&r, EV_USAGE);
-    observe_output(&r, &in->out);
-    note_output(&r, &in->out);
+    if (!blame(&r, CAUSE_USAGE))
+        blame(&r, CAUSE_START_REPORT);
+    if (!inst_alive(in))
+        note_death(&r, in); /* how it ended, what it printed */
+    else
+        note_output(&r, &in->out);
     note(&r, "the command: %s", in->cmdline);
-    if (!blame(&r, CAUSE_USAGE) && !blame(&r, CAUSE_RUNTIME))
-        blame(&r, CAUSE_WRAPPER);
     note_cause(&r);
     if (!opt.no_mem_limit && strstr(r.detail, "Sanitizer"))
         note(&r, "(a sanitizer cannot start under echocheck's "

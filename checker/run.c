@@ -1,9 +1,11 @@
 /*
  * run.c - the groups in order, each on a fresh instance of the server.
  * A server that never gets ready at the start gets one line and no
- * checks; a server that dies during a check fails that check (with its
- * exit status or signal, and what that usually means), and the next
- * check starts it again.
+ * checks. A check is judged only once its own clients are closed and a
+ * fresh client is served: a server that dies before that (the process
+ * holding the listening socket) fails that check, with its exit status or
+ * signal, its output and the cause they show, and the next check starts
+ * it again; so does a server that no longer serves.
  */
 #include "echocheck.h"
 
@@ -38,7 +40,6 @@ const char *model_name(void)
 static void observe_death(result_t *r, instance_t *in)
 {
     int sig = status_signal(in->status);
-
     int one = served_clients - in->served_at_start == 1;
 
     observe_output(r, &in->out);
@@ -84,6 +85,18 @@ static void death_text(instance_t *in, char *how, size_t size)
                  "ended", (int)in->server);
 }
 
+/* A fresh client's line comes back: 0; else r fails with what. */
+static int serves_fresh(int port, const char *what, result_t *r)
+{
+    static const char line[] = "the next client, after that one\n";
+    result_t next = { 0 };
+
+    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
+        return 0;
+    fail_from(r, what, &next);
+    return -1;
+}
+
 /* After a check: its clients are closed; it is judged once a fresh
  * client is served. A server that died by then fails it, and says how;
  * the next check gets a fresh instance. */
@@ -91,24 +104,26 @@ static void after_check(check_ctx_t *c, result_t *r)
 {
     if (c->srv.pid == 0)
         return; /* stopped by the check on purpose */
-    if (!r->failed && inst_alive(&c->srv) && serves_next(c->srv.port, r) < 0) {
-        note(r, "(a fresh client, after this check's clients had left)");
+    int stuck = !r->failed && inst_alive(&c->srv) &&
+                serves_fresh(c->srv.port, "after this check's clients had "
+                             "left, a fresh client was not served", r) < 0;
+    if (stuck)
         blame_echo(r, CAUSE_NONE);
-    }
     /* A failure may be the server on its way out: a client refused or
      * reset while it exits. Its death, if it comes, is this check's. */
     for (long long end = now_ms() + ms(300);
          r->failed && inst_alive(&c->srv) && now_ms() < end; nap(10))
         ;
-    if (inst_alive(&c->srv))
+    if (inst_alive(&c->srv)) {
+        if (stuck) { /* the next check gets a server that serves */
+            note_last_lines(r, &c->srv);
+            inst_stop(&c->srv);
+        }
         return;
+    }
     char how[160];
     death_text(&c->srv, how, sizeof(how));
-    if (r->failed) { /* the death is the news; what it caused follows */
-        note(r, "seen: %s", r->summary);
-        r->failed = 0;
-        r->cause = CAUSE_NONE;
-    }
+    unfail(r, "seen"); /* the death is the news; what it caused follows */
     fail(r, "the server died during this check: %s", how);
     note_death(r, &c->srv);
     inst_stop(&c->srv);
@@ -144,9 +159,13 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         fail(&r, "the server did not start again: %s", c->srv.why);
         note_last_lines(&r, &c->srv);
         inst_stop(&c->srv);
+        observe(&r, EV_NO_RESTART);
+        blame(&r, CAUSE_NO_RESTART);
     }
-    if (*broken && !r.failed)
+    if (*broken && !r.failed) {
         fail(&r, "not run: the server did not start again (above)");
+        r.cause = CAUSE_NO_RESTART; /* shown above: not judged here */
+    }
     if (!r.failed) {
         step("%s/%s", group, k->name);
         k->fn(c, &r);
@@ -209,11 +228,5 @@ int run_groups(void)
 
 int serves_next(int port, result_t *r)
 {
-    static const char line[] = "the next client, after that one\n";
-    result_t next = { 0 };
-
-    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
-        return 0;
-    fail_from(r, "the next client was not served", &next);
-    return -1;
+    return serves_fresh(port, "the next client was not served", r);
 }

@@ -5,26 +5,36 @@
  * end of the connection. An empty line, "\n", is a read of 1 byte when it
  * comes alone, and so is a line that arrives one byte per segment: the
  * server closes the connection there, and the echo stops. echocheck's
- * echo/empty-line and echo/byte-at-a-time. Certain for the empty line:
- * echocheck sends it alone, after the line before it came back.
+ * echo/empty-line (and byte-at-a-time, not judged again). Certain for
+ * the empty line: echocheck sends it alone, after the line before it
+ * came back.
  * Done right: echo.c loops while the count is > 0; only 0 is end of file.
- * Otherwise correct (perclient.c): a thread per client; every byte read
- * is written back, with rio_writen.
+ * Otherwise correct (perthread.c): a detached thread per client; every
+ * byte read is written back, with rio_writen.
  * Run: tests/bin/broken_short_read PORT
  */
-#include "perclient.h"
+#include "perthread.h"
+#include "server.h"
 
-static void serve(int connfd)
+#include <stdint.h>
+
+static void *serve(void *vargp)
 {
+    int connfd = (int)(intptr_t)vargp; /* the value itself, not an address */
     char buf[MAXLINE];
     ssize_t n;
 
+    pthread_detach(pthread_self());
     while ((n = read(connfd, buf, sizeof(buf))) > 1) /* BUG: > 0 */
         if (rio_writen(connfd, buf, (size_t)n) < 0)
             break;
+    close(connfd);
+    return NULL;
 }
 
 int main(int argc, char **argv)
 {
-    serve_each_client(argc, argv, serve);
+    if (argc != 2)
+        usage_exit(argv[0], "<port>");
+    serve_per_thread(start_server(argv[0], argv[1]), serve);
 }

@@ -14,6 +14,7 @@
  * per client with its own descriptor, every byte and its count kept.
  * Run: tests/bin/broken_stdio PORT
  */
+#include "perthread.h"
 #include "server.h"
 
 #include <stdint.h>
@@ -45,19 +46,8 @@ static void *serve(void *vargp)
 
 int main(int argc, char **argv)
 {
-    pthread_t tid;
-
     if (argc != 2)
         usage_exit(argv[0], "<port>");
     int listenfd = start_server(argv[0], argv[1]);
-    for (;;) {
-        int connfd = accept_client(listenfd);
-        if (connfd < 0)
-            continue;
-        int rc = pthread_create(&tid, NULL, serve, (void *)(intptr_t)connfd);
-        if (rc != 0) {
-            printf("pthread_create: %s\n", strerror(rc));
-            close(connfd);
-        }
-    }
+    serve_per_thread(listenfd, serve);
 }

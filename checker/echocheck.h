@@ -482,7 +482,7 @@ extern const int n_echo_checks, n_conc_checks, n_robust_checks,
 
 /* resources/bounded-memory and resources/idle-cpu (g_cost.c). */
 check_fn bounded_memory, idle_cpu;
-/* Measures the threads of group pgid for 500 ms: when they use 5% of a
+/* Measures the threads of group pgid for 300 ms: when they use 5% of a
  * core or more (or one was ready to run nearly all along) with no client
  * connected, notes the busiest, blames their spinning (CAUSE_SPINNING)
  * and returns 1; else 0, having noted their CPU use only when always. */

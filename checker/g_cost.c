@@ -194,15 +194,15 @@ out:
 int note_spinning(pid_t pgid, int always, result_t *r)
 {
     cpu_sample_t *a = Malloc(sizeof(*a)), *b = Malloc(sizeof(*b));
-    double pct = cpu_over(pgid, 500, a, b);
+    double pct = cpu_over(pgid, 300, a, b);
     int busy = pct >= IDLE_PERCENT || ready_percent(a, b) >= SPIN_READY;
 
     if (always && !busy && pct >= 0)
-        note(r, "they are alive, not busy: %.0f%% of a core over 500 ms",
+        note(r, "they are alive, not busy: %.0f%% of a core over 300 ms",
              pct);
     if (busy) {
         note(r, "the server is busy with no client connected: %.0f%% of a "
-             "core over 500 ms", pct);
+             "core over 300 ms", pct);
         note_busy(r, a, b);
         observe(r, EV_BUSY_IDLE);
         blame(r, CAUSE_SPINNING);

@@ -89,8 +89,11 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     char got[sizeof(line)];
     int *fds = Calloc((size_t)opt.pool, sizeof(int)), next = -1;
 
-    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0)
+    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
+        observe(r, EV_POOL_UNSERVED); /* pool-serves-n's fault, again */
+        blame(r, CAUSE_POOL_SHORT);
         goto out;
+    }
     if ((next = cl_connect(c->srv.port)) < 0) {
         fail(r, "client %d could not connect: %s", opt.pool + 1,
              strerror(errno));

@@ -100,21 +100,26 @@ broken_env() {
     done
 }
 
-# fixture NAME KEY ARGS...: a run whose every failure has one root cause,
-# KEY, shown by the first check and "not judged" in the others (its
-# sanitizer reports kept apart, as a broken server's).
+# fixture NAME KEY C ARGS...: a run whose every failure has one root
+# cause, KEY, shown by the first check and "not judged" in the others (its
+# sanitizer reports kept apart, as a broken server's); C: c when the
+# advice must be C's too, notc when it must not be, - either way.
 : >"$tmp/fixtures.list"
 fixture() {
-    echo "$1 $2" >>"$tmp/fixtures.list"
+    echo "$1 $2 $3" >>"$tmp/fixtures.list"
     name=$1
-    shift 2
+    shift 3
     spawn
     # shellcheck disable=SC2046 # one assignment per word
     bounded 120 "$tmp/fixture.$name" env $(broken_env) ./echocheck $flags "$@" &
     running="$running $!"
 }
-fixture stdio held-output -g echo -- tests/bin/broken_stdio {port}
-fixture one_client one-client -g echo -- tests/bin/broken_one_client {port}
+fixture stdio held-output c -g echo -- tests/bin/broken_stdio {port}
+fixture one_client one-client c -g echo -- tests/bin/broken_one_client {port}
+# The suite's servers under a model they do not serve.
+fixture claim_one not-one - -m one -g concurrency -- ./echoservert {port}
+fixture claim_pool not-a-pool - -m pool=2 -g concurrency -- ./echoservert {port}
+fixture claim_bigger_pool pool-short c -m pool=4 -g concurrency -- ./echoservert_pre {port} 2 2
 # A script's uncaught error: the runtime's report is the evidence.
 # (name, the runtime's mark, how it runs; built into tests/bin once.)
 runtimes() {
@@ -148,7 +153,7 @@ while read -r rt mark cmd; do
     if build_runtime "$rt" >"$tmp/build.$rt" 2>&1; then
         # one client at a time: the error ends it in the robustness group
         # shellcheck disable=SC2086 # the command's words
-        fixture "uncaught_$rt" uncaught-error -m one -g robustness -- $cmd {port}
+        fixture "uncaught_$rt" uncaught-error notc -m one -g robustness -- $cmd {port}
     else
         echo "$rt" >>"$tmp/runtimes.skip"
     fi
@@ -477,7 +482,7 @@ done <"$tmp/evidence"
 # Issue 27's fixtures: one root cause, KEY; its first check carries the
 # evidence and one likely cause, every other FAIL says "not judged"; the
 # advice is C's only where the server is C.
-while read -r name key; do
+while read -r name key lang; do
     out=$tmp/fixture.$name
     label="fixture_${name}_is_judged_once_as_$(echo "$key" | tr - _)"
     st=$(cat "$out.status")
@@ -494,9 +499,11 @@ while read -r name key; do
     case $name in
     uncaught_*)
         mark=$(awk -v r="${name#uncaught_}" '$1 == r { print $2 }' "$tmp/runtimes")
-        grep -q "^    > .*$mark" "$out" || why="$why; the runtime's report ($mark) not quoted"
-        ! grep -q -E 'in C with|csapp|Rio_|pthread' "$out" || why="$why; C advice to a server not in C" ;;
-    *) grep -q 'in C with csapp' "$out" || why="$why; no C advice to a C server" ;;
+        grep -q "^    > .*$mark" "$out" || why="$why; the runtime's report ($mark) not quoted" ;;
+    esac
+    case $lang in
+    notc) ! grep -q -E 'in C with|csapp|Rio_|pthread' "$out" || why="$why; C advice to a server not in C" ;;
+    c) grep -q 'in C with csapp' "$out" || why="$why; no C advice to a C server" ;;
     esac
     if [ -z "$why" ]; then
         pass "$label"

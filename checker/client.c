@@ -348,6 +348,12 @@ int echo_unread(int port, const char *data, size_t max, result_t *r)
     unread_t u = { .data = data, .len = max, .max = max, .limit_ms = WAIT_MS };
     size_t n = send_unread(fd, &u);
     step("%zu bytes taken before the sending stalled", n);
+    if (n == 0) { /* nothing to judge: not a pass */
+        fail(r, "the connection took none of the client's bytes: %s",
+             u.err ? strerror(u.err) : "nothing for 300 ms");
+        close(fd);
+        return ECHO_SHORT;
+    }
     shutdown(fd, SHUT_WR);
     char *in = Malloc(n + 1);
     xfer_t x = { .out = data, .outlen = n, .sent = n, .shut = 1, .in = in,

@@ -1,7 +1,11 @@
 /*
  * g_echo.c - the echo group: every byte a client sends comes back to it,
  * in order, and after the client shuts down its sending side, the rest
- * of its echo and then end of file. One client per check.
+ * of its echo and then end of file. One client per check. Some hold a
+ * dialogue: a plain line first, then the one under test (an empty line,
+ * a line a byte per segment, bytes that are not UTF-8), so that a cause
+ * named for the second stands on the first having come back.
+ * half-close-unread reads nothing until it has half-closed.
  */
 #include "echocheck.h"
 

@@ -10,7 +10,8 @@
  * their children's SIGCHLDs merge, which a handler reaping one child per
  * signal misses. These need /proc. fd-limit-64 needs none: its own instance,
  * started with a limit of 64 descriptors, must survive 100 clients and
- * serve again.
+ * serve again. bounded-memory and idle-cpu, what the server costs, are in
+ * g_cost.c.
  */
 #include "echocheck.h"
 

@@ -4,9 +4,9 @@
  * byte from 0x80 up is replaced by '?', as a decoder to ASCII does, or as
  * one to UTF-8 does with U+FFFD (Java's readLine through a Reader,
  * Python's decode(errors="replace")). Bytes that are not text change on
- * the way back: echocheck's echo/random-4mb, whose random bytes are half
- * of them 0x80 or more, and echo/not-utf8 (not judged again). Certain:
- * those bytes always change.
+ * the way back: echocheck's echo/not-utf8, and echo/random-4mb (half of
+ * its random bytes are 0x80 or more; not judged again). Certain: those
+ * bytes always change.
  * Done right: echo.c writes back exactly the bytes it read.
  * Otherwise correct (perthread.c): a detached thread per client; every
  * byte read is written back, with rio_writen.

@@ -91,8 +91,10 @@ static int xfer_move(int fd, xfer_t *x)
         if (n > 0) {
             x->got += (size_t)n; /* past inlen: extra bytes, counted only */
             moved = 1;
-        } else if (n == 0)
+        } else if (n == 0) {
             x->eof = moved = 1;
+            x->eof_early = x->sent < x->outlen;
+        }
         else if (!would_wait(errno) && errno != EINTR)
             return x->err = errno, -1;
     }
@@ -258,6 +260,9 @@ static void observe_echo(result_t *r, const xfer_t *x)
 
     while (i < got && x->in[i] == x->out[i])
         i++;
+    if (x->shut && x->got < n && !x->eof_early &&
+        (x->eof || x->err == ECONNRESET))
+        observe(r, EV_CLOSED_ECHO_DUE); /* it ended the connection first */
     if (x->got == 0) {
         observe(r, EV_NOTHING_BACK);
         return;
@@ -281,8 +286,6 @@ static void observe_echo(result_t *r, const xfer_t *x)
             observe(r, EV_LAST_PARTIAL_LOST);
     } else if (x->want_eof && !x->eof)
         observe(r, EV_NO_EOF);
-    if (x->shut && x->got < n && (x->eof || x->err == ECONNRESET))
-        observe(r, EV_CLOSED_ECHO_DUE); /* it ended the connection first */
 }
 
 /* Nothing more came while the client kept its side open: shut it, and
@@ -346,22 +349,29 @@ int echo_unread(int port, const char *data, size_t max, result_t *r)
         return ECHO_SHORT;
     }
     unread_t u = { .data = data, .len = max, .max = max, .limit_ms = WAIT_MS };
-    size_t n = send_unread(fd, &u);
+    size_t n = send_unread(fd, &u), whole = n;
     step("%zu bytes taken before the sending stalled", n);
-    if (n == 0) { /* nothing to judge: not a pass */
-        fail(r, "the connection took none of the client's bytes: %s",
+    while (whole > 0 && data[whole - 1] != '\n')
+        whole--; /* the last whole line: the rest is not judged here */
+    if (whole == 0) { /* nothing to judge: not a pass */
+        fail(r, "the connection took no whole line of the client's: %s",
              u.err ? strerror(u.err) : "nothing for 300 ms");
         close(fd);
         return ECHO_SHORT;
     }
     shutdown(fd, SHUT_WR);
-    char *in = Malloc(n + 1);
-    xfer_t x = { .out = data, .outlen = n, .sent = n, .shut = 1, .in = in,
-                 .inlen = n, .want_eof = 1 };
+    char *in = Malloc(whole + 1);
+    xfer_t x = { .out = data, .outlen = whole, .sent = whole, .shut = 1,
+                 .in = in, .inlen = whole, .want_eof = 1 };
     int rc = xfer(fd, &x, WAIT_MS);
     close(fd);
+    if (x.got > whole)
+        x.got = whole; /* the echo of the cut line: not judged here */
     if ((kind = echo_judged(&x, rc, r)) == 0)
         served_clients++;
+    else if (n > whole)
+        note(r, "(and %zu bytes of a line cut where the sending stalled, "
+             "not judged here)", n - whole);
     free(in);
     return kind;
 }

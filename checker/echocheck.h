@@ -396,6 +396,7 @@ typedef struct {
     size_t inlen, got;    /* want inlen bytes; got so far */
     int want_eof;         /* then wait for end of file */
     int eof, err;         /* seen end of file; errno of a failure */
+    int eof_early;        /* end of file came before all was sent */
     long long idle_ms;    /* how long it waited for nothing at the end */
 } xfer_t;
 
@@ -424,8 +425,9 @@ int echo_once(int port, const char *data, size_t n, int shut, result_t *r);
 /*
  * A client that sends lines of data without reading (send_unread, at most
  * max bytes), then shuts down its sending side, and only then reads: it
- * must get every byte it sent back, then end of file. Returns as
- * echo_once.
+ * must get every whole line it sent back, then end of file (a last line
+ * cut where the sending stalled is echo/no-final-newline's to judge).
+ * Returns as echo_once.
  */
 int echo_unread(int port, const char *data, size_t max, result_t *r);
 

@@ -14,7 +14,6 @@
  * Run: tests/bin/broken_short_read PORT
  */
 #include "perthread.h"
-#include "server.h"
 
 #include <stdint.h>
 
@@ -34,7 +33,5 @@ static void *serve(void *vargp)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        usage_exit(argv[0], "<port>");
-    serve_per_thread(start_server(argv[0], argv[1]), serve);
+    perthread_main(argc, argv, serve);
 }

@@ -97,6 +97,19 @@ static int serves_fresh(int port, const char *what, result_t *r)
     return -1;
 }
 
+/* The server died: r fails with how (what r saw before comes after), the
+ * cause, and the instance is stopped, so the next check gets a fresh one. */
+static void charge_death(check_ctx_t *c, result_t *r, const char *when)
+{
+    char how[160];
+
+    death_text(&c->srv, how, sizeof(how));
+    unfail(r, "seen"); /* the death is the news; what it caused follows */
+    fail(r, "the server died %s: %s", when, how);
+    note_death(r, &c->srv);
+    inst_stop(&c->srv);
+}
+
 /* After a check: its clients are closed; it is judged once a fresh
  * client is served. A server that died by then fails it, and says how;
  * the next check gets a fresh instance. */
@@ -121,12 +134,7 @@ static void after_check(check_ctx_t *c, result_t *r)
         }
         return;
     }
-    char how[160];
-    death_text(&c->srv, how, sizeof(how));
-    unfail(r, "seen"); /* the death is the news; what it caused follows */
-    fail(r, "the server died during this check: %s", how);
-    note_death(r, &c->srv);
-    inst_stop(&c->srv);
+    charge_death(c, r, "during this check");
 }
 
 /* Why check k does not run here, or NULL. */
@@ -136,6 +144,9 @@ static const char *skip_why(const check_t *k)
         return model_name();
     if (k->needs_proc && !have_procfs())
         return "no /proc on this system to count with";
+    if (k->needs_proc == 2 && !have_pss())
+        return "no /proc/PID/smaps_rollup on this system to measure memory "
+               "with";
     return NULL;
 }
 
@@ -149,12 +160,11 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         report_skip(group, k->name, skip);
         return;
     }
-    if (k->needs_proc == 2 && !have_pss()) {
-        report_skip(group, k->name, "no /proc/PID/smaps_rollup on this "
-                                    "system to measure memory with");
-        return;
-    }
-    if (c->srv.pid == 0 && !*broken && inst_start(&c->srv, 0) < 0) {
+    /* It died after the last check was judged: this check is the first
+     * to meet it, and is not run on a dead server. */
+    if (c->srv.pid != 0 && !inst_alive(&c->srv))
+        charge_death(c, &r, "before this check began");
+    if (c->srv.pid == 0 && !*broken && !r.failed && inst_start(&c->srv, 0) < 0) {
         *broken = 1;
         fail(&r, "the server did not start again: %s", c->srv.why);
         note_last_lines(&r, &c->srv);

@@ -287,6 +287,8 @@ run_bg start.silent -- sleep 600
 # -j on a run with a failure and on a server that never started.
 run_bg json.zombies -g resources -j "$tmp/zombies.json" -- tests/bin/broken_zombies
 run_bg json.start -j "$tmp/start.json" -- false
+# -v: the exact command line started, its port in place of {port}.
+run_bg verbose -v -g shutdown -- ./echoservert {port}
 # -j on a good server, model one: the skipped checks listed too.
 run_bg json.good -m one -g concurrency -j "$tmp/good.json" -- ./echoserveri {port}
 
@@ -528,6 +530,12 @@ if grep -q '^no {port} in the command: added [0-9]* as its last argument$' "$out
 else
     fail a_usage_message_at_start_names_the_command_line \
         "want the appended port said, the usage quoted, the command and its cause" "$out"
+fi
+
+if grep -q '^\.\. started on port \([0-9]*\) (pid [0-9]*): \./echoservert \1$' "$tmp/verbose"; then
+    pass verbose_shows_the_command_line_started
+else
+    fail verbose_shows_the_command_line_started "want \".. started on port N (pid P): ./echoservert N\"" "$tmp/verbose"
 fi
 
 # A server that never became ready: one FAIL line, the tally, status 1.

@@ -4,7 +4,8 @@
  * the last line "N passed, N failed[, N skipped]"; and with -j FILE the
  * same results in the shape course autograders read (Gradescope's
  * results.json: a tests array of name, score, max_score, output, and a
- * total score; skips are left out).
+ * total score; skips are left out). A check's max_score is its points
+ * (--points, points.c); it scores them when it passed, else 0.
  */
 #include "echocheck.h"
 
@@ -194,11 +195,12 @@ static int write_json(void)
     }
     fputs("{\n  \"tests\": [\n", f);
     for (int i = 0; i < n_entries; i++) {
-        score += entries[i].passed;
+        int points = check_points(entries[i].name);
+        score += entries[i].passed ? points : 0;
         fputs("    {\"name\": ", f);
         json_string(f, entries[i].name);
-        fprintf(f, ", \"score\": %d, \"max_score\": 1, \"output\": ",
-                entries[i].passed);
+        fprintf(f, ", \"score\": %d, \"max_score\": %d, \"output\": ",
+                entries[i].passed ? points : 0, points);
         json_string(f, entries[i].output);
         fprintf(f, "}%s\n", i + 1 < n_entries ? "," : "");
     }

@@ -21,6 +21,26 @@ static const group_t all_groups[] = {
     { "shutdown", shutdown_checks, &n_shutdown_checks },
 };
 
+const check_t *find_check(const char *id, const char **group)
+{
+    const char *slash = strchr(id, '/');
+
+    for (size_t i = 0; slash && i < sizeof(all_groups) / sizeof(all_groups[0]);
+         i++) {
+        const group_t *g = &all_groups[i];
+        if (strlen(g->name) != (size_t)(slash - id) ||
+            strncmp(g->name, id, (size_t)(slash - id)) != 0)
+            continue;
+        for (int k = 0; k < *g->count; k++)
+            if (strcmp(g->checks[k].name, slash + 1) == 0) {
+                if (group != NULL)
+                    *group = g->name;
+                return &g->checks[k];
+            }
+    }
+    return NULL;
+}
+
 const char *model_name(void)
 {
     static char buf[32];
@@ -80,6 +100,8 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
 {
     result_t r = { 0 };
 
+    if (opt.check && strcmp(k->name, strchr(opt.check, '/') + 1) != 0)
+        return; /* --check ID runs that one alone (its group: main.c) */
     if (!(k->models & opt.model)) {
         report_skip(group, k->name, model_name());
         return;

@@ -4,7 +4,8 @@
 # it is installed), setup.sh run once, then run_autograder on a folder
 # laid out as /autograder (source/, submission/, results/; through
 # AUTOGRADER_ROOT) for a correct submission, a broken one
-# (tests/broken/sigpipe.c), one that does not build, one that hangs
+# (tests/broken/sigpipe.c), one that does not build (in a folder of its
+# own, as a zip of a folder unpacks), one that hangs
 # (stopped at the time limit), and run_autograder killed by SIGKILL in
 # the middle. Every results.json must parse (tests/bin/jsoncheck) and
 # hold the right score and words. Also echocheck's --points and --check,
@@ -145,8 +146,11 @@ if results $name && has $name '"name": "robustness/close-before-echo", "score": 
     fi
 fi
 
-# A submission that does not build: 0, and the compiler's words.
+# A submission that does not build: 0, and the compiler's words. It is
+# uploaded as a zip of one folder: run_autograder builds inside it.
 layout nobuild tests/gradescope/nobuild
+mv "$root/submission" "$root/hw5" && mkdir "$root/submission" &&
+    mv "$root/hw5" "$root/submission/hw5"
 grade 60
 name=unbuildable_submission_gets_0_and_the_error
 if results $name && has $name 'did not build' && has $name undeclared_port_variable; then

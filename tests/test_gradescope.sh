@@ -110,6 +110,15 @@ has() {
     return 1
 }
 
+# score_is NAME WANT: NAME passes when results.json's score is WANT.
+score_is() {
+    if [ "$(cat "$root/score")" = "$2" ]; then
+        pass "$1"
+    else
+        fail "$1" "score $(cat "$root/score"), want $2" "$root/results/results.json"
+    fi
+}
+
 # The sum of every test's max_score in results.json.
 max_total() {
     sed -n 's/.*"max_score": \([0-9]*\).*/\1/p' "$root/results/results.json" |
@@ -132,17 +141,22 @@ if results $name; then
 fi
 
 # A broken server of tests/broken/ (built by make from sigpipe.c; the
-# build copies it in): SIGPIPE ends it.
+# build copies it in): SIGPIPE ends it. vanish-echo-pending fails it
+# every time; close-before-echo nearly always (a server scheduled late
+# can write before the client's close), so only the sums are held.
 layout broken tests/gradescope/good "OPTIONS='-g robustness'" \
     "BUILD='cp \"$suite/tests/bin/broken_sigpipe\" echoserver'"
 grade 60
 name=broken_submission_loses_the_checks_it_fails
-if results $name && has $name '"name": "robustness/close-before-echo", "score": 0, "max_score": 3' &&
+if results $name &&
+    has $name '"name": "robustness/vanish-echo-pending", "score": 0, "max_score": 3' &&
     has $name SIGPIPE; then
-    if [ "$(cat "$root/score")" = 1 ]; then
-        pass $name
+    got=$(sed -n 's/.*"score": \([0-9]*\), "max_score".*/\1/p' "$root/results/results.json" |
+        awk '{ s += $1 } END { print s + 0 }')
+    if [ "$got" -lt "$(max_total)" ]; then
+        score_is $name "$got" # the total is the sum of the checks' scores
     else
-        fail $name "score $(cat "$root/score"), want 1 (reset-mid-line)" "$root/results/results.json"
+        fail $name "score $got of $(max_total): no check failed" "$root/results/results.json"
     fi
 fi
 
@@ -154,8 +168,7 @@ mv "$root/submission" "$root/hw5" && mkdir "$root/submission" &&
 grade 60
 name=unbuildable_submission_gets_0_and_the_error
 if results $name && has $name 'did not build' && has $name undeclared_port_variable; then
-    [ "$(cat "$root/score")" = 0 ] && pass $name ||
-        fail $name "score $(cat "$root/score"), want 0" "$root/results/results.json"
+    score_is $name 0
 fi
 
 # A server that listens and never answers: the time limit stops it all.
@@ -189,8 +202,7 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 name=results_json_survives_sigkill
 if results $name && has $name 'did not finish'; then
-    [ "$(cat "$root/score")" = 0 ] && pass $name ||
-        fail $name "score $(cat "$root/score"), want 0" "$root/results/results.json"
+    score_is $name 0
 fi
 # Its timelimit and echocheck outlive it: stop them, as Gradescope would
 # by ending the container (timelimit passes SIGTERM on).
@@ -226,10 +238,10 @@ done
 [ $ok = 1 ] && pass $name
 
 name=check_runs_one_check_with_its_exit_status
-"$ec" --check echo/crlf -- "$server" {port} >"$tmp/one.txt" 2>&1
+"$ec" --check echo/crlf -- "$server" '{port}' >"$tmp/one.txt" 2>&1
 st1=$?
-"$ec" --check robustness/close-before-echo -- "$suite/tests/bin/broken_sigpipe" \
-    {port} >"$tmp/two.txt" 2>&1
+"$ec" --check robustness/vanish-echo-pending -- "$suite/tests/bin/broken_sigpipe" \
+    '{port}' >"$tmp/two.txt" 2>&1
 st2=$?
 "$ec" --check echo/nope -- "$server" >"$tmp/three.txt" 2>&1
 st3=$?

@@ -145,7 +145,7 @@ gradescope-zip: build/gradescope.zip
 # Its test: run_autograder on correct, broken, unbuildable and hanging
 # submissions, and killed mid-run; results.json must parse every time.
 check-gradescope: build/gradescope.zip build/zipstore tests/bin/jsoncheck \
-                  echoservert tests/bin/broken_sigpipe
+                  tests/bin/broken_sigpipe
 	sh tests/test_gradescope.sh
 
 # make stress: the driver, its clients and the server under test.

@@ -108,15 +108,18 @@ check() {
     echo $(($(date +%s) - t0)) >"$tmp/$name.time"
 }
 
-# The runs in flight, oldest first; start waits for the oldest when full.
-running=""
-start() {
-    set -- $running
-    if [ $# -ge "$jobs" ]; then
-        wait "$1"
-        shift
-    fi
-    running="$*"
+# lane I: the servers of every $jobs-th line from the I-th, one after
+# another; $jobs lanes run side by side.
+lane() {
+    n=0
+    while read -r name needs kind model fails cause cmd; do
+        n=$((n + 1))
+        [ $((n % jobs)) -eq "$1" ] || continue
+        why=$(why_not "$needs" "$name" | head -n 1)
+        [ -n "$why" ] && { echo "$why" >"$tmp/$name.why"; continue; }
+        # shellcheck disable=SC2086 # the command is split into its words
+        check "$name" "$model" $cmd
+    done <"$tmp/list"
 }
 
 # ---- The verdicts ----
@@ -185,14 +188,11 @@ build_java
 build_rust
 [ -f "$tmp/built" ] && sed 's/^/built: /' "$tmp/built"
 servers "$@" >"$tmp/list"
-while read -r name needs kind model fails cause cmd; do
-    why=$(why_not "$needs" "$name" | head -n 1)
-    [ -n "$why" ] && { echo "$why" >"$tmp/$name.why"; continue; }
-    start
-    # shellcheck disable=SC2086 # the command is split into its words
-    check "$name" "$model" $cmd &
-    running="$running $!"
-done <"$tmp/list"
+i=0
+while [ $i -lt "$jobs" ]; do
+    lane $i &
+    i=$((i + 1))
+done
 wait
 
 while read -r name needs kind model fails cause cmd; do

@@ -12,6 +12,7 @@ Run: python3 tests/corpus/py_spin.py PORT
 import socket
 import sys
 import threading
+import time
 
 
 def client_thread(conn):
@@ -26,17 +27,14 @@ def client_thread(conn):
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: py_spin.py PORT")
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-    s.listen(128)
+    s = socket.create_server(("127.0.0.1", int(sys.argv[1])), backlog=128)
     while True:
         try:
             conn, addr = s.accept()
-        except OSError:
-            threading.Event().wait(0.05)
-            continue
-        threading.Thread(target=client_thread, args=(conn,), daemon=True).start()
+            threading.Thread(target=client_thread, args=(conn,), daemon=True).start()
+        except OSError as err:  # out of descriptors: wait for some to free
+            print(err, file=sys.stderr)
+            time.sleep(0.05)
 
 
 if __name__ == "__main__":

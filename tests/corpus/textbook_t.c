@@ -23,11 +23,9 @@ int main(int argc, char **argv)
     pthread_t tid;
     struct timespec pause = { 0, 50 * 1000 * 1000 };
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s <port>\n", argv[0]);
-        exit(1);
-    }
-    Signal(SIGPIPE, SIG_IGN);
+    if (argc != 2)
+        app_error("usage: textbook_t <port>");
+    Signal(SIGPIPE, SIG_IGN); /* a client gone: EPIPE, not death */
     listenfd = Open_listenfd(argv[1]);
     while (1) {
         clientlen = sizeof(struct sockaddr_storage);

@@ -143,29 +143,29 @@ judge_correct() {
     fi
 }
 
-# judge_broken NAME CHECK CAUSE: status 1, CHECK the first FAIL (and
-# judged, not "not judged"), and CAUSE the only root cause, with CHECK
-# among its checks.
+# judge_broken NAME CHECKS CAUSE: status 1; the first FAIL is one of
+# CHECKS (split by commas) and is judged, not "not judged"; CAUSE is the
+# only root cause, and names that check.
 judge_broken() {
-    out=$tmp/$1 want=$2 key=$3
+    out=$tmp/$1 key=$3
     st=$(cat "$out.status")
     first=$(grep -E '^(FAIL|FLAKY) ' "$out" | head -n 1)
+    check=$(echo "$first" | sed 's/^[A-Z]* //; s/:.*//')
     others=$(causes "$out" | sed 's/:.*//' | grep -v -x -F "$key" | tr '\n' ' ')
-    named=$(causes "$out" | grep -F "$key: " | grep -F "$want")
-    label="${1}_fails_${want}_for_${key}"
+    label="${1}_fails_$(echo "$2" | sed 's/,.*//')_for_${key}"
     why=""
-    case $first in
-    "FAIL $want: not judged"*) why="$want was not judged: $first" ;;
-    "FAIL $want:"*) ;;
-    "") why="nothing failed" ;;
-    *) why="the first failure is not $want: $first" ;;
+    case ",$2," in
+    *",$check,"*) ;;
+    *) why="the first failure is not of $2: ${first:-none}" ;;
     esac
+    case $first in *": not judged"*) why="the first failure was not judged: $first" ;; esac
     [ "$st" = 1 ] || why="${why:+$why; }status $st (want 1)"
-    [ -n "$named" ] || why="${why:+$why; }no root cause '$key' naming $want"
+    causes "$out" | grep -F "$key: " | grep -q -F "$check" ||
+        why="${why:+$why; }no root cause '$key' naming ${check:-its check}"
     [ -z "$others" ] || why="${why:+$why; }other root causes: $others"
     if [ -z "$why" ]; then
         verdict PASS "$label"
-        detail "$(cat "$out.time") s"
+        detail "$check failed first; $(cat "$out.time") s"
     else
         verdict FAIL "$label"
         detail "$why"

@@ -5,7 +5,8 @@
 // decodes the bytes as UTF-8, so bytes that are not valid UTF-8 come
 // back as U+FFFD (EF BF BD), changed. Everything else is right: no
 // line handling (read(char[]) and write, flushed each time), a backlog
-// of 128, an IOException ends its own client only.
+// of 128, an IOException ends its own client only, the socket write path
+// set up at start (JavaLazyInit.java shows why).
 // Run: java -cp tests/bin/corpus JavaUtf8 PORT
 import java.io.*;
 import java.net.*;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 public class JavaUtf8 {
     public static void main(String[] args) throws IOException, InterruptedException {
+        java.nio.channels.Pipe.open().sink().close(); // see JavaThreads.java
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
         ss.bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 128);

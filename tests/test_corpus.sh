@@ -138,7 +138,7 @@ judge_correct() {
         detail "$(cat "$out.time") s"
     else
         verdict FAIL "${1}_passes_every_check"
-        detail "status $st (want 0); failed: ${fails:-none}"
+        detail "status $st (want 0); failed: ${fails:-none}; $(cat "$out.time") s"
         shown "$out"
     fi
 }
@@ -168,7 +168,7 @@ judge_broken() {
         detail "$check failed first; $(cat "$out.time") s"
     else
         verdict FAIL "$label"
-        detail "$why"
+        detail "$why; $(cat "$out.time") s"
         shown "$out"
     fi
 }

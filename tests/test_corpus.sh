@@ -39,8 +39,9 @@ fi
 
 # ---- Building what make does not build ----
 
-# newer SRC OUT: true when OUT is missing or older than SRC.
-newer() { [ ! -e "$2" ] || [ "$1" -nt "$2" ]; }
+# newer SRC OUT: true when OUT is missing or older than SRC (find's
+# -newer: test's -nt is not POSIX).
+newer() { [ ! -e "$2" ] || [ -n "$(find "$1" -newer "$2")" ]; }
 
 # One javac for every class, when any source changed; the build's time
 # and errors are kept for the servers that need it.

@@ -88,9 +88,11 @@ deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
-# (tests/test_echocheck.sh). evloop.c is the correct loop two of them share.
+# (tests/test_echocheck.sh). evloop.c is the correct loop two of them
+# share, perthread.c the correct accept loop of three others.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
-         $(filter-out tests/broken/evloop.c,$(wildcard tests/broken/*.c)))
+         $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\
+                      $(wildcard tests/broken/*.c)))
 tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -98,6 +100,8 @@ tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
 tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
+tests/bin/broken_sigpipe tests/bin/broken_stdio tests/bin/broken_lingering: tests/broken/perthread.o
+tests/broken/perthread.o tests/broken/sigpipe.o tests/broken/stdio.o tests/broken/lingering.o: tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
 # The trace test reads JSON with a reader of its own (tests/json.c).

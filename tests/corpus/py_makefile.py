@@ -13,6 +13,7 @@ Run: python3 tests/corpus/py_makefile.py PORT
 import socket
 import sys
 import threading
+import time
 
 
 def serve(conn):
@@ -27,18 +28,16 @@ def serve(conn):
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: py_makefile.py PORT")
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", int(sys.argv[1])))
-    listener.listen(128)
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except OSError as e:
-            print("accept:", e, file=sys.stderr)
-            threading.Event().wait(0.05)
-            continue
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+    addr = ("127.0.0.1", int(sys.argv[1]))
+    with socket.create_server(addr, backlog=128) as listener:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError as e:  # out of descriptors: wait for one
+                print("accept:", e, file=sys.stderr)
+                time.sleep(0.05)
+            else:
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
 #                   its test; docs/grading-platforms.md)
+#   make check-corpus  echocheck held to servers written elsewhere (minutes)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -191,6 +192,18 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
 	@mkdir -p tests/bin
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
+# The corpus (tests/corpus/): echo servers written the way others write
+# them, correct ones and ones with one defect each; make check-corpus holds
+# echocheck to them (tests/test_corpus.sh, minutes: CI runs it, not make
+# test). The C ones link the library; javac and rustc builds are the
+# script's, so that make needs neither.
+CORPUS_C = $(patsubst tests/corpus/%.c,tests/bin/corpus/%,$(wildcard tests/corpus/*.c))
+tests/bin/corpus/%: tests/corpus/%.c $(LIB) csapp.h
+	@mkdir -p tests/bin/corpus
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+check-corpus: echocheck $(CORPUS_C)
+	sh tests/test_corpus.sh
+
 # The harness every test links: runner and checks, running programs and
 # /proc, servers in the background, sockets, the list of servers, the
 # programs that count a bug over trials.
@@ -245,7 +258,7 @@ test: all $(TEST_BUILD)
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
 build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench \
-           build/gradescope.zip build/timelimit tests/bin/jsoncheck
+           build/gradescope.zip build/timelimit tests/bin/jsoncheck $(CORPUS_C)
 
 # Every server against echobench: one markdown table (a few minutes); also
 # spawncost and riobench (RIO's line reader alone, in bytes per second).
@@ -335,5 +348,5 @@ clean:
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
         check-valgrind fuzz stress stress-quick check-server csapp-kit FORCE \
-        gradescope-zip check-gradescope
+        gradescope-zip check-gradescope check-corpus
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -135,6 +135,14 @@ static const cause_t catalogue[] = {
       "its echo. Write everything pending, then close",
       "a blocking server does (rio_writen returns once all is taken); an "
       "event loop closes only once its queue is empty (echo_step.c)" },
+    { CAUSE_NEWLINE_ADDED, "newline-added", EV_NEWLINE_ADDED,
+      "a newline is added to a line that had none",
+      "the echo is what was sent and then a newline the client never sent: "
+      "the server strips each line's end and writes the line back with a "
+      "newline of its own (println, Perl's say, Python's print(line), puts), "
+      "so a last line without one gains one. Write back the bytes read, "
+      "their end of line included, and nothing more",
+      "write back the count rio_readlineb returned, as echo.c does" },
     { CAUSE_LONG_LINE, "long-line-cut", EV_SOME_BACK,
       "a long line is cut short",
       "a line longer than the server's buffer is cut or lost: it arrives in "
@@ -314,7 +322,7 @@ void blame_echo(result_t *r, int specific)
 {
     static const int order[] = { CAUSE_HELD, CAUSE_NONE, CAUSE_CRLF,
                                  CAUSE_NUL, CAUSE_TEXT, CAUSE_CHANGED,
-                                 CAUSE_QUEUE_DROPPED, CAUSE_EOF,
+                                 CAUSE_NEWLINE_ADDED, CAUSE_QUEUE_DROPPED, CAUSE_EOF,
                                  CAUSE_NO_ECHO };
 
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)

@@ -88,6 +88,9 @@ static int xfer_move(int fd, xfer_t *x)
         char *to = x->got < x->inlen ? x->in + x->got : scrap;
         size_t room = x->got < x->inlen ? x->inlen - x->got : sizeof(scrap);
         ssize_t n = recv(fd, to, room, 0);
+        for (ssize_t k = 0; to == scrap && k < n &&
+                            x->got + (size_t)k < x->inlen + sizeof(x->extra); k++)
+            x->extra[x->got + (size_t)k - x->inlen] = scrap[k];
         if (n > 0) {
             x->got += (size_t)n; /* past inlen: extra bytes, counted only */
             moved = 1;
@@ -252,6 +255,20 @@ static int echo_failed(const xfer_t *x, int rc, result_t *r)
     return rc == 1 && x->got >= n ? ECHO_NO_EOF : ECHO_SHORT;
 }
 
+/* 1 when what came back is what was sent and then "\n" or "\r\n" only,
+ * what was sent not ending in a newline (checked by the caller: every
+ * byte sent came back unchanged). */
+static int newline_added(const xfer_t *x)
+{
+    size_t more = x->got - x->outlen;
+
+    if (x->got <= x->outlen || x->inlen != x->outlen || x->outlen == 0 ||
+        x->out[x->outlen - 1] == '\n')
+        return 0;
+    return (more == 1 && x->extra[0] == '\n') ||
+           (more == 2 && memcmp(x->extra, "\r\n", 2) == 0);
+}
+
 /* What came back, as the causes need it (causes.c): nothing, bytes that
  * first differ at a CR or a NUL, the first line of several only... */
 static void observe_echo(result_t *r, const xfer_t *x)
@@ -286,6 +303,8 @@ static void observe_echo(result_t *r, const xfer_t *x)
             observe(r, EV_LAST_PARTIAL_LOST);
     } else if (x->want_eof && !x->eof)
         observe(r, EV_NO_EOF);
+    else if (newline_added(x))
+        observe(r, EV_NEWLINE_ADDED);
 }
 
 /* Nothing more came while the client kept its side open: shut it, and

@@ -308,7 +308,10 @@ enum {
                              the connection before the whole echo */
     EV_GREW_UNREAD,       /* memory grew past its bound while a client sent
                              without reading */
-    EV_BUSY_IDLE,         /* threads ran (or were ready to) with no client */
+    EV_BUSY_IDLE,         /* threads ran (or were ready to) with no client
+                             sending */
+    EV_NEWLINE_ADDED,     /* the echo is what was sent and then "\n" or
+                             "\r\n", where what was sent ended without */
 };
 
 enum {
@@ -326,7 +329,7 @@ enum {
     CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
     CAUSE_ONE_BYTE_END, CAUSE_EMPTY_LINE, CAUSE_READ_IS_LINE, CAUSE_TEXT,
     CAUSE_TEXT_REFUSED, CAUSE_QUEUE_DROPPED, CAUSE_NO_BACKPRESSURE,
-    CAUSE_SPINNING,
+    CAUSE_SPINNING, CAUSE_NEWLINE_ADDED,
 };
 
 typedef struct {
@@ -399,6 +402,7 @@ typedef struct {
     int want_eof;         /* then wait for end of file */
     int eof, err;         /* seen end of file; errno of a failure */
     int eof_early;        /* end of file came before all was sent */
+    char extra[2];        /* the first bytes that came past inlen */
     long long idle_ms;    /* how long it waited for nothing at the end */
 } xfer_t;
 

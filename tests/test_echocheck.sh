@@ -226,6 +226,7 @@ text_decode  echo         not-utf8 random-4mb
 queue_drop   echo         half-close-unread
 no_backpressure resources bounded-memory
 spin_eof     resources    fds-back idle-cpu
+add_newline  echo         no-final-newline
 EOF
 }
 
@@ -271,6 +272,7 @@ text_decode  text-decoding
 queue_drop   half-close-drops-echo
 no_backpressure no-back-pressure
 spin_eof     busy-after-eof
+add_newline  newline-added
 EOF
 }
 

@@ -248,7 +248,7 @@ static void hundred_clients(check_ctx_t *c, result_t *r)
         observe(r, EV_CROSSTALK);
     else if (answered > 0)
         observe(r, EV_UNANSWERED); /* some were served: not the server's end */
-    if (!blame(r, CAUSE_CROSSTALK))
+    if (!blame(r, CAUSE_HELD) && !blame(r, CAUSE_CROSSTALK))
         blame(r, CAUSE_CROWD);
 }
 

@@ -34,7 +34,7 @@ static int g_passed, g_failed, g_skipped; /* the current group */
 typedef struct {
     int cause;            /* CAUSE_; CAUSE_NONE: a failure with no cause */
     char summary[200];    /* for a failure with no cause: what was seen */
-    char checks[400];
+    char checks[1200];   /* every check of a run fits */
 } root_t;
 static root_t roots[MAX_ROOTS];
 static int n_roots;

@@ -269,8 +269,9 @@ static const cause_t catalogue[] = {
       "watches that client for writing only until its echo is out "
       "(echo_step.c)" },
     { CAUSE_SPINNING, "busy-after-eof", EV_BUSY_IDLE,
-      "it runs on with no client connected",
-      "threads or processes run on after their clients have gone: a loop "
+      "it runs on, busy, after its clients' end of file",
+      "threads or processes run on after their clients have ended their "
+      "input or gone: a loop "
       "that ends only on an error spins at end of file, since read then "
       "returns 0 at once, every time. End a client's loop when read returns "
       "0, and let a thread with nothing to do block (in read, accept, a "

@@ -199,8 +199,8 @@ int note_spinning(pid_t pgid, int always, result_t *r)
         note(r, "they are alive, not busy: %.0f%% of a core over 300 ms",
              pct);
     if (busy) {
-        note(r, "the server is busy with no client connected: %.0f%% of a "
-             "core over 300 ms", pct);
+        note(r, "the server is busy while no client sends it anything: "
+             "%.0f%% of a core over 300 ms", pct);
         note_busy(r, a, b);
         observe(r, EV_BUSY_IDLE);
         blame(r, CAUSE_SPINNING);

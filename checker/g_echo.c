@@ -9,13 +9,24 @@
  */
 #include "echocheck.h"
 
+/* Names the cause of a failed echo (blame_echo). No end of file after
+ * the echo from a server that is busy meanwhile is one fault, not two: a
+ * loop that does not end at end of file, spinning there (busy-after-eof,
+ * which the resources group would show again). */
+static void blame_here(check_ctx_t *c, result_t *r, int cause)
+{
+    if (has_seen(r, EV_NO_EOF) && c->srv.pid != 0)
+        note_spinning(c->srv.pid, 0, r); /* busy: blames its spinning */
+    blame_echo(r, cause);
+}
+
 /* Runs one client on data; on failure names the cause its evidence
- * shows: the check's own (cause), or a general one (blame_echo). */
+ * shows: the check's own (cause), or a general one (blame_here). */
 static void echo_check(check_ctx_t *c, result_t *r, const char *data, size_t n,
                        int shut, int cause)
 {
     if (echo_once(c->srv.port, data, n, shut, r) != 0)
-        blame_echo(r, cause);
+        blame_here(c, r, cause);
 }
 
 static void short_line(check_ctx_t *c, result_t *r)
@@ -218,7 +229,7 @@ static void half_close_unread(check_ctx_t *c, result_t *r)
         note(r, "the client read nothing until it had shut down its "
                 "sending side: the echo it had not read waited in the "
                 "server");
-        blame_echo(r, CAUSE_QUEUE_DROPPED);
+        blame_here(c, r, CAUSE_QUEUE_DROPPED);
     }
     free(s);
 }

@@ -124,7 +124,10 @@ typedef struct {
 static int group_holds(const char *pid, void *arg)
 {
     group_walk_t *w = arg;
-    return pgrp_of(pid, NULL) == w->pgid && holds_socket(pid, w->inodes, w->n);
+    if (pgrp_of(pid, NULL) != w->pgid || !holds_socket(pid, w->inodes, w->n))
+        return 0;
+    w->count = atoi(pid); /* the holder */
+    return 1;
 }
 
 static int connect_closes(int port)
@@ -139,15 +142,27 @@ static int connect_closes(int port)
     return ok;
 }
 
-int is_listening(pid_t pgid, int port)
+pid_t listening_pid(pid_t pgid, int port)
 {
     if (!have_procfs())
-        return connect_closes(port);
+        return connect_closes(port) ? pgid : 0;
     unsigned long inodes[64];
     int n = listen_inodes("/proc/net/tcp", port, inodes, 0, 64);
     n = listen_inodes("/proc/net/tcp6", port, inodes, n, 64);
     group_walk_t w = { .pgid = pgid, .inodes = inodes, .n = n };
-    return n > 0 && each_process(group_holds, &w) == 1;
+    if (n > 0 && each_process(group_holds, &w) == 1)
+        return (pid_t)w.count;
+    return 0;
+}
+
+int process_alive(pid_t pid)
+{
+    char num[24], st = 0;
+
+    if (kill(pid, 0) < 0 && errno != EPERM)
+        return 0;
+    snprintf(num, sizeof(num), "%d", (int)pid);
+    return !have_procfs() || (pgrp_of(num, &st) >= 0 && st != 'Z');
 }
 
 int port_taken(int port)
@@ -244,6 +259,31 @@ int count_group(pid_t pgid, int zombies_only)
     if (!have_procfs() || each_process(group_member, &w) < 0)
         return -1;
     return w.count;
+}
+
+typedef struct {
+    pid_t pgid;
+    pid_t *pids;
+    int n, max;
+} pid_list_t;
+
+static int list_member(const char *pid, void *arg)
+{
+    pid_list_t *l = arg;
+    char st = 0;
+
+    if (l->n < l->max && pgrp_of(pid, &st) == l->pgid && st != 'Z')
+        l->pids[l->n++] = (pid_t)atoi(pid);
+    return 0;
+}
+
+int group_pids(pid_t pgid, pid_t *pids, int max)
+{
+    pid_list_t l = { .pgid = pgid, .pids = pids, .max = max };
+
+    if (!have_procfs() || each_process(list_member, &l) < 0)
+        return -1;
+    return l.n;
 }
 
 int group_exists(pid_t pgid)

@@ -7,8 +7,8 @@
 # log line), or "[CONTRADICTS the lecture]". Exit status 0 exactly when every
 # step agreed.
 #
-# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]
-#        (or make demo [STEP=N] [PAUSE=1|beat])
+# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [--pictures DIR] [STEP...]
+#        (or make demo [STEP=N] [PAUSE=1|beat] [PICTURES=DIR])
 #   STEP  run only these steps (by number); default: all, 10 to 25 s each
 #   -p    pause before each step until Enter (for a live lecture); without
 #         it the demo never reads the keyboard and runs unattended
@@ -17,9 +17,14 @@
 #         an instructor who talks over each event; the step's next bounded
 #         wait starts after Enter. Enter is read from the terminal.
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts
-#   -l    list the steps, "N NAME" a line, and exit
+#   -l    list the steps and exit: number, name, usual length, title (make
+#         demo-list)
+#   --pictures DIR  writes, for each step it runs, DIR/stepN.json (the
+#         trace, ECHO_TRACE, of the step's servers and clients: it opens in
+#         Perfetto) and DIR/stepN.svg (the step's picture, demo/drawstep
+#         draws it from that trace; its caption is the step's verdict)
 # The environment can do the same: STEP="3 4", PAUSE=1 (-p), PAUSE=beat
-# (-b), FAST=1.
+# (-b), FAST=1, PICTURES=DIR.
 # Every line fits 80 columns (a projector's terminal): narration, verdicts
 # and logs are folded between words. The server's own log is shown live,
 # each line under "| " beneath the event it came with (a few lines at a
@@ -33,8 +38,9 @@
 # demo/step_NAME.sh, named on the list below, which
 #   - sets its program, overridable: EVENTS=${DEMO_EVENTS:-./echoservers}
 #     and declares it: needs "$EVENTS" (checked before any step runs);
-#   - defines step_NAME, called with $step (its number) and $nsteps set,
-#     which prints header "TITLE" first, starts what it needs (demo_server,
+#   - gives its title and usual length: about NAME SECONDS "TITLE";
+#   - defines step_NAME, called with $step (its number), $step_id (NAME)
+#     and $nsteps set, which prints its header first, starts what it needs (demo_server,
 #     client_open, spawn: each recorded by PID), narrates (echo, say, at,
 #     para, show: all but echo fold to 80 columns; at and beat also show
 #     the server's new log lines), waits only with bounded waits (waitfor,
@@ -43,6 +49,7 @@
 #   - names its helpers NAME_something (sh has no local names).
 # After each step the driver stops all it started, as on exit, Ctrl-C or kill.
 set -u
+here=$PWD # a relative DIR of --pictures is the caller's
 cd "$(dirname "$0")/.." || exit 2
 
 # The tour, in order: a step's number is its place here. A new step is a
@@ -63,14 +70,29 @@ starvation
 nsteps=$(echo "$STEPS" | grep -c .)
 
 usage_text() {
-    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]"
-    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)"
+    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [--pictures DIR] [STEP...]"
+    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list;"
+    echo "   --pictures DIR: each step's trace and picture into DIR)"
 }
 # usage: a usage error (stderr, status 2); usage 0: asked for (-h).
 usage() {
     [ "${1:-2}" = 0 ] && { usage_text; exit 0; }
     usage_text >&2
     exit 2
+}
+
+# list_steps: a line per step, to plan a lecture by: its number, its name
+# (for DEMO_... and the file demo/step_NAME.sh), how long it usually runs
+# unattended (PAUSE adds the time spent talking), its title.
+list_steps() {
+    i=0 total=0
+    for name in $STEPS; do
+        i=$((i + 1)) secs=$(about_secs "$name")
+        total=$((total + secs))
+        printf '%2d  %-12s %3s s  %s\n' "$i" "$name" "$secs" "$(about_title "$name")" |
+            fit "" "                        "
+    done
+    echo "the whole tour: about $(((total + 30) / 60)) min unattended; PAUSE=1 or beat adds your talk"
 }
 
 # step_name N: the name of step N (empty if there is none).
@@ -83,14 +105,22 @@ is_step() {
 }
 
 steps=${STEP:-}
+list=
 pause=${PAUSE:-}
 fast=${FAST:-}
-for arg in "$@"; do
+pictures=${PICTURES:-}
+while [ $# -gt 0 ]; do
+    arg=$1
+    shift
     case $arg in
+    --pictures)
+        [ $# -gt 0 ] && [ -n "$1" ] || { echo "demo: --pictures needs a folder" >&2; usage; }
+        pictures=$1
+        shift ;;
     -p) pause=1 ;;
     -b) pause=beat ;;
     -f) fast=1 ;;
-    -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
+    -l) list=1 ;;
     -h | --help) usage 0 ;;
     -*) echo "demo: unknown option '$arg'" >&2; usage ;;
     *) steps="$steps $arg" ;;
@@ -113,10 +143,12 @@ done
 . demo/lib.sh
 # shellcheck source=/dev/null # one file per step, named by the list
 for name in $STEPS; do . "demo/step_$name.sh"; done
+[ -z "$list" ] || { list_steps; exit 0; }
 demo_check
 demo_pace "$fast"
 demo_pauses "$pause"
 demo_setup
+demo_pictures "$pictures"
 
 start=$(now)
 echo "The lecture, live: each step starts a real server on a free port on"
@@ -127,8 +159,11 @@ for step in $steps; do
         echo
         wait_enter "(press Enter for step $step) "
     fi
-    "step_$(step_name "$step")"
+    step_id=$(step_name "$step")
+    picture_begin
+    "step_$step_id"
     stop_all
+    picture_end
 done
 took=$(($(now) - start))
 echo

@@ -5,6 +5,7 @@
 #include "testlib.h"
 #include "svgcheck.h"
 
+#include <dirent.h>
 #include <math.h>
 
 char *svg_read(const char *path)
@@ -20,6 +21,31 @@ char *svg_read(const char *path)
         bytes_add(&b, buf, n);
     fclose(f);
     return b.data;
+}
+
+void remove_slides(const char *svg_path)
+{
+    char dir[256], stem[256], path[600];
+    const char *slash = strrchr(svg_path, '/');
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - svg_path) : 1,
+             slash ? svg_path : ".");
+    snprintf(stem, sizeof(stem), "%s", slash ? slash + 1 : svg_path);
+    if (strlen(stem) > 4 && strcmp(stem + strlen(stem) - 4, ".svg") == 0)
+        stem[strlen(stem) - 4] = '\0';
+    if (strlen(stem) + 1 < sizeof(stem))
+        strcat(stem, "-");
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, stem, strlen(stem)) == 0 &&
+            strstr(e->d_name, ".svg") != NULL) {
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
 }
 
 /* Text between tags: '&' only as one of XML's five entities. */
@@ -42,7 +68,7 @@ static int text_ok(const char *p, const char *end)
 }
 
 /* 1 when every tag closes in order and the root is <svg>. */
-static int well_formed(const char *svg)
+int svg_well_formed(const char *svg)
 {
     char stack[32][24];
     int depth = 0, roots = 0;
@@ -199,7 +225,7 @@ void svg_check_against(const char *svg, const char *results_path)
     int figures = 0;
     FILE *f = fopen(results_path, "r");
 
-    CHECK(well_formed(svg), "the SVG is not well-formed XML");
+    CHECK(svg_well_formed(svg), "the SVG is not well-formed XML");
     if (!CHECK(f != NULL, "cannot read %s", results_path))
         return;
     while (fgets(line, sizeof(line), f) != NULL)

@@ -6,6 +6,9 @@
 #ifndef SVGCHECK_H
 #define SVGCHECK_H
 
+/* 1 when every tag of svg closes in order and the root is <svg>; text
+ * holds no '>' and '&' only as one of XML's five entities. */
+int svg_well_formed(const char *svg);
 /* The whole file, NUL-terminated (caller frees), or NULL. */
 char *svg_read(const char *path);
 /* Records failed checks (testlib's CHECK) for what does not hold; also
@@ -19,6 +22,9 @@ const char *svg_element(const char *svg, const char *elem, const char *server,
                         double x);
 /* A numeric attribute of the tag at tag, or NAN. */
 double svg_attr(const char *tag, const char *name);
+/* Removes the 16:9 pictures bench/chart wrote beside svg_path (for
+ * X.svg: every X-*.svg). */
+void remove_slides(const char *svg_path);
 /* How many times needle occurs in svg. */
 int svg_count(const char *svg, const char *needle);
 

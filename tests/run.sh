@@ -31,10 +31,11 @@ ALONE="tests/bin/test_run tests/bin/test_work"
 # in docs/testing.md).
 estimates() {
     cat <<'EOF'
-35 tests/test_echocheck.sh
-31 tests/test_demo.sh
-15 tests/bin/test_tools
-15 tests/bin/test_limits
+120 tests/test_echocheck.sh
+38 tests/test_demo.sh
+16 tests/bin/test_tools
+14 tests/bin/test_limits
+8 tests/bin/test_kit
 EOF
 }
 

@@ -101,7 +101,8 @@ tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 EVLOOP_BROKEN = rio_copy blocking no_backpressure queue_drop spin_eof
-PERTHREAD_BROKEN = sigpipe stdio lingering short_read text_decode add_newline
+PERTHREAD_BROKEN = sigpipe stdio lingering short_read text_decode add_newline \
+                   runtime_threads
 $(EVLOOP_BROKEN:%=tests/bin/broken_%): tests/broken/evloop.o
 $(PERTHREAD_BROKEN:%=tests/bin/broken_%): tests/broken/perthread.o
 # make builds them too: the README shows echocheck on one, to try at once.

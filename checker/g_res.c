@@ -240,9 +240,9 @@ static int growth_repeats(check_ctx_t *c, idle_t *s, int n, int *clients,
 
 static void threads_back(check_ctx_t *c, result_t *r)
 {
-    idle_t *s = c->state;
     if (scenario(c, r) < 0)
         return;
+    idle_t *s = c->state; /* scenario's: with --check, it made it */
     int n = wait_at_most(c, threads, s->threads);
     if (n <= s->threads)
         return;
@@ -258,9 +258,9 @@ static void threads_back(check_ctx_t *c, result_t *r)
 
 static void fds_back(check_ctx_t *c, result_t *r)
 {
-    idle_t *s = c->state;
     if (scenario(c, r) < 0)
         return;
+    idle_t *s = c->state; /* scenario's: with --check, it made it */
     int n = wait_at_most(c, fds, s->fds);
     if ((s->fds_were_back = n <= s->fds))
         return;
@@ -276,9 +276,9 @@ static void fds_back(check_ctx_t *c, result_t *r)
 
 static void maps_not_grown(check_ctx_t *c, result_t *r)
 {
-    idle_t *s = c->state;
     if (scenario(c, r) < 0)
         return;
+    idle_t *s = c->state; /* scenario's: with --check, it made it */
     /* Stacks are counted, not bytes: glibc's are 8 MB, musl's 128 KB, and
      * allocators (a sanitizer's above all) grow by other mappings. glibc
      * caches a few stacks of ended threads: far fewer than one per two

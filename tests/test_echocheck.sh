@@ -200,6 +200,9 @@ for name in $servers; do
         good "$name" -m $model -- ./$name {port} $args
     fi
 done
+# A correct server that, as a runtime does, starts two threads of its own
+# under load and keeps them: not a thread per client (lingering's are).
+good runtime_threads -g resources -- tests/bin/broken_runtime_threads {port}
 
 # ---- The broken servers: exactly their defect's checks fail ----
 

@@ -1,7 +1,7 @@
 /*
  * perthread.h - the accept loop that the broken thread-per-client servers
  * (sigpipe.c, stdio.c, lingering.c, short_read.c, text_decode.c,
- * add_newline.c) share:
+ * add_newline.c, runtime_threads.c) share:
  * correct, so that echocheck sees only each one's defect in its thread.
  */
 #ifndef PERTHREAD_H

@@ -352,7 +352,8 @@ int has_seen(const result_t *r, int ev);
 int blame(result_t *r, int id);
 /* The cause of a failed echo (echo_once): the one the evidence shows
  * first of: held until the end, specific (the check's own; 0: none),
- * line endings, a NUL, altered bytes, no end of file, nothing back. */
+ * line endings, a NUL, text decoding, altered bytes, a newline added, a
+ * half-close that dropped the echo, no end of file, nothing back. */
 void blame_echo(result_t *r, int specific);
 /* Notes r's cause: "likely cause: ...", then the C advice when
  * points_to_c (nothing for a cause without text). */

@@ -5,7 +5,9 @@
  * WAIT_MS) for its count to be back: no zombie child, threads and
  * descriptors at their idle values, mappings not grown per client (a
  * thread never detached or joined keeps its stack mapped: 8 MB each under
- * glibc, far less under musl, so stacks are counted, not bytes). Then
+ * glibc, far less under musl, so stacks are counted, not bytes). A few
+ * threads more than idle may be the runtime's own (a JVM's collector):
+ * 50 clients more tell, since a thread per client grows again. Then
  * no-zombies has 15 clients leave together while the server is stopped:
  * their children's SIGCHLDs merge, which a handler reaping one child per
  * signal misses. These need /proc. fd-limit-64 needs none: its own instance,

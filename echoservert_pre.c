@@ -23,7 +23,7 @@
 #define DEFAULT_SLOTS 16  /* clients accepted and waiting for a worker */
 #define MAX_THREADS 1024
 #define MAX_SLOTS 65536
-#define USAGE "<port> [threads [slots]]   (defaults 4 and 16)"
+#define USAGE "<port> [threads [slots]]  (4, 16; at most 1024, 65536)"
 
 static sbuf_t sbuf; /* shared by every thread: descriptors waiting for a worker */
 

@@ -263,7 +263,7 @@ int deadlock_draw(FILE *out, const trace_t *t)
     for (int i = 0; i < g.count; i++)
         draw_node(out, &g.n[i]);
     snprintf(text, sizeof(text), "The first trial's wait-for graph, when the "
-             "watcher killed it: %s", len > 0 ? "a cycle of waits (red), so no "
+             "watcher killed it: %s", len > 0 ? "a cycle of waits (vermillion, thick), so no "
              "thread can ever move" : "no cycle");
     text_wrapped(out, "story", 20, 82, PIC_W - 40, TEXT, text);
     fprintf(out, "<line x1=\"20\" y1=\"%d\" x2=\"64\" y2=\"%d\" stroke=\"%s\" "

@@ -41,7 +41,7 @@ race_pinned() {
     cp=$(crowd "$tmp/pinned.out.shown")
     if [ "${p:-0}" -gt 0 ]; then
         text="On one core the scheduler alone decides whether a new thread reads i before main's next i++."
-        [ "$cp" -gt 1 ] && text="$text Here main ran on (up to $cp threads saw one value)."
+        [ "$cp" -gt 1 ] && text="$text Here main sometimes ran on first: up to $cp threads saw the same value."
         para "$text The lecture's single-core laptop showed no race; on several cores a new thread runs beside main: a race, whatever the scheduler."
     else
         para "Pinned to one core it did not race: the scheduler ran each new thread before main went on, as on the lecture's single-core laptop. On several cores both run at once, and main's i++ can come first."

@@ -11,6 +11,9 @@
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
  *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
+ *   junit.c     --junit FILE: the same results as JUnit XML
+ *   checklist.c --list: every check, what it checks, its lesson
+ *   class*.c    --class: a folder of submissions (class.h)
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
  */
@@ -35,6 +38,17 @@ typedef struct {
     int no_mem_limit;     /* --no-mem-limit */
     int scale;            /* TEST_TIME_SCALE, >= 1 */
     char **cmd;           /* COMMAND [ARG...], NULL-terminated */
+    const char *junit;    /* --junit FILE, or NULL */
+    const char *model_arg; /* -m's text as given, for a class run's children */
+    int repeat;           /* --repeat N (0: not given) */
+    /* The class run (class.h): --class DIR and what goes with it. */
+    const char *class_dir; /* --class DIR, or NULL: one server */
+    const char *build;    /* --build CMD, or NULL: nothing to build */
+    const char *out;      /* -o OUT */
+    const char *only;     /* --only NAME, or NULL */
+    int jobs;             /* -P N */
+    int time_limit;       /* --time-limit S */
+    const char *argv0;    /* how echocheck was run: a class run's children */
 } options_t;
 
 extern options_t opt;
@@ -151,6 +165,22 @@ void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds the server's last lines to r. */
 void note_last_lines(result_t *r, instance_t *in);
 
+/* ---- JUnit XML (junit.c) ---- */
+/* Each check's outcome as report.c prints it: kind 'P', 'F' or 'S';
+ * text: a failure's details, or a skip's reason. */
+void junit_add(const char *group, const char *name, int kind,
+               const char *summary, const char *text);
+/* Writes opt.junit; 0, or -1 (said on stderr). */
+int junit_write(void);
+/* Writes s escaped for XML 1.0 text and attributes (and so for HTML):
+ * markup characters as entities, bytes XML cannot hold left out, bytes
+ * that are not UTF-8 as U+FFFD. */
+void xml_text(FILE *f, const char *s);
+
+/* ---- --list (checklist.c) ---- */
+/* Prints every check: id, group, what it checks, the lesson; returns 0. */
+int list_checks(void);
+
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or
  * -1 with errno set. */
@@ -200,6 +230,14 @@ void note_difference(result_t *r, const char *want, size_t wantlen,
 const char *shown(const char *s, size_t n, char *buf, size_t size);
 
 /* ---- The run (run.c) ---- */
+typedef struct {
+    const char *name;
+    const struct check *checks;
+    const int *count;
+} group_t;
+/* Every group, in the order they run. */
+extern const group_t all_groups[];
+extern const int n_groups;
 /* Every group asked for, in order; returns the exit status. */
 int run_groups(void);
 /* "model one", "model pool=4": why a check is skipped. */
@@ -211,7 +249,7 @@ void note_death(result_t *r, int status);
 typedef struct check_ctx check_ctx_t;
 typedef void check_fn(check_ctx_t *c, result_t *r);
 
-typedef struct {
+typedef struct check {
     const char *name;
     int models;           /* M_ONE|M_POOL|M_MANY it applies to */
     int needs_proc;       /* 1: Linux /proc only */

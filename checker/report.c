@@ -115,6 +115,7 @@ static void record(const char *group, const char *name, int ok, const char *out)
 
 void report_check(const char *group, const char *name, result_t *r)
 {
+    junit_add(group, name, r->failed ? 'F' : 'P', r->summary, r->detail);
     if (!r->failed) {
         printf("PASS %s/%s\n", group, name);
         passed++, g_passed++;
@@ -133,6 +134,7 @@ void report_check(const char *group, const char *name, result_t *r)
 void report_skip(const char *group, const char *name, const char *why)
 {
     printf("SKIP %s/%s (%s)\n", group, name, why);
+    junit_add(group, name, 'S', NULL, why);
     skipped++, g_skipped++;
     fflush(stdout);
 }
@@ -215,6 +217,8 @@ int report_finish(void)
     fflush(stdout);
     if (opt.json && write_json() < 0)
         return 1;
+    if (opt.junit && junit_write() < 0)
+        return 1;
     return failed > 0 ? 1 : 0;
 }
 
@@ -236,6 +240,7 @@ int report_never_ready(instance_t *in)
             break;
         }
     printf("FAIL start: %s\n%s", r.summary, r.detail);
+    junit_add("start", "start", 'F', r.summary, r.detail);
     failed++;
     char *out = Malloc(strlen(r.summary) + r.len + 2);
     sprintf(out, "%s\n%s", r.summary, r.detail);

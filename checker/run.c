@@ -7,19 +7,14 @@
  */
 #include "echocheck.h"
 
-typedef struct {
-    const char *name;
-    const check_t *checks;
-    const int *count;
-} group_t;
-
-static const group_t all_groups[] = {
+const group_t all_groups[] = {
     { "echo", echo_checks, &n_echo_checks },
     { "concurrency", conc_checks, &n_conc_checks },
     { "robustness", robust_checks, &n_robust_checks },
     { "resources", res_checks, &n_res_checks },
     { "shutdown", shutdown_checks, &n_shutdown_checks },
 };
+const int n_groups = sizeof(all_groups) / sizeof(all_groups[0]);
 
 const char *model_name(void)
 {
@@ -130,7 +125,7 @@ int run_groups(void)
     check_ctx_t c = { 0 };
     int first = 1;
 
-    for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++) {
+    for (int i = 0; i < n_groups; i++) {
         if (opt.group && strcmp(opt.group, all_groups[i].name) != 0)
             continue;
         if (run_group(&all_groups[i], &c, first) < 0) {

@@ -6,6 +6,7 @@
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
+#   make check-class  echocheck --class's long proofs (-P, excesses, speed)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -108,6 +109,11 @@ checker/%.o: checker/%.c checker/echocheck.h checker/class.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 echocheck: $(CHECKER_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# A class run's long proofs: -P 1 and -P 4 give the same matrix, servers
+# that fork without end or fill memory are stopped and named, and 30
+# correct C submissions are timed (tests/test_class.sh).
+check-class: all $(BROKEN)
+	sh tests/test_class.sh --full
 check-server: echocheck
 	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
 	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
@@ -245,5 +251,5 @@ clean:
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick check-server FORCE
+        check-valgrind fuzz stress stress-quick check-server check-class FORCE
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -403,9 +403,11 @@ static int run_jobs(job_t *queue, int n, sub_t *subs, int n_subs)
                 failed_run = 1;
             show(queue, next, done, n, j->s);
         }
-        for (; stop_signal && next < n; next++, done++) /* never started */
+        for (; stop_signal && next < n; next++) { /* never started */
+            queue[next].phase = P_DONE;
             snprintf(queue[next].s->why, sizeof(queue[next].s->why),
                      "Ctrl-C came first");
+        }
         show(queue, next, done, n, NULL);
     }
     return failed_run;

@@ -291,7 +291,7 @@ static void take_start(sub_t *s, const char *output)
     if (nl && strncmp(nl + 1, "    ", 4) == 0) { /* the server's first words */
         const char *d = nl + 5, *e = strchr(d, '\n');
         size_t len = strlen(s->why);
-        snprintf(s->why + len, sizeof(s->why) - len, ": %.*s",
+        snprintf(s->why + len, sizeof(s->why) - len, d[0] == '(' ? " %.*s" : ": %.*s",
                  e ? (int)(e - d) : (int)strlen(d), d);
     }
 }
@@ -355,7 +355,11 @@ int read_results(const char *path, sub_t *s)
     jp_t j = { buf, buf + size, 0 };
     s->passed = s->failed = 0;
     s->status = S_CHECKED;
-    int rc = jobject(&j, top_member, s);
+    int rc = jobject(&j, top_member, s), n;
     free(buf);
+    class_check_ids(&n);
+    for (int i = 0; rc == 0 && s->status == S_CHECKED && i < n; i++)
+        if (s->cells[i].verdict == V_NONE) /* echocheck lists no skip (yet) */
+            s->cells[i].verdict = V_SKIPPED;
     return rc;
 }

@@ -44,6 +44,8 @@ run tests/bin/test_servers $servers
 # servers; and each broken server of tests/broken/ caught by them.
 # shellcheck disable=SC2086 # one argument per server
 run tests/test_echocheck.sh $servers
+# echocheck --class on a small class (make check-class: the long part).
+run tests/test_class.sh
 # make demo's steps, unattended and fast, each verdict checked.
 run tests/test_demo.sh
 # make builds what the README's commands run.

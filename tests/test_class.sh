@@ -100,7 +100,9 @@ matrix() {
 
 quick() {
     out=$tmp/out
+    t0=$(date +%s)
     class "$out" -P 2
+    mixed_t=$(($(date +%s) - t0))
     expect exit_0 [ "$(cat "$out.rc")" = 0 ]
     for pair in good:checked sigpipe:checked nobuild:"build failed" \
                 hang:"never listened" crash:"crashed at start"; do
@@ -215,6 +217,86 @@ ctrl_c() {
     else echo "$left" >"$tmp/last.out"; fail ctrl_c_leaves_nothing_running "left" "$tmp/last.out"; fi
 }
 
-quick
-echo "$failed" >/dev/null
+# ---- make check-class ----
+
+# The suite's library objects, for submissions that compile a server.
+objs="server.o echo.o echo_step.o linelog.o work.o csapp.o rio.o sockets.o children.o poller_poll.o"
+# csub NAME SOURCE: a submission with SOURCE as its server.c, and a
+# Makefile that compiles it against the suite's library.
+csub() {
+    d="$tmp/subs/$1"
+    mkdir -p "$d"
+    cp "$2" "$d/server.c"
+    o=""
+    for x in $objs; do o="$o $top/$x"; done
+    printf 'server: server.c\n\t%s -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I%s server.c%s -pthread -o server\n' \
+        "${CC:-cc}" "$top" "$o" >"$d/Makefile"
+}
+
+# -P 1 and -P 4 give the same statuses and verdicts, on servers whose
+# verdicts are deterministic: the suite's, the broken ones, a build that
+# fails, a crash at start.
+p_independence() {
+    rm -rf "$tmp/subs"
+    for s in echoserverp echoservers echoservere echoservert; do link "$s" "$s"; done
+    for b in tests/bin/broken_*; do link "${b#tests/bin/}" "$b"; done
+    sub nobuild 'exit 3'
+    sub crash - '#!/bin/sh
+kill -SEGV $$'
+    class "$tmp/p1" -P 1
+    class "$tmp/p4" -P 4
+    matrix "$tmp/p1" >"$tmp/p1.m"
+    matrix "$tmp/p4" >"$tmp/p4.m"
+    if [ "$(cat "$tmp/p1.rc")$(cat "$tmp/p4.rc")" = 00 ] && cmp -s "$tmp/p1.m" "$tmp/p4.m"; then
+        pass "P1_and_P4_same_matrix ($(grep -c . "$tmp/p1.m") rows; $(tail -n 1 "$tmp/p1.log"))"
+    else
+        diff "$tmp/p1.m" "$tmp/p4.m" >"$tmp/last.out"
+        fail P1_and_P4_same_matrix "the matrices differ" "$tmp/last.out"
+    fi
+}
+
+# A server forking without end and one filling memory: stopped, named.
+excesses() {
+    rm -rf "$tmp/subs"
+    csub forkbomb tests/class/forkbomb.c
+    csub memhog tests/class/memhog.c
+    link good echoservere
+    class "$tmp/ex" -P 1 --time-limit 60
+    expect forkbomb_named grep -q '^"forkbomb",.*forks without end' "$tmp/ex/class.csv"
+    expect memhog_named grep -q '^"memhog",.*fills memory' "$tmp/ex/class.csv"
+    expect good_beside_them [ "$(status "$tmp/ex" good)" = checked ]
+    left=$(ps -eo args | grep -F "$tmp" | grep -v grep)
+    expect excesses_leave_nothing [ -z "$left" ]
+}
+
+# 30 correct C submissions with -P 2, built and checked: the time.
+speed() {
+    rm -rf "$tmp/subs"
+    i=0
+    while [ "$i" -lt 30 ]; do
+        set -- echoserverp echoservers echoservere echoservert
+        shift $((i % 4))
+        csub "student$i" "$1.c"
+        i=$((i + 1))
+    done
+    t0=$(date +%s)
+    class "$tmp/speed" -P 2
+    t=$(($(date +%s) - t0))
+    n=$(grep -c '^"student[0-9]*",checked,[0-9]*,0,' "$tmp/speed/class.csv")
+    if [ "$n" = 30 ] && [ "$t" -lt $((240 * scale)) ]; then
+        pass "thirty_correct_under_4_minutes ($t s)"
+    else
+        fail thirty_correct_under_4_minutes "$n of 30 clean, in $t s" "$tmp/speed/class.csv"
+    fi
+}
+
+if [ "${1:-}" = --full ]; then
+    quick
+    echo "    (the mixed class of 6 with -P 2: $mixed_t s)"
+    p_independence
+    excesses
+    speed
+else
+    quick
+fi
 [ "$failed" = 0 ]

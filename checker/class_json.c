@@ -303,6 +303,9 @@ static void take_test(sub_t *s, const char *name, const char *status,
     int n, v = verdict_of(status, output, score, max_score, has_max);
     const char *const *ids = class_check_ids(&n);
 
+    if (strstr(output, "floods its output") && !s->stopped[0])
+        snprintf(s->stopped, sizeof(s->stopped), "floods its output: more "
+                 "than %d MiB printed", FLOOD_MIB);
     if (strcmp(name, "start") == 0 && v != V_PASSED) {
         take_start(s, output);
         return;

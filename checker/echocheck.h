@@ -82,7 +82,14 @@ typedef struct {
     char ring[RING_LINES][RING_WIDTH];
     int next;             /* lines written into ring so far */
     char why[160];        /* why it never got ready */
+    atomic_int flooded;   /* set by drain: it printed more than FLOOD_MIB,
+                             so drain killed its group */
 } instance_t;
+
+/* A server printing more than this in one run floods its output: it is
+ * stopped (the class run names it). Far above a log line per client or
+ * per echoed line. */
+#define FLOOD_MIB 256
 
 /*
  * Starts the server on a fresh port (opt.port if set) with stdin

@@ -190,6 +190,7 @@ static void *drain(void *arg)
     instance_t *in = arg;
     char buf[4096], line[RING_WIDTH];
     size_t used = 0;
+    long long total = 0;
     struct pollfd p = { .fd = in->out_fd, .events = POLLIN };
 
     while (!in->stop_drain) {
@@ -198,6 +199,10 @@ static void *drain(void *arg)
         ssize_t n = read(in->out_fd, buf, sizeof(buf));
         if (n <= 0 && !(n < 0 && errno == EINTR))
             break;
+        if ((total += n) > (long long)FLOOD_MIB << 20 && !in->flooded) {
+            in->flooded = 1; /* a flood costs a core: its end, now */
+            kill(-in->pid, SIGKILL);
+        }
         for (ssize_t i = 0; i < n; i++) {
             if (buf[i] == '\n' || used == sizeof(line) - 1) {
                 ring_add(in, line, used);
@@ -295,6 +300,9 @@ static int start_once(instance_t *in, int nofile)
         if (!inst_alive(in)) {
             nap(100); /* let the drain take its last words */
             status_text(in->status, in->why, sizeof(in->why));
+            if (in->flooded)
+                snprintf(in->why, sizeof(in->why), "stopped by echocheck: it "
+                         "floods its output (more than %d MiB)", FLOOD_MIB);
             return -1;
         }
         if (is_listening(in->pid, in->port)) {

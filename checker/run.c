@@ -64,7 +64,11 @@ static void after_check(check_ctx_t *c, result_t *r)
         r->failed = 0;
     }
     fail(r, "the server died during this check: %s", how);
-    note_death(r, c->srv.status);
+    if (c->srv.flooded)
+        note(r, "stopped by echocheck: it floods its output (more than %d "
+                "MiB)", FLOOD_MIB);
+    else
+        note_death(r, c->srv.status);
     nap(50); /* its last words through the pipe */
     note_last_lines(r, &c->srv);
     inst_stop(&c->srv);

@@ -255,15 +255,17 @@ kill -SEGV $$'
     fi
 }
 
-# A server forking without end and one filling memory: stopped, named.
+# Servers that fork without end, fill memory or flood their output:
+# stopped, named, and the run goes on.
 excesses() {
     rm -rf "$tmp/subs"
-    csub forkbomb tests/class/forkbomb.c
-    csub memhog tests/class/memhog.c
+    for x in forkbomb memhog flood; do csub "$x" "tests/class/$x.c"; done
     link good echoservere
-    class "$tmp/ex" -P 1 --time-limit 60
-    expect forkbomb_named grep -q '^"forkbomb",.*forks without end' "$tmp/ex/class.csv"
-    expect memhog_named grep -q '^"memhog",.*fills memory' "$tmp/ex/class.csv"
+    class "$tmp/ex" -P 2 --time-limit 100
+    expect excesses_exit_0 [ "$(cat "$tmp/ex.rc")" = 0 ]
+    expect forkbomb_named grep -q '^"forkbomb",checked,.*forks without end' "$tmp/ex/class.csv"
+    expect memhog_named grep -q '^"memhog",checked,.*fills memory' "$tmp/ex/class.csv"
+    expect flood_named grep -q '^"flood",checked,.*floods its output' "$tmp/ex/class.csv"
     expect good_beside_them [ "$(status "$tmp/ex" good)" = checked ]
     left=$(ps -eo args | grep -F "$tmp" | grep -v grep)
     expect excesses_leave_nothing [ -z "$left" ]
@@ -290,7 +292,9 @@ speed() {
     fi
 }
 
-if [ "${1:-}" = --full ]; then
+if [ -n "${2:-}" ]; then
+    "$2" # one part of --full: p_independence, excesses or speed
+elif [ "${1:-}" = --full ]; then
     quick
     echo "    (the mixed class of 6 with -P 2: $mixed_t s)"
     p_independence

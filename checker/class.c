@@ -43,24 +43,6 @@ static void on_stop(int sig)
     stop_signal = sig;
 }
 
-/* s with every "{dir}" replaced by with; a new string. */
-static char *with_dir(const char *s, const char *with)
-{
-    size_t n = 1;
-    for (const char *p = s; (p = strstr(p, "{dir}")) != NULL; p += 5)
-        n++;
-    char *out = Malloc(strlen(s) + n * strlen(with) + 1), *o = out;
-    while (*s) {
-        if (strncmp(s, "{dir}", 5) == 0) {
-            o += sprintf(o, "%s", with);
-            s += 5;
-        } else
-            *o++ = *s++;
-    }
-    *o = '\0';
-    return out;
-}
-
 /* s in single quotes for sh, each ' as '\''; a new string. */
 static char *shell_quoted(const char *s)
 {
@@ -191,7 +173,7 @@ static void start_check(job_t *j)
     char **full = Calloc((size_t)(k + n + 1), sizeof(char *));
     memcpy(full, argv, (size_t)k * sizeof(char *));
     for (int i = 0; i < n; i++)
-        full[k + i] = with_dir(opt.cmd[i], j->dir);
+        full[k + i] = replace_all(opt.cmd[i], "{dir}", j->dir);
     FILE *f = open_in(j, "echocheck.txt");
     if (f == NULL || child_start(&j->c, full, NULL, f, CHECK_CAP) < 0) {
         if (f)
@@ -218,7 +200,7 @@ static void start_build(job_t *j)
         start_check(j);
         return;
     }
-    char *quoted = shell_quoted(j->dir), *cmd = with_dir(opt.build, quoted);
+    char *quoted = shell_quoted(j->dir), *cmd = replace_all(opt.build, "{dir}", quoted);
     char *argv[] = { "sh", "-c", cmd, NULL };
     fprintf(f, "$ %s\n", cmd);
     if (child_start(&j->c, argv, j->dir, f, BUILD_CAP) < 0) {

@@ -13,6 +13,7 @@
  *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
  *   junit.c     --junit FILE: the same results as JUnit XML
  *   checklist.c --list: every check, what it checks, its lesson
+ *   text.c      a token replaced in a command's argument
  *   class*.c    --class: a folder of submissions (class.h)
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
@@ -187,6 +188,10 @@ void xml_text(FILE *f, const char *s);
 /* ---- --list (checklist.c) ---- */
 /* Prints every check: id, group, what it checks, the lesson; returns 0. */
 int list_checks(void);
+
+/* ---- Text (text.c) ---- */
+/* s with every token replaced by with; a new string (Malloc). */
+char *replace_all(const char *s, const char *token, const char *with);
 
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or

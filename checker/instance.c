@@ -109,18 +109,10 @@ static int free_port(void)
 /* Every "{port}" in arg replaced by port; a new string. */
 static char *with_port(const char *arg, int port)
 {
-    char num[16], *out = Malloc(strlen(arg) * 2 + 16), *o = out;
+    char num[16];
 
     snprintf(num, sizeof(num), "%d", port);
-    while (*arg) {
-        if (strncmp(arg, "{port}", 6) == 0) {
-            o += sprintf(o, "%s", num);
-            arg += 6;
-        } else
-            *o++ = *arg++;
-    }
-    *o = '\0';
-    return out;
+    return replace_all(arg, "{port}", num);
 }
 
 static char **build_argv(int port)

@@ -229,8 +229,8 @@ csub() {
     cp "$2" "$d/server.c"
     o=""
     for x in $objs; do o="$o $top/$x"; done
-    printf 'server: server.c\n\t%s -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I%s server.c%s -pthread -o server\n' \
-        "${CC:-cc}" "$top" "$o" >"$d/Makefile"
+    printf 'server: server.c\n\t%s -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I%s -I%s/tests/class server.c%s -pthread -o server\n' \
+        "${CC:-cc}" "$top" "$top" "$o" >"$d/Makefile"
 }
 
 # -P 1 and -P 4 give the same statuses and verdicts, on servers whose

@@ -8,7 +8,7 @@
  * checker runs as root, no process limit would stop a real fork bomb
  * before the whole machine's process table is full.
  */
-#include "csapp.h"
+#include "fixture.h"
 
 #include <time.h>
 
@@ -16,13 +16,7 @@ int main(int argc, char **argv)
 {
     struct timespec ms = { 0, 1000000 };
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s <port>\n", argv[0]);
-        return 2;
-    }
-    int listenfd = Open_listenfd(argv[1]);
-    int connfd = accept(listenfd, NULL, NULL);
-    (void)connfd;
+    first_client(argc, argv);
     for (int i = 0; i < 1000; i++) {
         pid_t pid = fork();
         if (pid == 0)

@@ -5,17 +5,11 @@
  * up to 3 GiB. The class run must stop it at 2 GiB and say "fills
  * memory". Run only under echocheck --class.
  */
-#include "csapp.h"
+#include "fixture.h"
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s <port>\n", argv[0]);
-        return 2;
-    }
-    int listenfd = Open_listenfd(argv[1]);
-    int connfd = accept(listenfd, NULL, NULL);
-    (void)connfd;
+    first_client(argc, argv);
     for (int i = 0; i < 48; i++) {
         char *p = malloc(64 << 20);
         if (p == NULL)

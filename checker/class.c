@@ -478,6 +478,10 @@ int class_run(void)
         return 2;
     }
     install_stop_handlers();
+    /* The children's checks take turns on the machine (machine.c). */
+    char *lock = path_join(opt.out, ".lock");
+    setenv("ECHOCHECK_LOCK", lock, 1);
+    free(lock);
     printf("%d submission%s in %s, %d at once; the report: %s/class.html\n",
            n_queue, n_queue == 1 ? "" : "s", opt.class_dir, opt.jobs, opt.out);
     int failed_run = run_jobs(queue, n_queue, subs, n);

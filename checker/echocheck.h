@@ -14,6 +14,7 @@
  *   junit.c     --junit FILE: the same results as JUnit XML
  *   checklist.c --list: every check, what it checks, its lesson
  *   text.c      a token replaced in a command's argument
+ *   machine.c   a class run's checks, one at a time on the machine
  *   class*.c    --class: a folder of submissions (class.h)
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
@@ -188,6 +189,14 @@ void xml_text(FILE *f, const char *s);
 /* ---- --list (checklist.c) ---- */
 /* Prints every check: id, group, what it checks, the lesson; returns 0. */
 int list_checks(void);
+
+/* ---- The machine for one check at a time (machine.c) ---- */
+/* The lock a class run names in ECHOCHECK_LOCK, opened once; -1 when
+ * none (a single run). */
+int machine_lock_fd(void);
+/* Takes (take 1, waiting for it) or gives back (0) the lock on fd; does
+ * nothing when fd < 0. */
+void machine_take(int fd, int take);
 
 /* ---- Text (text.c) ---- */
 /* s with every token replaced by with; a new string (Malloc). */

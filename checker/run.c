@@ -97,8 +97,10 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         fail(&r, "not run: the server did not start again (above)");
     if (!r.failed) {
         step("%s/%s", group, k->name);
+        machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
         k->fn(c, &r);
         after_check(c, &r);
+        machine_take(machine_lock_fd(), 0);
         if (r.failed && c->srv.pid != 0 && !r.output_shown)
             note_last_lines(&r, &c->srv);
     }

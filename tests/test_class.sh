@@ -12,8 +12,11 @@
 #                                and -P 4 gives the same matrix; a server
 #                                forking without end and one filling memory
 #                                are stopped and named; 30 correct C
-#                                submissions with -P 2, timed (docs/
-#                                measurements.md has the figures)
+#                                submissions with -P 2, timed, and a mixed
+#                                class of 30 (docs/measurements.md has the
+#                                figures)
+#   tests/test_class.sh --full PART   one of them: p_independence,
+#                                excesses, speed, mixed
 # Prints "PASS class NAME", "FAIL ..." or "SKIP ...", one per test.
 # Run from the top of the tree, after make.
 scale=${TEST_TIME_SCALE:-1}
@@ -292,14 +295,46 @@ speed() {
     fi
 }
 
+# A mixed class of 30 with -P 2: 18 correct C submissions, the broken
+# fixtures, two that never listen, two that crash, two that do not build.
+mixed() {
+    rm -rf "$tmp/subs"
+    i=0
+    while [ "$i" -lt 18 ]; do
+        set -- echoserverp echoservers echoservere echoservert
+        shift $((i % 4))
+        csub "student$i" "$1.c"
+        i=$((i + 1))
+    done
+    for b in tests/bin/broken_*; do link "${b#tests/bin/}" "$b"; done
+    for i in 1 2; do
+        sub "hang$i" - '#!/bin/sh
+while :; do sleep 1; done'
+        sub "crash$i" - '#!/bin/sh
+kill -SEGV $$'
+        sub "nobuild$i" 'exit 2'
+    done
+    n=$(ls "$tmp/subs" | wc -l)
+    t0=$(date +%s)
+    class "$tmp/mixed" -P 2
+    t=$(($(date +%s) - t0))
+    got=$(grep -c '^"' "$tmp/mixed/class.csv")
+    if [ "$(cat "$tmp/mixed.rc")" = 0 ] && [ "$got" = "$n" ] && ! grep -q 'not run' "$tmp/mixed/class.csv"; then
+        pass "mixed_class_of_${n} ($t s; $(grep '^== the class' "$tmp/mixed.log"))"
+    else
+        fail "mixed_class_of_$n" "exit $(cat "$tmp/mixed.rc"), $got rows" "$tmp/mixed.log"
+    fi
+}
+
 if [ -n "${2:-}" ]; then
-    "$2" # one part of --full: p_independence, excesses or speed
+    "$2" # one part of --full: p_independence, excesses, speed or mixed
 elif [ "${1:-}" = --full ]; then
     quick
     echo "    (the mixed class of 6 with -P 2: $mixed_t s)"
     p_independence
     excesses
     speed
+    mixed
 else
     quick
 fi

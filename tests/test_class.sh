@@ -145,8 +145,35 @@ quick() {
     expect only_keeps_the_rest [ "$(status "$out" good)" = checked ]
     expect only_keeps_the_rest_failing [ "$(status "$out" nobuild)" = "build failed" ]
 
+    future_json "$out"
     usage_errors
     ctrl_c
+}
+
+# The reader of results.json takes a later echocheck's fields (status,
+# extra_data, a top-level output, pending checks) and rebuilds a row from
+# what --only finds saved: a submission's folder made by hand here.
+future_json() {
+    mkdir -p "$tmp/subs/future" "$1/future"
+    printf 'status: checked\nwhy: \nstopped: \nseconds: 1.5\n' >"$1/future/status.txt"
+    cat >"$1/future/results.json" <<'EOF'
+{"tests": [
+  {"name": "echo/short-line", "status": "passed", "score": 1, "max_score": 1, "output": "PASS", "extra_data": {"ms": [1, 2]}},
+  {"name": "echo/crlf", "status": "failed", "score": 0, "max_score": 1,
+   "output": "the echo differs\n    likely cause: line ends \"changed\" \u00e9\ud83d\ude00\n      by the server\n"},
+  {"name": "echo/nul-bytes", "status": "failed", "score": 0, "max_score": 1, "output": "FLAKY echo/nul-bytes: failed 2 of 5 runs", "extra_data": {"failed": 2, "runs": 5}},
+  {"name": "echo/long-line", "status": "skipped", "score": 0, "max_score": 0, "output": "SKIP: model one"},
+  {"name": "echo/random-4mb", "status": "pending", "score": 0, "max_score": 1, "output": ""},
+  {"name": "not/a-check", "status": "passed", "score": 1, "max_score": 1, "output": "PASS"}
+ ],
+ "score": 1, "output": "root causes:\n  one\n", "visibility": "visible", "more": [true, false, null, -1.5e3]}
+EOF
+    class "$1" --only hang --time-limit 2
+    row=$(grep '^"future",' "$1/class.csv" | cut -d, -f2-4,6-10)
+    if [ "$row" = "checked,1,2,passed,failed,flaky,skipped," ]; then pass json_reader_takes_later_fields
+    else fail json_reader_takes_later_fields "its row: $row" "$1/class.csv"; fi
+    expect html_names_the_cause grep -qF 'line ends &quot;changed&quot; é😀 by the server (1)' "$1/class.html"
+    rm -rf "$tmp/subs/future"
 }
 
 # The JUnit files and the HTML through python3's parsers, where it is.

@@ -392,6 +392,8 @@ static int run_jobs(job_t *queue, int n, sub_t *subs, int n_subs)
         }
         show(queue, next, done, n, NULL);
     }
+    for (int i = 0; i < n && !stop_signal; i++)
+        failed_run |= queue[i].s->status == S_NOT_RUN; /* ours to blame */
     return failed_run;
 }
 

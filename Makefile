@@ -3,6 +3,7 @@
 #   make test       build, then run the whole test suite
 #   make run        build (quietly), then start echoserveri on port 15213 to talk to
 #   make demo       the lecture, live: a narrated tour of every model
+#   make demo-list  its steps: title and usual length of each
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
@@ -26,7 +27,7 @@ VARIANTS = echoservere-poll
 PROGS    = $(SERVERS) $(VARIANTS) echoclient select hello race deadlock \
            livelock starvation
 # The measuring tools and their peer servers live in bench/ (see below).
-TOOLS    = bench/bin/echobench bench/bin/spawncost
+TOOLS    = bench/bin/echobench bench/bin/spawncost bench/bin/tracecost
 # Every tests/test_*.c is a test program; tests/run.sh runs them all.
 TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # Echo peers for the tests and the benchmark: a reference epoll loop, the
@@ -34,18 +35,22 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # see echobench catch it.
 PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
-# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with.
-HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho
+# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with,
+# the chart that redraws bench/bench.svg from bench/results.tsv.
+HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho bench/bin/chart
 
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h trace.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
-# The library every program links (csapp.h): wrappers, RIO, and
-# open_clientfd/open_listenfd.
-LIB = csapp.o rio.o sockets.o
+# The library every program links (csapp.h): wrappers, threads and
+# semaphores, RIO, and open_clientfd/open_listenfd (LIB_SRCS, which make
+# csapp-kit joins into one csapp.c); and ECHO_TRACE's recorder (trace.h),
+# which the book's code does not need.
+LIB_SRCS = csapp.c threads.c rio.c sockets.c
+LIB = $(LIB_SRCS:.c=.o) trace.o
 
 # The servers' shared library: the start-up path and accept (server.o),
 # the blocking echo (echo.o), the event loops' step (echo_step.o), the
@@ -83,9 +88,11 @@ deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
-# (tests/test_echocheck.sh). evloop.c is the correct loop two of them share.
+# (tests/test_echocheck.sh). evloop.c is the correct loop two of them
+# share, perthread.c the correct accept loop of three others.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
-         $(filter-out tests/broken/evloop.c,$(wildcard tests/broken/*.c)))
+         $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\
+                      $(wildcard tests/broken/*.c)))
 tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -93,10 +100,16 @@ tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
 tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
+tests/bin/broken_sigpipe tests/bin/broken_stdio tests/bin/broken_lingering: tests/broken/perthread.o
+tests/broken/perthread.o tests/broken/sigpipe.o tests/broken/stdio.o tests/broken/lingering.o: tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
-tests/bin/test_chart: tests/svgcheck.o
-tests/bin/test_chart: LDLIBS += -lm
+# The trace test reads JSON with a reader of its own (tests/json.c).
+tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/tracecheck.o
+tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h tests/json.h
+tests/json.o: tests/json.h
+tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
+tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
@@ -158,12 +171,15 @@ ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_chur
                  eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
-              bench/benchmath.h csapp.h
+              bench/benchmath.h bench/svg.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 bench/bin/echobench: $(ECHOBENCH_OBJS) bench/obj/benchlib.o $(LIB)
 bench/bin/spawncost: bench/obj/spawncost.o bench/obj/benchlib.o $(LIB)
+# What ECHO_TRACE costs per line, off and on (trace.h).
+bench/bin/tracecost: bench/obj/tracecost.o $(LIB)
+bench/obj/tracecost.o: trace.h
 # RIO's line reader alone, in bytes per second (make bench runs it).
 bench/bin/riobench: bench/obj/riobench.o bench/obj/benchlib.o $(LIB)
 bench/bin/epollecho: bench/obj/epollecho.o $(LIB)
@@ -172,7 +188,7 @@ bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
 bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
-bench/bin/chart: bench/obj/chart.o bench/obj/svg.o
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o
 bench/bin/chart: LDLIBS += -lm
 $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	@mkdir -p bench/bin
@@ -220,7 +236,7 @@ fuzz:
 	    echo "make fuzz needs clang (libFuzzer); skipped"; exit 0; fi; \
 	mkdir -p tests/bin/fuzz-corpus && \
 	clang $(STD) -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz_rio.c tests/rio_script.c csapp.c rio.c -pthread \
+	    tests/fuzz_rio.c tests/rio_script.c csapp.c threads.c rio.c -pthread \
 	    -o tests/bin/fuzz_rio && \
 	tests/bin/fuzz_rio -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 \
 	    -print_final_stats=1 tests/bin/fuzz-corpus
@@ -234,22 +250,37 @@ run:
 	@echo "Ctrl-C stops it; talk to it from another terminal: ./echoclient localhost $(PORT)"
 	@trap 'exit 0' INT; ./echoserveri $(PORT)
 
-# The lecture, live (10 to 25 s a step): STEP=N runs one step, PAUSE=1
-# waits for Enter before each step, PAUSE=beat at each beat within a step
-# too. See demo/demo.sh.
+# The lecture, live (make demo-list: each step's title and usual length):
+# STEP=N runs one step, PAUSE=1 waits for Enter before each step,
+# PAUSE=beat before each reveal within a step too. See demo/demo.sh.
 # Ctrl-C: the demo stops what it started and says so; make adds no
 # "Interrupt" line (see run).
 demo: all demo/demotool
 	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
 
+# make's own -l would swallow `make demo -l`: the list has its own target.
+demo-list: demo/demotool
+	@sh demo/demo.sh -l
+
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The library for a student's own folder, as the book hands it out: two
+# files, DIR/csapp.h and DIR/csapp.c (the four sources above in one), so
+# that gcc -O2 server.c csapp.c -pthread builds the book's code there.
+csapp-kit:
+	@test -n "$(DIR)" || { echo "usage: make csapp-kit DIR=folder" >&2; exit 2; }
+	@mkdir -p "$(DIR)"
+	@cp csapp.h "$(DIR)/csapp.h"
+	@{ echo "/* csapp.c - written by make csapp-kit: $(LIB_SRCS) in one file. */"; \
+	   cat $(LIB_SRCS); } >"$(DIR)/csapp.c"
+	@echo "wrote $(DIR)/csapp.h and $(DIR)/csapp.c; build with: gcc -O2 prog.c csapp.c -pthread"
 
 clean:
 	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
-.PHONY: all build-all test run demo clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick check-server check-class FORCE
+.PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
+        check-valgrind fuzz stress stress-quick check-server check-class csapp-kit FORCE
 .SECONDARY: # keep test objects: no rebuild on every make test

@@ -5,6 +5,7 @@
  * fork/handler race, sigsuspend).
  */
 #include "children.h"
+#include "trace.h"
 
 /*
  * The children still running, so that stopping the server can stop them:
@@ -55,6 +56,7 @@ static void sigchld_handler(int sig)
  */
 static void stop_handler(int sig)
 {
+    trace_signal(sig); /* the shutdown, in the trace too */
     for (size_t i = 0; i < nslots; i++)
         if (children[i] > 0)
             kill(children[i], SIGTERM);

@@ -28,6 +28,7 @@
  * is found before it strikes. The deadlocked round alone tells it nothing.
  */
 #include "csapp.h"
+#include "trace.h"
 #include "trials.h"
 
 #include <poll.h>
@@ -99,10 +100,28 @@ static void meet(worker_t *me)
 {
     worker_t *other = &workers[2 - me->id];
 
+    trace_blocked("meet: waits until the other has settled");
     Pthread_mutex_lock(&state_lock);
     while (!settled(me, other))
         pthread_cond_wait(&state_changed, &state_lock);
     Pthread_mutex_unlock(&state_lock);
+    trace_unblocked();
+}
+
+/* Pthread_mutex_lock(&locks[k]), and in the trace (trace.h) the wait for
+ * the lock, then the time it is held, until unlock(k). */
+static void lock(int k)
+{
+    trace_blocked(k == 0 ? "waits for lock A" : "waits for lock B");
+    Pthread_mutex_lock(&locks[k]);
+    trace_unblocked();
+    trace_begin(k == 0 ? "holds lock A" : "holds lock B");
+}
+
+static void unlock(int k)
+{
+    Pthread_mutex_unlock(&locks[k]);
+    trace_end();
 }
 
 /* A thread: take both locks, in this thread's order, then let go. */
@@ -110,16 +129,18 @@ static void *worker(void *vargp)
 {
     worker_t *me = vargp;
 
+    trace_thread("thread %d, %s", me->id,
+                 me->together ? "at the same time" : "one after the other");
     announce(me, WANTS_FIRST);
-    Pthread_mutex_lock(&locks[me->first]);
+    lock(me->first);
     announce(me, HOLDS_FIRST);
     if (me->together)
         meet(me);
     announce(me, WANTS_SECOND);
-    Pthread_mutex_lock(&locks[me->second]); /* unfixed, round 2: never returns */
+    lock(me->second); /* unfixed, round 2: never returns */
     announce(me, HOLDS_BOTH);
-    Pthread_mutex_unlock(&locks[me->second]);
-    Pthread_mutex_unlock(&locks[me->first]);
+    unlock(me->second);
+    unlock(me->first);
     announce(me, DONE);
     return NULL;
 }
@@ -134,6 +155,7 @@ static void child_main(int fd)
     close(stop_pipe[0]);
     close(stop_pipe[1]);
     alarm(CHILD_SECONDS);
+    trace_process("trial's child");
     report_fd = fd;
     /* Round 1, one after the other: no overlap, no deadlock. */
     for (int t = 0; t < NTHREADS; t++) {
@@ -303,6 +325,9 @@ static int run_trial(watch_t *w)
     close(fds[1]);
     int stuck = watch(fds[0], pid, w);
     if (stuck)
+        trace_mark(in_cycle(w) ? "cycle of waits: kills the child"
+                               : "nothing moved: kills the child", pid);
+    if (stuck)
         kill(pid, SIGKILL); /* a deadlocked mutex cannot be taken back */
     Waitpid(pid, &status, 0);
     close(fds[0]);
@@ -354,6 +379,7 @@ static void report_trial(int t, const watch_t *w, int stuck)
 
 static void on_stop(int signo)
 {
+    trace_signal(signo);
     int saved = errno;
     unsigned char byte = (unsigned char)signo;
     ssize_t n = write(stop_pipe[1], &byte, 1); /* full: one is pending anyway */
@@ -389,6 +415,7 @@ int main(int argc, char **argv)
     else
         set_order(&workers[1], 2, 1, 0); /* BUG: B, then A */
 
+    trace_setup("deadlock", "main: watches each trial"); /* ECHO_TRACE */
     if (pipe(stop_pipe) < 0)
         unix_error("pipe");
     set_nonblocking(stop_pipe[1]); /* the handler never blocks */

@@ -6,6 +6,7 @@
  * survived instead of exiting.
  */
 #include "echo.h"
+#include "trace.h"
 #include "work.h"
 
 typedef struct batch batch_t; /* a connection's read-ahead and echo: below */
@@ -34,6 +35,7 @@ void echo_lines(int connfd, line_hook_t *on_line, sent_hook_t *on_sent)
             break;
     }
     batch_close(b);
+    trace_connection_closed(connfd); /* its life ends with its echo */
 }
 
 void echo(int connfd) { echo_lines(connfd, NULL, NULL); }
@@ -81,7 +83,9 @@ static batch_t *batch_open(int connfd, sent_hook_t *on_sent)
 static ssize_t batch_readline(batch_t *b)
 {
     size_t room = sizeof(b->out) - b->used;
+    trace_blocked("rio_readlineb");
     ssize_t n = rio_readlineb(&b->rio, b->out + b->used, room);
+    trace_unblocked();
 
     if (n < 0) /* typically "Connection reset by peer" */
         printf("echo: fd %d: read: %s\n", b->connfd, strerror(errno));
@@ -96,7 +100,9 @@ static ssize_t batch_readline(batch_t *b)
  * -1 after logging a failure. */
 static int batch_writeline(batch_t *b, size_t n)
 {
+    long long since = trace_clock();
     work_line(b->out + b->used, n, b->ended);
+    trace_line(b->connfd, n, since); /* the line and its work */
     b->used += n;
     if (rio_line_ready(&b->rio) && sizeof(b->out) - b->used > MAXLINE)
         return 0; /* gather that one too */

@@ -6,6 +6,7 @@
  * echo_step.h.
  */
 #include "echo_step.h"
+#include "trace.h"
 #include "work.h"
 
 /* The longest line handed out at once, as rio_readlineb(rp, buf, MAXLINE). */
@@ -162,7 +163,9 @@ int echo_step(echo_conn_t *c, char *scratch, line_hook_t *on_line)
     while ((len = line_length(buf + done, have - done, c->eof)) > 0) {
         if (on_line != NULL)
             on_line(c->fd, len);
+        long long since = trace_clock();
         work_line(buf + done, len, c->eof && done + len == have);
+        trace_line(c->fd, len, since); /* the line and its work */
         done += len;
     }
     if (keep_partial_line(c, buf + done, have - done) < 0)

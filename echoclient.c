@@ -13,6 +13,7 @@
  * down its sending side, which tells the server to flush what it holds.
  */
 #include "csapp.h"
+#include "trace.h"
 
 #include <poll.h>
 
@@ -47,6 +48,7 @@ static void receive_echo(client_t *c)
     if (rio_writen(STDOUT_FILENO, buf, (size_t)n) < 0)
         fail("write to stdout", strerror(errno));
     c->received += (unsigned long long)n;
+    trace_mark("echo received", n);
 }
 
 /* Sends what the server's socket buffer will take without blocking. */
@@ -60,6 +62,7 @@ static void send_pending(client_t *c)
         fail("write to server", strerror(errno));
     c->out_off += (size_t)n;
     c->sent += (unsigned long long)n;
+    trace_mark("sent", n);
     if (c->out_off == c->out_len)
         c->out_off = c->out_len = 0;
 }
@@ -94,7 +97,10 @@ static void run(client_t *c)
         };
         if (c->out_len > 0)
             fds[0].events |= POLLOUT;
-        if (poll(fds, 2, -1) < 0 && errno != EINTR)
+        trace_blocked("poll");
+        int ready = poll(fds, 2, -1);
+        trace_unblocked();
+        if (ready < 0 && errno != EINTR)
             fail("poll", strerror(errno));
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
             receive_echo(c);
@@ -121,7 +127,11 @@ int main(int argc, char **argv)
     /* A server that resets the connection should give an error line, not
      * a silent death by SIGPIPE. */
     Signal(SIGPIPE, SIG_IGN);
-    if ((client.fd = open_clientfd(argv[1], argv[2])) < 0) {
+    trace_setup(prog, "client"); /* "client A" with ECHO_TRACE_NAME=A */
+    trace_blocked("connect");
+    client.fd = open_clientfd(argv[1], argv[2]);
+    trace_unblocked();
+    if (client.fd < 0) {
         fprintf(stderr, "%s: cannot connect to %s port %s: %s\n", prog,
                 argv[1], argv[2], open_error(client.fd));
         return 1;

@@ -42,6 +42,7 @@
 #include "linelog.h"
 #include "poller.h"
 #include "server.h"
+#include "trace.h"
 
 #define MAX_LOOPS 1024
 #define USAGE "<port> [loops]   (default: one per CPU; at most 1024)"
@@ -96,6 +97,7 @@ static void count_line(int connfd, size_t n)
 static void remove_client(loop_t *l, conn_t *conn)
 {
     poller_delete(l->poller, conn->c.fd); /* before close: the fd is reused */
+    trace_connection_closed(conn->c.fd);
     close(conn->c.fd);
     echo_conn_free(&conn->c);
     free(conn);
@@ -160,6 +162,7 @@ static void add_client(loop_t *l, int connfd)
     }
     echo_conn_init(&conn->c, connfd);
     conn->watching = POLLER_IN;
+    trace_received(connfd); /* the acceptor's arrow ends here */
 }
 
 /*
@@ -180,6 +183,8 @@ static void *run_loop(void *arg)
 {
     loop_t *l = arg;
     poller_event_t ev[EVENTS_MAX];
+
+    trace_thread("loop %zu", l->id);
 
     for (;;) {
         linelog_flush(); /* the round's log leaves before the loop waits */
@@ -233,6 +238,7 @@ static void hand_out_clients(int listenfd, loop_t *loops, size_t nloops)
         /* -1: a client gave up or was dropped (logged): same loop's turn */
         while ((connfd = accept_client_noted(listenfd, note)) < 0)
             ;
+        trace_handoff(connfd, "to the loop's pipe");
         if (rio_writen(loops[next].handoff[1], &connfd, sizeof(connfd)) < 0) {
             printf("echoservere: loop %zu: %s: closing fd %d\n", next,
                    strerror(errno), connfd);

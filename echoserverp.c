@@ -15,11 +15,13 @@
 #include "echo.h"
 #include "server.h"
 #include "children.h"
+#include "trace.h"
 
 /* The child: serves its one client and exits. Never returns. */
 static void child_serves(int listenfd, int connfd)
 {
     close(listenfd); /* only the parent accepts */
+    trace_child_for(connfd); /* names this process, ends the fork's arrow */
     echo(connfd);
     close(connfd);
     exit(0);
@@ -31,6 +33,7 @@ static void child_serves(int listenfd, int connfd)
  */
 static void serve_in_child(int listenfd, int connfd)
 {
+    trace_handoff(connfd, "fork");
     pid_t pid = children_fork();
 
     if (pid == 0)

@@ -61,6 +61,7 @@
 #include "echo.h"
 #include "linelog.h"
 #include "server.h"
+#include "trace.h"
 
 #if defined(__linux__) && !defined(NO_PDEATHSIG)
 #include <sys/prctl.h>
@@ -163,6 +164,7 @@ static void watch_parent(void)
 static void worker(int listenfd)
 {
     self = getpid();
+    trace_process("worker (pid %ld)", (long)self);
     watch_parent();
     for (;;) {
         int connfd = accept_client(listenfd);
@@ -222,6 +224,7 @@ int main(int argc, char **argv)
     Signal(SIGALRM, wake_up);
     children_init(); /* reaps every worker; SIGINT, SIGTERM end them too */
 
+    trace_thread("main: supervisor");
     children_block(&waiting);
     for (;;) {
         fill_pool(listenfd, nworkers);

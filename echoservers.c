@@ -14,6 +14,7 @@
  */
 #include "echo_step.h"
 #include "server.h"
+#include "trace.h"
 
 /*
  * Ours: a client is not read while more echo than this waits for it
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
     check_argc(argc, argv, 1, 1, "<port>");
     /* Ours: stdout fully buffered, flushed once per round (below). */
     listenfd = start_server_batched(argv[0], argv[1]);
+    trace_thread("main: select loop");
     init_pool(listenfd, &pool);
 
     for (;;) {
@@ -59,8 +61,10 @@ int main(int argc, char **argv)
         pool.writable_set = pool.write_set;
         /* Ours: the round's log leaves in one write, before we wait. */
         fflush(stdout);
+        trace_blocked("select");
         pool.nready = Select(pool.maxfd + 1, &pool.ready_set,
                              &pool.writable_set, NULL, NULL);
+        trace_unblocked();
 
         /* If listening descriptor ready, add new clients to pool */
         if (FD_ISSET(listenfd, &pool.ready_set)) {
@@ -187,6 +191,7 @@ static void remove_client(pool_t *p, echo_conn_t *c)
 {
     FD_CLR(c->fd, &p->read_set);
     FD_CLR(c->fd, &p->write_set);
+    trace_connection_closed(c->fd);
     close(c->fd);
     echo_conn_free(c); /* fd -1: the slot is free again */
 }

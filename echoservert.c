@@ -12,6 +12,7 @@
  */
 #include "echo.h"
 #include "server.h"
+#include "trace.h"
 
 /* Peer thread: serves the client whose descriptor is in the cell vargp. */
 static void *thread(void *vargp)
@@ -22,6 +23,7 @@ static void *thread(void *vargp)
      * are freed as soon as it returns, instead of piling up. */
     Pthread_detach(pthread_self());
     free(vargp); /* the cell was only for the handover */
+    trace_thread_for(connfd); /* names this thread, ends the arrow */
     echo(connfd);
     close(connfd); /* nobody else will: the descriptor table is shared */
     return NULL;
@@ -48,6 +50,7 @@ static void serve_in_thread(int connfd)
         return;
     }
     *connfdp = connfd;
+    trace_handoff(connfd, "pthread_create");
     if ((rc = pthread_create(&tid, NULL, thread, connfdp)) != 0) {
         printf("pthread_create: %s: dropping the connection\n", strerror(rc));
         free(connfdp);

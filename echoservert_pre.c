@@ -17,6 +17,7 @@
 #include "linelog.h"
 #include "sbuf.h"
 #include "server.h"
+#include "trace.h"
 
 #define DEFAULT_THREADS 4 /* as in the book: few, so that waiting shows */
 #define DEFAULT_SLOTS 16  /* clients accepted and waiting for a worker */
@@ -37,8 +38,10 @@ static void *worker(void *vargp)
     (void)vargp;
     Pthread_detach(pthread_self());
     Pthread_once(&cnt_once, init_cnt);
+    trace_numbered("worker");
     for (;;) {
         int connfd = sbuf_remove(&sbuf); /* waits until a client is queued */
+        trace_received(connfd); /* the producer's arrow ends here */
         echo_lines(connfd, count_line, write_log);
         close(connfd);
     }
@@ -75,6 +78,7 @@ int main(int argc, char **argv)
      */
     for (;;) {
         int connfd = accept_client(listenfd);
+        trace_handoff(connfd, "sbuf_insert"); /* no arrow for -1 */
         if (connfd >= 0)
             sbuf_insert(&sbuf, connfd); /* waits while every slot is full */
     }

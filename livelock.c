@@ -35,6 +35,7 @@
  * least MIN_ATTEMPTS times. Stopping a trial is never a completion.
  */
 #include "csapp.h"
+#include "trace.h"
 #include "trials.h"
 
 #include <stdint.h>
@@ -111,13 +112,16 @@ static void meet(int k)
 /* One attempt: own lock, try the other's; returns 1 if it completed. */
 static int attempt(worker_t *me)
 {
+    trace_begin("attempt");
     Pthread_mutex_lock(&locks[me->own]);
     meet(0); /* everyone in this round holds its own lock */
     int got = pthread_mutex_trylock(&locks[me->other]) == 0;
+    trace_mark(got ? "trylock: got it" : "trylock: busy", me->attempts + 1);
     meet(1); /* everyone has tried before anyone lets go */
     if (got) /* the work that needed both locks would go here */
         Pthread_mutex_unlock(&locks[me->other]);
     Pthread_mutex_unlock(&locks[me->own]); /* "after you" */
+    trace_end();
     return got;
 }
 
@@ -145,11 +149,13 @@ static void next_round(void)
 /* Waits for me's round; 0 once me has nothing more to do. */
 static int wait_turn(worker_t *me)
 {
+    trace_blocked("back-off: waits for its round");
     Pthread_mutex_lock(&clock_lock);
     while (!stopped && !me->finished && me->next_round != round_now)
         pthread_cond_wait(&ticked, &clock_lock);
     int go = !stopped && !me->finished;
     Pthread_mutex_unlock(&clock_lock);
+    trace_unblocked();
     return go;
 }
 
@@ -182,6 +188,7 @@ static void *worker(void *vargp)
 {
     worker_t *me = vargp;
 
+    trace_thread("thread %d", me->id);
     while (wait_turn(me))
         end_attempt(me, attempt(me));
     me->cpu_ms = thread_cpu_ms();
@@ -275,6 +282,7 @@ int main(int argc, char **argv)
         else
             usage_error("livelock", ARGS, "unknown argument", argv[k]);
     }
+    trace_setup("livelock", "main"); /* ECHO_TRACE (trace.h) */
     printf("livelock%s: %d trial%s\n"
            "  thread 1 holds lock A and tries B, thread 2 holds B and tries A;\n"
            "  on a failed try a thread lets go and pauses %s\n",

@@ -9,6 +9,7 @@
  * ready list, so with more ready than one wait returns, all get a turn.
  */
 #include "poller.h"
+#include "trace.h"
 
 #ifndef __linux__
 #error "poller_epoll.c needs Linux epoll: build with make POLLER=poll"
@@ -76,8 +77,10 @@ int poller_delete(poller_t *p, int fd)
 
 int poller_wait(poller_t *p, poller_event_t *ev, int max, int timeout_ms)
 {
+    trace_blocked("epoll_wait");
     int n = epoll_wait(p->epfd, p->ready, max < BATCH ? max : BATCH,
                        timeout_ms);
+    trace_unblocked();
 
     for (int i = 0; i < n; i++) {
         unsigned got = p->ready[i].events;

@@ -8,6 +8,7 @@
  * Level-triggered, as poll always is.
  */
 #include "poller.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -148,7 +149,9 @@ static int reported(short revents)
  */
 int poller_wait(poller_t *p, poller_event_t *ev, int max, int timeout_ms)
 {
+    trace_blocked("poll");
     int ready = poll(p->fds, (nfds_t)p->n, timeout_ms), got = 0;
+    trace_unblocked();
 
     if (ready <= 0 || p->n == 0)
         return ready;

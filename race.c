@@ -23,6 +23,7 @@
  * pthread_join after the whole trial, which changes nothing in the window.
  */
 #include "csapp.h"
+#include "trace.h"
 
 #include <stdint.h>
 
@@ -37,6 +38,7 @@
 static void *peer(void *vargp)
 {
     int myid = *(int *)vargp; /* reads i as it is now, not as it was */
+    trace_mark("read *vargp", myid); /* after the read: the window is shut */
     return (void *)(intptr_t)myid;
 }
 
@@ -44,6 +46,7 @@ static void *peer(void *vargp)
 static void *peer_fixed(void *vargp)
 {
     int myid = *(int *)vargp;
+    trace_mark("read *vargp", myid);
     free(vargp);
     return (void *)(intptr_t)myid;
 }
@@ -61,8 +64,10 @@ static void run_trial(int n, int fixed, pthread_t *tid, int *seen)
         if (fixed) {
             int *cell = Malloc(sizeof(int)); /* this peer's own copy */
             *cell = i;
+            trace_mark("pthread_create, i =", i);
             Pthread_create(&tid[i], NULL, peer_fixed, cell);
         } else {
+            trace_mark("pthread_create, i =", i);
             Pthread_create(&tid[i], NULL, peer, &i); /* BUG: shares &i */
         }
     }
@@ -184,6 +189,7 @@ int main(int argc, char **argv)
             usage("unknown argument", argv[k]);
     }
 
+    trace_setup("race", "main"); /* ECHO_TRACE (trace.h) */
     pthread_t *tid = Calloc((size_t)n, sizeof(pthread_t));
     int *seen = Calloc((size_t)n, sizeof(int));
     int *count = Calloc((size_t)n + 1, sizeof(int));

@@ -5,15 +5,16 @@
  * a thread never sleeps while holding the mutex everyone else needs.
  */
 #include "sbuf.h"
+#include "trace.h"
 
 void sbuf_init(sbuf_t *sp, size_t n)
 {
     sp->buf = Calloc(n, sizeof(int));
     sp->n = n;
     sp->front = sp->rear = 0;
-    Sem_init(&sp->mutex, 1);
-    Sem_init(&sp->slots, (unsigned)n); /* all slots free */
-    Sem_init(&sp->items, 0);           /* nothing to remove yet */
+    Sem_init(&sp->mutex, 0, 1);
+    Sem_init(&sp->slots, 0, (unsigned)n); /* all slots free */
+    Sem_init(&sp->items, 0, 0);           /* nothing to remove yet */
 }
 
 void sbuf_deinit(sbuf_t *sp)
@@ -27,7 +28,9 @@ void sbuf_deinit(sbuf_t *sp)
 
 void sbuf_insert(sbuf_t *sp, int item)
 {
+    trace_blocked("sbuf_insert: P(&slots)");
     P(&sp->slots); /* wait for a free slot */
+    trace_unblocked();
     P(&sp->mutex);
     sp->buf[sp->rear] = item;
     sp->rear = (sp->rear + 1) % sp->n;
@@ -39,7 +42,9 @@ int sbuf_remove(sbuf_t *sp)
 {
     int item;
 
+    trace_blocked("sbuf_remove: P(&items)");
     P(&sp->items); /* wait for an item */
+    trace_unblocked();
     P(&sp->mutex);
     item = sp->buf[sp->front];
     sp->front = (sp->front + 1) % sp->n;

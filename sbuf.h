@@ -3,8 +3,8 @@
  * threads: the lecture's producer-consumer model. echoservert_pre's main
  * thread inserts connected descriptors; its worker threads remove them.
  *
- * Guarded by the library's counting semaphores (P/V in csapp.h, built on
- * a mutex and a condition variable so they work on macOS too):
+ * Guarded by the book's counting semaphores (sem_t, P and V in csapp.h;
+ * on macOS built from a mutex and a condition variable):
  *   slots  counts free slots: a producer waits on it while the buffer is full;
  *   items  counts filled slots: a consumer waits on it while it is empty;
  *   mutex  a semaphore of value 1 around the array and its indices.
@@ -23,9 +23,9 @@ typedef struct {
     size_t n;          /* how many slots */
     size_t front;      /* buf[front] is the oldest item */
     size_t rear;       /* buf[rear] is where the next item goes */
-    semaphore_t mutex; /* 1 while nobody is touching buf, front, rear */
-    semaphore_t slots; /* free slots */
-    semaphore_t items; /* filled slots */
+    sem_t mutex;       /* 1 while nobody is touching buf, front, rear */
+    sem_t slots;       /* free slots */
+    sem_t items;       /* filled slots */
 } sbuf_t;
 
 /* Makes an empty buffer of n slots (n >= 1); exits if memory runs out. */

@@ -3,6 +3,7 @@
  * See server.h. The per-model part of each server lives in its own file.
  */
 #include "server.h"
+#include "trace.h"
 #include "work.h"
 
 #include <netinet/in.h>
@@ -21,6 +22,7 @@ static int start(const char *argv0, const char *port_arg, int mode)
     Parse_number(prog, "port", port_arg, 0, 65535); /* else exits 2 */
     /* Checked before listening, calibrated before any fork or thread. */
     work_us = work_setup(prog); /* else exits 2 */
+    trace_setup(prog, "main: accept"); /* ECHO_TRACE (trace.h) */
     /*
      * Writing to a client that has reset its connection raises SIGPIPE,
      * whose default action kills the whole server. Ignored, the write
@@ -67,8 +69,8 @@ int start_server_batched(const char *argv0, const char *port_arg)
 
 /* Prints "Connected to (HOST, PORT)" and note, with IPv4 clients of a
  * dual-stack socket shown as 127.0.0.1 rather than ::ffff:127.0.0.1. */
-static void log_connection(const struct sockaddr_storage *addr, socklen_t len,
-                           const char *note)
+static void log_connection(int connfd, const struct sockaddr_storage *addr,
+                           socklen_t len, const char *note)
 {
     char host[64], port[16]; /* room for any numeric IPv6 address, port */
     const char *shown = host;
@@ -82,6 +84,7 @@ static void log_connection(const struct sockaddr_storage *addr, socklen_t len,
     if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') != NULL)
         shown = host + 7;
     printf("Connected to (%s, %s)%s\n", shown, port, note);
+    trace_connection_opened(connfd, shown, port);
 }
 
 /*
@@ -142,7 +145,10 @@ int accept_client_noted(int listenfd, const char *note)
     reserve_spare();
     for (;;) {
         len = sizeof(addr);
-        if ((connfd = accept(listenfd, (SA *)&addr, &len)) >= 0)
+        trace_blocked("accept");
+        connfd = accept(listenfd, (SA *)&addr, &len);
+        trace_unblocked();
+        if (connfd >= 0)
             break;
         switch (errno) {
         case EINTR:        /* a signal handler ran (SIGCHLD): go on */
@@ -165,6 +171,6 @@ int accept_client_noted(int listenfd, const char *note)
         }
         break;
     }
-    log_connection(&addr, len, note);
+    log_connection(connfd, &addr, len, note);
     return connfd;
 }

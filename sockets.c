@@ -1,12 +1,99 @@
 /*
  * sockets.c - the network helpers (CS:APP3e section 11.4.8):
  * open_clientfd and open_listenfd, protocol-independent through
- * getaddrinfo, with their exiting wrappers, and the small socket
- * helpers the servers share. Declared in csapp.h; written afresh.
+ * getaddrinfo, with their exiting wrappers, the small socket helpers the
+ * servers share, and the wrappers of the sockets interface and of name
+ * lookup. Declared in csapp.h; written afresh.
  */
 #include "csapp.h"
 
 #include <netinet/in.h>
+
+/* ---- Sockets ---- */
+
+int Socket(int domain, int type, int protocol)
+{
+    int fd = socket(domain, type, protocol);
+    if (fd < 0)
+        unix_error("socket");
+    return fd;
+}
+
+void Setsockopt(int fd, int level, int optname, const void *optval,
+                socklen_t optlen)
+{
+    if (setsockopt(fd, level, optname, optval, optlen) < 0)
+        unix_error("setsockopt");
+}
+
+void Bind(int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    if (bind(fd, addr, addrlen) < 0)
+        unix_error("bind");
+}
+
+void Listen(int fd, int backlog)
+{
+    if (listen(fd, backlog) < 0)
+        unix_error("listen");
+}
+
+int Accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
+{
+    for (;;) {
+        socklen_t len = addrlen ? *addrlen : 0;
+        int connfd = accept(fd, addr, addrlen ? &len : NULL);
+        if (connfd >= 0) {
+            if (addrlen)
+                *addrlen = len;
+            return connfd;
+        }
+        if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+            unix_error("accept");
+    }
+}
+
+void Connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    if (connect(fd, addr, addrlen) < 0)
+        unix_error("connect");
+}
+
+/* ---- Name lookup ---- */
+
+void Getaddrinfo(const char *node, const char *service,
+                 const struct addrinfo *hints, struct addrinfo **res)
+{
+    int rc = getaddrinfo(node, service, hints, res);
+    if (rc != 0)
+        gai_error(rc, "getaddrinfo");
+}
+
+void Getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                 size_t hostlen, char *serv, size_t servlen, int flags)
+{
+    int rc = getnameinfo(sa, salen, host, (socklen_t)hostlen, serv,
+                         (socklen_t)servlen, flags);
+    if (rc != 0)
+        gai_error(rc, "getnameinfo");
+}
+
+void Freeaddrinfo(struct addrinfo *res) { freeaddrinfo(res); }
+
+void Inet_pton(int af, const char *src, void *dst)
+{
+    int rc = inet_pton(af, src, dst);
+    if (rc == 0) /* not an address of that family: errno says nothing */
+        app_error("inet_pton: not a valid address");
+    if (rc < 0)
+        unix_error("inet_pton");
+}
+
+void Inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+    if (inet_ntop(af, src, dst, size) == NULL)
+        unix_error("inet_ntop");
+}
 
 /* ---- Network helpers ---- */
 

@@ -15,7 +15,7 @@
  * writer on the system's pthread_rwlock_t and reports what it saw: glibc
  * prefers readers by default, musl gives a waiting writer no priority
  * either; no verdict is assumed for it.
- * Model: threads sharing data under semaphores (the suite's own, csapp.h).
+ * Model: threads sharing data under semaphores (the book's sem_t, csapp.h).
  * Observe: `./starvation` says the writer waited 200 ms and never wrote
  * while 4 readers read hundreds of times, then `starvations: 1 of 1
  * trials`; `./starvation --fixed -t 100` lets the writer in within a few
@@ -33,6 +33,7 @@
  * doing its job, and without this exception the ring would wait for ever.
  */
 #include "csapp.h"
+#include "trace.h"
 #include "trials.h"
 
 #include <time.h>
@@ -60,9 +61,9 @@ typedef struct {
 static lock_kind_t kind;
 
 /* The book's solution, and the turnstile of the fix. */
-static semaphore_t mutex; /* guards readcnt */
-static semaphore_t w;     /* held by the writer, or by the readers together */
-static semaphore_t door;  /* --fixed: the turnstile */
+static sem_t mutex; /* guards readcnt */
+static sem_t w;     /* held by the writer, or by the readers together */
+static sem_t door;  /* --fixed: the turnstile */
 static int readcnt;
 static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER; /* --pthread */
 
@@ -164,31 +165,39 @@ static void *reader(void *vargp)
 {
     reader_t *me = vargp;
 
+    trace_thread("reader %d", me->id + 1);
     for (;;) {
         Pthread_mutex_lock(&state_lock);
         int stop = stopping;
         Pthread_mutex_unlock(&state_lock);
         if (stop)
             return NULL;
+        trace_blocked("reader_enter");
         reader_enter(me);
+        trace_unblocked();
+        trace_begin("read");
         sleep_us(READ_US); /* reading */
         Pthread_mutex_lock(&state_lock);
         me->reads++;
         me->after_write += me->in_after;
         Pthread_mutex_unlock(&state_lock);
-        reader_leave(me);
+        reader_leave(me); /* waits until the next reader is in */
+        trace_end();
     }
 }
 
 /* The writer, once in: notes the time, writes, and lets go. */
 static void write_once(void)
 {
+    trace_unblocked(); /* the writer's wait is over */
     Pthread_mutex_lock(&state_lock);
     waited_us = now_us() - arrived_us;
     wrote_in_time = !stopping;
     reads_while_waiting = total_reads() - reads_at_arrival;
     Pthread_mutex_unlock(&state_lock);
+    trace_begin("write");
     sleep_us(READ_US); /* writing */
+    trace_end();
     Pthread_mutex_lock(&state_lock);
     writes++;
     pthread_cond_broadcast(&state_changed);
@@ -198,6 +207,8 @@ static void write_once(void)
 static void *writer(void *vargp)
 {
     (void)vargp;
+    trace_thread("writer");
+    trace_blocked("writer: waits to write"); /* ends in write_once */
     Pthread_mutex_lock(&state_lock);
     arrived_us = now_us();
     reads_at_arrival = total_reads();
@@ -286,9 +297,9 @@ static int run_trial(void)
 {
     pthread_t tid[NREADERS], wtid;
 
-    Sem_init(&mutex, 1);
-    Sem_init(&w, 1);
-    Sem_init(&door, 1);
+    Sem_init(&mutex, 0, 1);
+    Sem_init(&w, 0, 1);
+    Sem_init(&door, 0, 1);
     /* No thread runs yet: no lock needed. */
     readcnt = door_closed = writes = stopping = wrote_in_time = 0;
     arrived_us = waited_us = 0;
@@ -364,6 +375,7 @@ int main(int argc, char **argv)
                     "--fixed");
     if (pthread_asked)
         kind = PTHREAD;
+    trace_setup("starvation", "main"); /* ECHO_TRACE (trace.h) */
     printf("%s\n  %d reader%s reading %d ms at a time, 1 writer; %d trial%s\n",
            title(), NREADERS, NREADERS > 1 ? "s" : "", READ_US / 1000, trials,
            trials > 1 ? "s" : "");

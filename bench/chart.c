@@ -14,7 +14,8 @@
  * quick" for a quick run, and "# model: SERVER FAMILY" for each server of
  * the suite (the colour of its family; servers without one are grey).
  * Run: bench/bin/chart -t RESULTS          text bars on stdout
- *      bench/bin/chart -o OUT.svg RESULTS  the SVG
+ *      bench/bin/chart -o OUT.svg RESULTS  the SVG, and a 16:9 one per
+ *                                          panel beside it (OUT-lines.svg)
  * Every plotted point and bar carries its figure (data-server, data-x,
  * data-value), and each panel its scale, so a test can check the
  * picture against the run.
@@ -49,7 +50,9 @@ int main(int argc, char **argv)
             return 1;
         }
         svg_chart(&r, out);
-        return fclose(out) == 0 ? 0 : 1;
+        if (fclose(out) != 0)
+            return 1;
+        return svg_slides(&r, argv[2]) == 0 ? 0 : 1;
     }
     return usage();
 }

@@ -43,7 +43,12 @@ typedef struct {
 /* Reads a results file (format: chart.c); -1 after a message. */
 int results_read(const char *path, results_t *r);
 void text_charts(const results_t *r, FILE *out);
+/* The tall picture of every panel (svg.c, slides.c). */
 void svg_chart(const results_t *r, FILE *out);
+/* A 16:9 picture per panel beside tall_path: bench.svg gives
+ * bench-lines.svg, bench-work-200.svg, ... Returns 0, or -1 after a
+ * message. */
+int svg_slides(const results_t *r, const char *tall_path);
 /* A figure in few characters ("12.3k"); a static buffer, not reentrant. */
 const char *format_figure(double v, int kind);
 /* Each kind's name in the results file, what it shows in words, and

@@ -2,7 +2,8 @@
 # bench/run.sh - the lecture's summary slide, measured (make bench): every
 # server of tests/servers.txt and the reference peers, driven by echobench
 # on loopback; then the tables, text bars, a verdict per claim of the slides
-# (bench/verdict.sh) and an SVG chart.
+# (bench/verdict.sh) and an SVG chart, with a 16:9 picture per panel beside
+# it for slides (bench-lines.svg, ...).
 #   bench/run.sh          full: about 8 minutes on 2 cores, 10,000 idle clients
 #   bench/run.sh quick    about 2 minutes: 1 s scenarios, fewer of them
 #   bench/run.sh test     a second or so: BENCH_SERVERS (two by default), one
@@ -176,7 +177,8 @@ sh bench/report.sh "$OUT" "$MODE" "$SECS" "$IDLE_N" "$MAX_N"
     POOLS=$(server_names serves=pool | tr '\n' ' ') \
         sh bench/verdict.sh "$OUT/figures.tsv"
 echo
-echo "Chart: $OUT/bench.svg; figures: $OUT/figures.tsv; this report: $OUT/report.txt."
+echo "Chart: $OUT/bench.svg, and a slide per panel: $OUT/bench-*.svg;"
+echo "figures: $OUT/figures.tsv; this report: $OUT/report.txt."
 echo "Took $(($(date +%s) - start)) s."
 } | tee "$OUT/report.txt"
 if [ -s "$TMP/failed" ]; then

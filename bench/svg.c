@@ -1,32 +1,29 @@
 /*
- * svg.c - make bench's chart as one self-contained SVG file: lines/s
+ * svg.c - make bench's panels drawn in SVG, to a layout (svg.h): lines/s
  * against clients for every server, then bars: connections/s of churn,
- * memory per idle client, lines/s when CPU-bound, and fairness (Jain's
- * index and the clients starved), and a caption naming the machine, the
- * date and whether it was a quick run. Colour tells the model's family
- * (baselines grey), a label at each line's end names the server, and
- * every panel says whether higher or lower is better. See chart.c.
+ * memory per idle client, lines/s when CPU-bound (a panel per work
+ * value), and fairness (Jain's index and the clients starved). Colour
+ * tells the model's family (baselines grey); within a family, the line
+ * style tells the servers apart, and each line's label at its end shows
+ * its style beside its name; every panel says whether higher or lower is
+ * better, has its own scale, and a note where its figures surprise
+ * (notes.c). slides.c puts the panels together. See chart.c.
  */
-#include "chart.h"
+#include "svg.h"
 
 #include <math.h>
 
-#define WIDTH 960
-#define PLOT_LEFT 90
-#define PLOT_RIGHT 700 /* the line labels sit to the right */
-#define LINE_TOP 90
-#define LINE_BOTTOM 420
-#define ROW 18         /* a bar's row, in pixels */
-#define BAR_LEFT 300   /* room for the server's name on the left */
-#define LABEL_GAP 13   /* the least distance between two line labels */
+#define LABEL_GAP 1.1 /* the least distance between two line labels, in lines */
+#define SWATCH 26     /* the line-style sample before a line's label */
 
-static const char *const family_color[NFAMILIES] = {
+const char *const family_color[NFAMILIES] = {
     [FAMILY_BASELINE] = "#9a9a9a", [FAMILY_ITERATIVE] = "#7b3294",
     [FAMILY_PROCESS] = "#d95f02", [FAMILY_EVENT] = "#1b9e77",
     [FAMILY_THREAD] = "#2c6fbb",
 };
-/* Series of one family differ by their dashes. */
-static const char *const dashes[] = {"", "7 4", "2 3", "9 3 2 3"};
+/* Series of one family differ by their dashes, in this order. */
+static const char *const dashes[NDASHES] = {"", "7 4", "2 3", "9 3 2 3"};
+const char *const dash_name[NDASHES] = {"solid", "dashed", "dotted", "dash-dot"};
 
 /* Writes s with XML's five special characters escaped. */
 static void xml_text(FILE *out, const char *s)
@@ -43,36 +40,87 @@ static void xml_text(FILE *out, const char *s)
     }
 }
 
+void svg_text(FILE *out, const char *cls, int x, int y, int size,
+              const char *text)
+{
+    fputs("<text", out);
+    if (cls != NULL)
+        fprintf(out, " class=\"%s\"", cls);
+    fprintf(out, " x=\"%d\" y=\"%d\" font-size=\"%d\">", x, y, size);
+    xml_text(out, text);
+    fputs("</text>\n", out);
+}
+
 static const char *color_of(const results_t *r, int s)
 {
     return family_color[r->family[s]];
 }
 
-/* How many series of s's family come before it: which dashes it gets. */
-static const char *dash_of(const results_t *r, int s)
+int dash_index(const results_t *r, int s)
 {
     int k = 0;
 
     for (int i = 0; i < s; i++)
         k += r->family[i] == r->family[s];
-    return dashes[k % (int)(sizeof(dashes) / sizeof(dashes[0]))];
+    return k % NDASHES;
 }
 
 /* "higher is better" or "lower is better", under a panel's title. */
-static void better_note(FILE *out, int kind, int y)
+static void better_note(FILE *out, const layout_t *L, int kind, int y)
 {
-    fprintf(out, "<text class=\"better\" x=\"%d\" y=\"%d\" font-size=\"12\" "
+    fprintf(out, "<text class=\"better\" x=\"%d\" y=\"%d\" font-size=\"%d\" "
             "font-style=\"italic\" fill=\"#444\">%s is better</text>\n",
-            PLOT_LEFT - 60, y, higher_is_better(kind) ? "higher" : "lower");
+            L->left, y, L->small, higher_is_better(kind) ? "higher" : "lower");
 }
 
-/* The smallest and largest figure of kind (0, 0 when there is none). */
-static void value_range(const results_t *r, int kind, double *lo, double *hi)
+/* A note under a panel, folded at spaces to the picture's width; returns
+ * the line after it. */
+static int note_lines(FILE *out, const layout_t *L, const char *note, int y)
+{
+    /* Sans-serif averages about half its size per character. */
+    int per_line = (L->width - 2 * L->left) * 2 / L->small;
+    char line[512];
+
+    while (*note != '\0') {
+        int n = (int)strlen(note), cut = n;
+        if (n > per_line) {
+            for (cut = per_line; cut > 0 && note[cut] != ' '; cut--)
+                ;
+            if (cut == 0)
+                cut = per_line;
+        }
+        snprintf(line, sizeof(line), "%.*s", cut, note);
+        fprintf(out, "<text class=\"note\" x=\"%d\" y=\"%d\" font-size=\"%d\" "
+                "fill=\"#7a3b00\">", L->left, y, L->small);
+        xml_text(out, line);
+        fputs("</text>\n", out);
+        y += L->small + 4;
+        note += cut;
+        while (*note == ' ')
+            note++;
+    }
+    return y;
+}
+
+/* The note of panel p, if its figures surprise, from y; returns the bottom. */
+static int panel_note_at(FILE *out, const results_t *r, const layout_t *L,
+                         panel_t p, int y)
+{
+    char buf[512];
+    const char *note = panel_note(r, p, buf, sizeof(buf));
+
+    return note ? note_lines(out, L, note, y + L->small) : y;
+}
+
+/* The smallest and largest figure of kind at x (any x when any_x), 0 and
+ * 0 when there is none. */
+static void value_range(const results_t *r, panel_t p, int any_x, double *lo,
+                        double *hi)
 {
     *lo = *hi = 0;
     for (int i = 0; i < r->nfig; i++) {
         double v = r->fig[i].value;
-        if (r->fig[i].kind != kind || v <= 0)
+        if (r->fig[i].kind != p.kind || v <= 0 || (!any_x && r->fig[i].x != p.x))
             continue;
         if (*hi == 0 || v < *lo)
             *lo = v;
@@ -81,23 +129,14 @@ static void value_range(const results_t *r, int kind, double *lo, double *hi)
     }
 }
 
-/* How many figures of kind there are. */
-static int count_figures(const results_t *r, int kind)
-{
-    int n = 0;
-
-    for (int i = 0; i < r->nfig; i++)
-        n += r->fig[i].kind == kind;
-    return n;
-}
-
 /* ---- The line panel: lines/s against clients ---- */
 
-/* The line panel's scales: clients on a log axis; lines/s on a linear
- * one from 0 when the figures differ by a few times, else a log one. */
+/* The line panel's scales and place: clients on a log axis; lines/s on a
+ * linear one from 0 when the figures differ by a few times, else a log one. */
 typedef struct {
     int log_y;
     double ylo, yhi, xhi;
+    int top, bottom, left, right;
 } scale_t;
 
 /* Maps v on a log10 scale from [lo, hi] to [a, b]. */
@@ -108,29 +147,35 @@ static double log_pos(double v, double lo, double hi, double a, double b)
 
 static double px_of(const scale_t *sc, double x)
 {
-    return log_pos(x, 1, sc->xhi, PLOT_LEFT, PLOT_RIGHT);
+    return log_pos(x, 1, sc->xhi, sc->left, sc->right);
 }
 
 static double py_of(const scale_t *sc, double v)
 {
     if (sc->log_y)
-        return log_pos(v, sc->ylo, sc->yhi, LINE_BOTTOM, LINE_TOP);
-    return LINE_BOTTOM - v / sc->yhi * (LINE_BOTTOM - LINE_TOP);
+        return log_pos(v, sc->ylo, sc->yhi, sc->bottom, sc->top);
+    return sc->bottom - v / sc->yhi * (sc->bottom - sc->top);
 }
 
-/* The least of 1, 2 or 5 times a power of ten that is at least v. */
+/* The least of 1, 2, 2.5, 4 or 5 times a power of ten that is at least
+ * v: the top of a linear axis of 5 steps, not far above the data. */
 static double nice_ceiling(double v)
 {
     double p = pow(10, floor(log10(v)));
 
-    return v <= p ? p : v <= 2 * p ? 2 * p : v <= 5 * p ? 5 * p : 10 * p;
+    static const double steps[] = {1, 2, 2.5, 4, 5};
+
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+        if (v <= steps[i] * p)
+            return steps[i] * p;
+    return 10 * p;
 }
 
 static void choose_scale(const results_t *r, scale_t *sc)
 {
     double lo, hi;
 
-    value_range(r, KIND_LINES, &lo, &hi);
+    value_range(r, (panel_t){KIND_LINES, 0}, 1, &lo, &hi);
     /* Linear while the figures are within 50x: one client's round trips
      * against a thousand clients' lines (about 25x here) still read on
      * it, and the 2-3x gaps between models are what the eye must see. */
@@ -153,32 +198,35 @@ static void choose_scale(const results_t *r, scale_t *sc)
         sc->xhi = 10;
 }
 
-static void grid_line(FILE *out, double y, double py)
+static void grid_line(FILE *out, const layout_t *L, const scale_t *sc, double y)
 {
+    double py = py_of(sc, y);
     fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
             "stroke=\"#ddd\"/>\n<text x=\"%d\" y=\"%.1f\" "
-            "text-anchor=\"end\" font-size=\"12\">%s</text>\n",
-            PLOT_LEFT, py, PLOT_RIGHT, py, PLOT_LEFT - 6, py + 4,
-            y == 0 ? "0" : format_figure(y, KIND_LINES));
+            "text-anchor=\"end\" font-size=\"%d\">%s</text>\n",
+            sc->left, py, sc->right, py, sc->left - 6, py + L->text / 3.0,
+            L->text, y == 0 ? "0" : format_figure(y, KIND_LINES));
 }
 
-static void axis_labels(FILE *out, const scale_t *sc)
+static void axis_labels(FILE *out, const layout_t *L, const scale_t *sc)
 {
     if (sc->log_y)
         for (double y = sc->ylo; y <= sc->yhi * 1.0001; y *= 10)
-            grid_line(out, y, py_of(sc, y));
+            grid_line(out, L, sc, y);
     else
         for (int k = 0; k <= 5; k++)
-            grid_line(out, sc->yhi * k / 5, py_of(sc, sc->yhi * k / 5));
+            grid_line(out, L, sc, sc->yhi * k / 5);
     for (double x = 1; x <= sc->xhi * 1.0001; x *= 10)
         fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-                "font-size=\"12\">%g</text>\n", px_of(sc, x), LINE_BOTTOM + 18, x);
+                "font-size=\"%d\">%g</text>\n", px_of(sc, x),
+                sc->bottom + L->text + 4, L->text, x);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-            "font-size=\"13\">clients at once (log scale)</text>\n"
-            "<text x=\"20\" y=\"%d\" font-size=\"13\" transform=\"rotate(-90 "
-            "20 %d)\" text-anchor=\"middle\">lines per second%s</text>\n",
-            (PLOT_LEFT + PLOT_RIGHT) / 2, LINE_BOTTOM + 38,
-            (LINE_TOP + LINE_BOTTOM) / 2, (LINE_TOP + LINE_BOTTOM) / 2,
+            "font-size=\"%d\">clients at once (log scale)</text>\n"
+            "<text x=\"%d\" y=\"%d\" font-size=\"%d\" transform=\"rotate(-90 "
+            "%d %d)\" text-anchor=\"middle\">lines per second%s</text>\n",
+            (sc->left + sc->right) / 2, sc->bottom + 2 * L->text + 12, L->text,
+            L->left + L->text, (sc->top + sc->bottom) / 2, L->text,
+            L->left + L->text, (sc->top + sc->bottom) / 2,
             sc->log_y ? " (log scale)" : "");
 }
 
@@ -196,8 +244,8 @@ static void line_series(FILE *out, const results_t *r, int s,
     const char *color = color_of(r, s);
     double end_x = 0;
 
-    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-            "stroke-dasharray=\"%s\" points=\"", color, dash_of(r, s));
+    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" "
+            "stroke-dasharray=\"%s\" points=\"", color, dashes[dash_index(r, s)]);
     for (int i = 0; i < r->nfig; i++) {
         const figure_t *f = &r->fig[i];
         if (f->kind == KIND_LINES && f->series == s && f->value > 0)
@@ -226,9 +274,26 @@ static int before(const line_end_t *a, const line_end_t *b)
     return a->x != b->x ? a->x < b->x : a->y < b->y;
 }
 
-/* Each line's name just right of its end; labels of lines that end at the
- * same clients are moved apart where they lie closer than LABEL_GAP. */
-static void end_labels(FILE *out, const results_t *r, const line_end_t *end)
+/* One label: a sample of the line's style, then its name. */
+static void end_label(FILE *out, const results_t *r, const layout_t *L, int s,
+                      double x, double y)
+{
+    fprintf(out, "<line class=\"swatch\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+            "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\" "
+            "stroke-dasharray=\"%s\"/>\n", x, y - L->text / 3.0, x + SWATCH - 4,
+            y - L->text / 3.0, color_of(r, s), dashes[dash_index(r, s)]);
+    fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" "
+            "fill=\"%s\" data-server=\"", x + SWATCH, y, L->text, color_of(r, s));
+    xml_text(out, r->series[s]);
+    fputs("\">", out);
+    xml_text(out, r->series[s]);
+    fputs("</text>\n", out);
+}
+
+/* Each line's label just right of its end; labels of lines that end at
+ * the same clients are moved apart where they would overlap. */
+static void end_labels(FILE *out, const results_t *r, const layout_t *L,
+                       const line_end_t *end)
 {
     int order[MAX_SERIES], n = 0;
 
@@ -241,41 +306,38 @@ static void end_labels(FILE *out, const results_t *r, const line_end_t *end)
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
-    double last = -1e9;
+    double last = -1e9, gap = LABEL_GAP * L->text;
     for (int i = 0; i < n; i++) {
         int s = order[i];
         if (i > 0 && end[order[i - 1]].x != end[s].x)
             last = -1e9;
-        double ly = end[s].y + 4 < last + LABEL_GAP ? last + LABEL_GAP : end[s].y + 4;
+        double ly = end[s].y + 4 < last + gap ? last + gap : end[s].y + 4;
         last = ly;
-        fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-                "fill=\"%s\" data-server=\"", end[s].x + 8, ly, color_of(r, s));
-        xml_text(out, r->series[s]);
-        fputs("\">", out);
-        xml_text(out, r->series[s]);
-        fputs("</text>\n", out);
+        end_label(out, r, L, s, end[s].x + 8, ly);
     }
 }
 
-/* The first panel; its scale is in its attributes, for the tests. */
-static void line_panel(FILE *out, const results_t *r)
+/* The line panel; its scale is in its attributes, for the tests. */
+static int line_panel(FILE *out, const results_t *r, const layout_t *L, int top)
 {
     scale_t sc;
     line_end_t end[MAX_SERIES] = {{0, 0, 0}};
 
-    if (count_figures(r, KIND_LINES) == 0)
-        return;
     choose_scale(r, &sc);
+    sc.top = top + L->title + L->small + 24;
+    sc.bottom = sc.top + L->line_height;
+    sc.left = L->plot_left;
+    sc.right = L->plot_right;
     fprintf(out, "<g class=\"panel\" data-kind=\"lines\" data-scale=\"%s\" "
             "data-x-max=\"%g\" data-y-min=\"%g\" data-y-max=\"%g\" "
             "data-left=\"%d\" data-right=\"%d\" data-top=\"%d\" "
-            "data-bottom=\"%d\">\n<text x=\"%d\" y=\"%d\" font-size=\"16\" "
+            "data-bottom=\"%d\">\n<text x=\"%d\" y=\"%d\" font-size=\"%d\" "
             "font-weight=\"bold\">Ping-pong: lines per second against "
             "clients (64-byte lines)</text>\n", sc.log_y ? "log" : "linear",
-            sc.xhi, sc.ylo, sc.yhi, PLOT_LEFT, PLOT_RIGHT, LINE_TOP, LINE_BOTTOM,
-            PLOT_LEFT - 60, LINE_TOP - 32);
-    better_note(out, KIND_LINES, LINE_TOP - 14);
-    axis_labels(out, &sc);
+            sc.xhi, sc.ylo, sc.yhi, sc.left, sc.right, sc.top, sc.bottom,
+            L->left, top + L->title, L->title);
+    better_note(out, L, KIND_LINES, top + L->title + L->small + 6);
+    axis_labels(out, L, &sc);
     /* Baselines first, the iterative server last: its one point on top. */
     static const int order[] = {FAMILY_BASELINE, FAMILY_PROCESS, FAMILY_EVENT,
                                 FAMILY_THREAD, FAMILY_ITERATIVE};
@@ -283,18 +345,21 @@ static void line_panel(FILE *out, const results_t *r)
         for (int s = 0; s < r->nseries; s++)
             if (r->family[s] == order[k])
                 line_series(out, r, s, &sc, &end[s]);
-    end_labels(out, r, end);
+    end_labels(out, r, L, end);
+    int bottom = panel_note_at(out, r, L, (panel_t){KIND_LINES, 0},
+                               sc.bottom + 2 * L->text + 16);
     fputs("</g>\n", out);
+    return bottom;
 }
 
 /* ---- The bar panels ---- */
 
 /* A bar panel's heading; x is the figure's x where panels go by it. */
-static void bar_title(FILE *out, int kind, double x, int y)
+static void bar_title(FILE *out, const layout_t *L, panel_t p, int y)
 {
-    fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"16\" "
-            "font-weight=\"bold\">", PLOT_LEFT - 60, y);
-    switch (kind) {
+    fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" "
+            "font-weight=\"bold\">", L->left, y, L->title);
+    switch (p.kind) {
     case KIND_CHURN:
         fputs("Connection churn: connections per second (connect, one line, "
               "close)", out);
@@ -304,14 +369,14 @@ static void bar_title(FILE *out, int kind, double x, int y)
         break;
     case KIND_WORK:
         fprintf(out, "CPU-bound: lines per second at %g us of CPU per line, "
-                "50 clients", x);
+                "50 clients", p.x);
         break;
     case KIND_FAIR:
         fprintf(out, "Fairness, %g clients: Jain&apos;s index of the lines "
-                "each got (1: all alike)", x);
+                "each got (1: all alike)", p.x);
         break;
     default:
-        fprintf(out, "Fairness, %g clients: how many got no line at all", x);
+        fprintf(out, "Fairness, %g clients: how many got no line at all", p.x);
     }
     fputs("</text>\n", out);
 }
@@ -319,123 +384,91 @@ static void bar_title(FILE *out, int kind, double x, int y)
 /* Kinds drawn as one panel per x (the rest: one panel, x in each row). */
 static int panel_per_x(int kind) { return kind >= KIND_WORK; }
 
-/* A bar panel from top: a row per figure of kind (at x when the kind
- * goes by x), linear from 0 (the fairness index: 0 to 1); returns where
- * the next panel starts. */
-static int bar_panel(FILE *out, const results_t *r, int kind, double x, int top)
+static int in_panel(const figure_t *f, panel_t p)
 {
-    double lo, hi, max;
-    int y = top + 20;
-
-    value_range(r, kind, &lo, &hi);
-    max = kind == KIND_FAIR ? 1 : hi > 0 ? hi : 1;
-    fprintf(out, "<g class=\"panel\" data-kind=\"%s\"", kind_name[kind]);
-    if (panel_per_x(kind))
-        fprintf(out, " data-x=\"%g\"", x);
-    fprintf(out, " data-scale=\"linear\" data-x-min=\"0\" data-x-max=\"%g\" "
-            "data-left=\"%d\" data-right=\"%d\">\n", max, BAR_LEFT, PLOT_RIGHT);
-    bar_title(out, kind, x, top - 5);
-    better_note(out, kind, top + 11);
-    for (int i = 0; i < r->nfig; i++) {
-        const figure_t *f = &r->fig[i];
-        if (f->kind != kind || (panel_per_x(kind) && f->x != x))
-            continue;
-        double w = f->value / max * (PLOT_RIGHT - BAR_LEFT);
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" "
-                "text-anchor=\"end\">", BAR_LEFT - 6, y + 12);
-        xml_text(out, r->series[f->series]);
-        if (kind == KIND_CHURN)
-            fprintf(out, ", %g client%s", f->x, f->x == 1 ? "" : "s");
-        fprintf(out, "</text>\n<rect class=\"bar\" x=\"%d\" y=\"%d\" "
-                "width=\"%.1f\" height=\"%d\" fill=\"%s\" data-server=\"",
-                BAR_LEFT, y + 2, w, ROW - 4, color_of(r, f->series));
-        xml_text(out, r->series[f->series]);
-        fprintf(out, "\" data-x=\"%g\" data-value=\"%.6g\"/>\n<text x=\"%.1f\" "
-                "y=\"%d\" font-size=\"11\">%s</text>\n", f->x, f->value,
-                BAR_LEFT + w + 4, y + 12, format_figure(f->value, kind));
-        y += ROW;
-    }
-    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>"
-            "\n<text x=\"%d\" y=\"%d\" font-size=\"12\">0 to %s</text>\n</g>\n",
-            BAR_LEFT, top + 20, BAR_LEFT, y, BAR_LEFT, y + 16,
-            format_figure(max, kind));
-    return y + 60;
+    return f->kind == p.kind && (!panel_per_x(p.kind) || f->x == p.x);
 }
 
-/* Every bar panel, in order, each kind's values of x in the order first
- * measured; a kind with no figure has no panel. Returns the bottom. */
-static int bar_panels(FILE *out, const results_t *r, int top)
+/* One bar: the server's name (and clients, for churn), the bar, its figure. */
+static void bar_row(FILE *out, const results_t *r, const layout_t *L,
+                    const figure_t *f, double max, int y, int row)
 {
-    for (int kind = KIND_CHURN; kind < NKINDS; kind++)
-        for (int i = 0; i < r->nfig; i++) {
+    double w = f->value / max * (L->plot_right - L->bar_left);
+    int size = row - 4 < L->text ? row - 4 : L->text, base = y + row / 2 + size / 3;
+
+    fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" "
+            "text-anchor=\"end\">", L->bar_left - 6, base, size);
+    xml_text(out, r->series[f->series]);
+    if (f->kind == KIND_CHURN)
+        fprintf(out, ", %g client%s", f->x, f->x == 1 ? "" : "s");
+    fprintf(out, "</text>\n<rect class=\"bar\" x=\"%d\" y=\"%d\" "
+            "width=\"%.1f\" height=\"%d\" fill=\"%s\" data-server=\"",
+            L->bar_left, y + 2, w, row - 4, color_of(r, f->series));
+    xml_text(out, r->series[f->series]);
+    fprintf(out, "\" data-x=\"%g\" data-value=\"%.6g\"/>\n<text x=\"%.1f\" "
+            "y=\"%d\" font-size=\"%d\">%s</text>\n", f->x, f->value,
+            L->bar_left + w + 5, base, size, format_figure(f->value, f->kind));
+}
+
+/* A bar panel from top: a row per figure of p, linear from 0 to the
+ * panel's own largest figure (the fairness index: 0 to 1); rows shrink
+ * to fit avail when it is not 0. Returns where the next panel starts. */
+static int bar_panel(FILE *out, const results_t *r, const layout_t *L,
+                     panel_t p, int top, int avail)
+{
+    double lo, hi, max;
+    int rows = 0, row = L->row, y0 = top + L->title + L->small + 16, y = y0;
+
+    value_range(r, p, !panel_per_x(p.kind), &lo, &hi);
+    max = p.kind == KIND_FAIR ? 1 : hi > 0 ? hi : 1;
+    for (int i = 0; i < r->nfig; i++)
+        rows += in_panel(&r->fig[i], p);
+    if (avail > 0 && rows > 0 && (avail - (y0 - top) - 3 * L->small) / rows < row)
+        row = (avail - (y0 - top) - 3 * L->small) / rows;
+    fprintf(out, "<g class=\"panel\" data-kind=\"%s\"", kind_name[p.kind]);
+    if (panel_per_x(p.kind))
+        fprintf(out, " data-x=\"%g\"", p.x);
+    fprintf(out, " data-scale=\"linear\" data-x-min=\"0\" data-x-max=\"%g\" "
+            "data-left=\"%d\" data-right=\"%d\">\n", max, L->bar_left,
+            L->plot_right);
+    bar_title(out, L, p, top + L->title);
+    better_note(out, L, p.kind, top + L->title + L->small + 6);
+    for (int i = 0; i < r->nfig; i++)
+        if (in_panel(&r->fig[i], p)) {
+            bar_row(out, r, L, &r->fig[i], max, y, row);
+            y += row;
+        }
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>"
+            "\n<text class=\"scale\" x=\"%d\" y=\"%d\" font-size=\"%d\">scale: 0 "
+            "to %s</text>\n", L->bar_left, y0, L->bar_left, y, L->bar_left,
+            y + L->small + 2, L->small, format_figure(max, p.kind));
+    y = panel_note_at(out, r, L, p, y + L->small + 2);
+    fputs("</g>\n", out);
+    return y;
+}
+
+int panel_draw(FILE *out, const results_t *r, const layout_t *L, panel_t p,
+               int top, int avail)
+{
+    return p.kind == KIND_LINES ? line_panel(out, r, L, top)
+                                : bar_panel(out, r, L, p, top, avail);
+}
+
+int panel_list(const results_t *r, panel_t *list, int max)
+{
+    int n = 0;
+
+    for (int kind = KIND_LINES; kind < NKINDS; kind++)
+        for (int i = 0; i < r->nfig && n < max; i++) {
             const figure_t *f = &r->fig[i];
             int first = f->kind == kind;
             for (int j = 0; j < i && first; j++)
                 first = r->fig[j].kind != kind ||
                         (panel_per_x(kind) && r->fig[j].x != f->x);
             if (first)
-                top = bar_panel(out, r, kind, f->x, top);
+                list[n++] = (panel_t){kind, panel_per_x(kind) ? f->x : 0};
             if (first && !panel_per_x(kind))
                 break;
         }
-    return top;
-}
-
-/* The colours, once for the whole picture: the families present. */
-static void family_legend(FILE *out, const results_t *r)
-{
-    int x = PLOT_LEFT - 60;
-
-    fprintf(out, "<text x=\"%d\" y=\"22\" font-size=\"12\">Colour: the "
-            "model&apos;s family:</text>\n", x);
-    x += 175;
-    for (int fam = 0; fam < NFAMILIES; fam++) {
-        int present = 0;
-        for (int s = 0; s < r->nseries; s++)
-            present |= r->family[s] == fam;
-        if (!present)
-            continue;
-        fprintf(out, "<rect class=\"family\" x=\"%d\" y=\"12\" width=\"12\" "
-                "height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"22\" "
-                "font-size=\"12\">%s</text>\n", x, family_color[fam], x + 16,
-                family_name[fam]);
-        x += 40 + 7 * (int)strlen(family_name[fam]);
-    }
-}
-
-void svg_chart(const results_t *r, FILE *out)
-{
-    char *body = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&body, &len);
-    int height;
-
-    if (mem == NULL) { /* no memory: an empty picture says so */
-        fputs("<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n", out);
-        return;
-    }
-    /* Drawn first, so the picture's height is known before its header. */
-    family_legend(mem, r);
-    line_panel(mem, r);
-    height = bar_panels(mem, r, count_figures(r, KIND_LINES) ? LINE_BOTTOM + 100
-                                                                 : LINE_TOP) + 10;
-    fclose(mem);
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "
-            "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n<rect "
-            "width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n", WIDTH,
-            height, WIDTH, height);
-    fwrite(body, 1, len, out);
-    free(body);
-    if (r->quick)
-        fprintf(out, "<text class=\"quick\" x=\"%d\" y=\"44\" font-size=\"13\" "
-                "fill=\"#b00\">A quick run (make bench-quick): 1 s scenarios, "
-                "fewer of them; rough figures</text>\n", PLOT_LEFT - 60);
-    fprintf(out, "<text class=\"caption\" x=\"%d\" y=\"%d\" font-size=\"12\">"
-            "%s on ", PLOT_LEFT - 60, height - 15,
-            r->quick ? "make bench-quick (a quick run)" : "make bench");
-    xml_text(out, r->machine[0] ? r->machine : "an unnamed machine");
-    fputs(", ", out);
-    xml_text(out, r->date[0] ? r->date : "undated");
-    fputs("</text>\n</svg>\n", out);
+    return n;
 }

@@ -219,7 +219,7 @@ static int test_member(jp_t *j, const char *key, void *arg)
  * numbers (ports, pids, byte counts) as N, so that the same fault in two
  * submissions reads the same. A new string, at most 160 bytes.
  */
-static char *cause_of(const char *output)
+static char *failure_cause(const char *output)
 {
     char *cause = Malloc(161), *o = cause;
     const char *p = strstr(output, "likely cause: ");
@@ -255,8 +255,9 @@ static int verdict_of(const char *status, const char *output, double score,
     int flaky = strncmp(output, "FLAKY", 5) == 0 ||
                 (strstr(output, " runs") && strstr(output, "failed ") &&
                  strstr(output, " of "));
-    if (status && strcmp(status, "skipped") == 0)
-        return V_SKIPPED;
+    if ((status && strcmp(status, "skipped") == 0) ||
+        (has_max && max_score == 0) || strncmp(output, "SKIP", 4) == 0)
+        return V_SKIPPED; /* a skip: 0 of 0, its output "SKIP: why" */
     if (status && strcmp(status, "flaky") == 0)
         return V_FLAKY;
     if (status && strcmp(status, "passed") == 0)
@@ -265,8 +266,6 @@ static int verdict_of(const char *status, const char *output, double score,
         return flaky ? V_FLAKY : V_FAILED;
     if (status) /* pending: the run ended before this check did */
         return V_NONE;
-    if ((has_max && max_score == 0) || strncmp(output, "SKIP", 4) == 0)
-        return V_SKIPPED;
     if (score >= max_score && score > 0)
         return V_PASSED;
     return flaky ? V_FLAKY : V_FAILED;
@@ -314,7 +313,7 @@ static void take_test(sub_t *s, const char *name, const char *status,
         if (strcmp(ids[i], name) == 0) {
             s->cells[i].verdict = (char)v;
             free(s->cells[i].cause);
-            s->cells[i].cause = v == V_FAILED || v == V_FLAKY ? cause_of(output)
+            s->cells[i].cause = v == V_FAILED || v == V_FLAKY ? failure_cause(output)
                                                               : NULL;
             s->passed += v == V_PASSED;
             s->failed += v == V_FAILED || v == V_FLAKY;
@@ -325,12 +324,15 @@ static void take_test(sub_t *s, const char *name, const char *status,
 typedef struct {
     sub_t *s;
     int with_status;      /* tests that had a status field */
+    char *root_causes;    /* the top-level output, or NULL */
 } jread_t;
 
 static int top_member(jp_t *j, const char *key, void *arg)
 {
     jread_t *r = arg;
 
+    if (strcmp(key, "output") == 0 && r->root_causes == NULL)
+        return jstring(j, &r->root_causes);
     if (strcmp(key, "tests") != 0)
         return jskip(j);
     if (!eat(j, '['))
@@ -351,6 +353,39 @@ static int top_member(jp_t *j, const char *key, void *arg)
     return eat(j, ']') ? 0 : -1;
 }
 
+/*
+ * The root causes echocheck lists in the top-level output, a line each:
+ * "key: what it was (group/name, group/name)". Each failed check a line
+ * names gets that line, without the list, as its cause: the same fault
+ * reads the same in every submission.
+ */
+static void take_root_causes(sub_t *s, const char *text)
+{
+    int n;
+    const char *const *ids = class_check_ids(&n);
+
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[600];
+        snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+        char *open = strrchr(buf, '(');
+        if (open && open > buf && buf[strlen(buf) - 1] == ')') {
+            open[-1] = '\0'; /* the space before the list */
+            for (int i = 0; i < n; i++) {
+                const char *at = strstr(open + 1, ids[i]);
+                size_t k = strlen(ids[i]);
+                if (at && (at[k] == ',' || at[k] == ')') &&
+                    (s->cells[i].verdict == V_FAILED || s->cells[i].verdict == V_FLAKY)) {
+                    free(s->cells[i].cause);
+                    s->cells[i].cause = strdup(buf);
+                }
+            }
+        }
+        line = end ? end + 1 : NULL;
+    }
+}
+
 int read_results(const char *path, sub_t *s)
 {
     FILE *f = fopen(path, "r");
@@ -365,14 +400,23 @@ int read_results(const char *path, sub_t *s)
     jp_t j = { buf, buf + size, 0 };
     s->passed = s->failed = 0;
     s->status = S_CHECKED;
-    jread_t r = { s, 0 };
+    jread_t r = { s, 0, NULL };
     int rc = jobject(&j, top_member, &r), n;
     free(buf);
+    take_root_causes(s, r.root_causes);
+    free(r.root_causes);
     class_check_ids(&n);
     /* Without status fields, a skip is left out of the file: a check that
      * is not there was skipped. With them, every check is listed. */
     for (int i = 0; rc == 0 && !r.with_status && s->status == S_CHECKED && i < n; i++)
         if (s->cells[i].verdict == V_NONE)
             s->cells[i].verdict = V_SKIPPED;
+    for (int i = 0; s->status != S_CHECKED && i < n; i++) {
+        free(s->cells[i].cause); /* "not judged: it never listened" */
+        s->cells[i].cause = NULL;
+        s->cells[i].verdict = V_NONE;
+    }
+    if (s->status != S_CHECKED)
+        s->passed = s->failed = 0;
     return rc;
 }

@@ -11,6 +11,8 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 
+int served_clients; /* main thread only */
+
 int cl_connect_later(int port)
 {
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -188,6 +190,15 @@ static void note_sent(result_t *r, const char *data, size_t n, int shut)
          shut ? ", then shut down the sending side" : "");
 }
 
+/* The last newline of s[0..n), or NULL. */
+static const char *memrchr_nl(const char *s, size_t n)
+{
+    while (n-- > 0)
+        if (s[n] == '\n')
+            return s + n;
+    return NULL;
+}
+
 /* Says how one client's echo went wrong; returns its ECHO_ kind. rc is
  * xfer's result, x what came back. */
 static int echo_failed(const xfer_t *x, int rc, result_t *r)
@@ -219,6 +230,55 @@ static int echo_failed(const xfer_t *x, int rc, result_t *r)
     return rc == 1 && x->got >= n ? ECHO_NO_EOF : ECHO_SHORT;
 }
 
+/* What came back, as the causes need it (causes.c): nothing, bytes that
+ * first differ at a CR or a NUL, the first line of several only... */
+static void observe_echo(result_t *r, const xfer_t *x)
+{
+    size_t n = x->outlen, got = x->got < n ? x->got : n, i = 0;
+
+    while (i < got && x->in[i] == x->out[i])
+        i++;
+    if (x->got == 0) {
+        observe(r, EV_NOTHING_BACK);
+        return;
+    }
+    if (i < n && (x->out[i] == '\r' || (i < got && x->in[i] == '\r')))
+        observe(r, EV_DIFF_AT_CR);
+    else if (i < n && (x->out[i] == '\0' || (i < got && x->in[i] == '\0')))
+        observe(r, EV_DIFF_AT_NUL);
+    else if (i < got)
+        observe(r, EV_CHANGED);
+    else if (got < n) {
+        const char *first = memchr(x->out, '\n', n);
+        const char *last = memrchr_nl(x->out, n);
+        observe(r, EV_SOME_BACK);
+        if (first && got == (size_t)(first - x->out) + 1 && last != first)
+            observe(r, EV_FIRST_LINE_ONLY);
+        if (last && got == (size_t)(last - x->out) + 1 && x->out[n - 1] != '\n')
+            observe(r, EV_LAST_PARTIAL_LOST);
+    } else if (x->want_eof && !x->eof)
+        observe(r, EV_NO_EOF);
+}
+
+/* Nothing more came while the client kept its side open: shut it, and
+ * see whether the rest of the echo comes now (a server that buffers its
+ * writes until the connection ends). */
+static void try_held(int fd, const xfer_t *x, result_t *r)
+{
+    xfer_t rest = *x;
+
+    shutdown(fd, SHUT_WR);
+    rest.shut = 0;
+    /* a buffer flushed at end of file comes at once: a second will do */
+    if (xfer(fd, &rest, ms(1000)) < 0 && rest.got < rest.inlen)
+        return;
+    if (rest.got >= rest.inlen && memcmp(rest.in, rest.out, rest.outlen) == 0) {
+        note(r, "once the client shut down its sending side, the rest of the "
+                "echo came (%zu bytes more)", rest.got - x->got);
+        observe(r, EV_HELD_TO_EOF);
+    }
+}
+
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
 {
     int fd = cl_connect(port), kind = 0;
@@ -231,9 +291,14 @@ int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
     xfer_t x = { .out = data, .outlen = n, .shut = shut, .in = in, .inlen = n,
                  .want_eof = shut };
     int rc = xfer(fd, &x, WAIT_MS);
-    close(fd);
-    if (rc != 0 || x.got != n || memcmp(in, data, n) != 0)
+    if (rc != 0 || x.got != n || memcmp(in, data, n) != 0) {
         kind = echo_failed(&x, rc, r);
+        observe_echo(r, &x);
+        if (rc == 1 && !shut && x.got < n)
+            try_held(fd, &x, r);
+    } else
+        served_clients++;
+    close(fd);
     free(in);
     return kind;
 }

@@ -1,16 +1,26 @@
 /*
  * echocheck.h - the parts of echocheck, the checker a student runs on their
  * own echo server and an instructor on every submission:
- *   main.c      options, signals, the exit status
- *   run.c       the groups in order, each on a fresh instance; a server
- *               that dies fails the check it died in
+ *   main.c      the command line, signals, the exit status; on top:
+ *               nothing depends on it
+ *   common.c    the options every part reads, the clock
+ *   causes.c    the catalogue of likely causes, each with the
+ *               observation it requires; which language the server is
+ *   output.c    what the server printed: each stream's first and last
+ *               lines, a runtime's error report kept whole
+ *   run.c       the groups in order, each on a fresh instance; a check
+ *               is judged once a fresh client is served; a server that
+ *               dies fails the check it died in, and the next check
+ *               gets a fresh instance
  *   instance.c  one run of the server: its own process group, limits,
- *               its output drained into a ring of last lines, stopping it
+ *               its output drained (output.c), the process holding the
+ *               listening socket watched, stopping it
  *   procfs.c    what /proc shows (readiness, threads, descriptors, maps,
  *               zombies); a connect that is closed at once elsewhere
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
- *   report.c    PASS/FAIL/SKIP lines, tallies, results.json
+ *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
+ *               before, tallies, the root causes, results.json
  *   junit.c     --junit FILE: the same results as JUnit XML
  *   checklist.c --list: every check, what it checks, its lesson
  *   text.c      a token replaced in a command's argument
@@ -27,7 +37,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 
-/* ---- Options (main.c) ---- */
+/* ---- Options and clock (common.c; main.c sets the options) ---- */
 enum { M_ONE = 1, M_POOL = 2, M_MANY = 4, M_ALL = 7 };
 
 typedef struct {
@@ -68,22 +78,70 @@ void nap(int millis);
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);
 
-/* ---- One run of the server (instance.c) ---- */
-#define RING_LINES 12
+/* ---- A check's result (filled by the checks, printed by report.c) ---- */
+#define DETAIL_MAX 6000
+
+typedef struct {
+    int failed;
+    char summary[200];
+    char detail[DETAIL_MAX]; /* lines, each starting with 4 spaces */
+    size_t len;
+    int output_shown;     /* the server's last lines are in detail */
+    unsigned long long seen; /* bit 1 << EV_x: observations (causes.c) */
+    int cause;            /* the first cause blamed: CAUSE_ id, or 0 */
+} result_t;
+
+/* ---- What the server printed (output.c) ---- */
+#define HEAD_LINES 6      /* the first lines of each stream, kept */
+#define TAIL_LINES 6      /* and the last */
+#define REPORT_LINES 14   /* a runtime's error report, from its start */
 #define RING_WIDTH 160
 
 typedef struct {
+    char head[HEAD_LINES][RING_WIDTH];
+    char tail[TAIL_LINES][RING_WIDTH]; /* a ring */
+    int lines;            /* whole lines seen so far */
+    char part[RING_WIDTH]; /* the line being read */
+    size_t used;
+} stream_t;
+
+typedef struct {
+    pthread_mutex_t lock; /* guards everything below */
+    stream_t s[2];        /* stdout, stderr */
+    const char *runtime;  /* whose report: "Python"... or "csapp" */
+    int is_c;             /* it is a wrapper's message: the last one */
+    int report_stream;
+    int report_lines;
+    char report[REPORT_LINES][RING_WIDTH];
+} output_t;
+
+void out_init(output_t *o);
+/* Takes n bytes of stream s (0 stdout, 1 stderr); out_end: its end. */
+void out_feed(output_t *o, int s, const char *buf, size_t n);
+void out_end(output_t *o, int s);
+/* 1 when its first lines hold "usage", in any case. */
+int out_usage(output_t *o);
+/* Records in r what the output shows: EV_RUNTIME_REPORT, EV_WRAPPER_MSG. */
+void observe_output(result_t *r, output_t *o);
+/* Notes the runtime's report, quoted, when r has observed it (the
+ * evidence of a death), then each stream's first and last lines (or that
+ * it printed nothing). */
+void note_output(result_t *r, output_t *o);
+
+/* ---- One run of the server (instance.c) ---- */
+typedef struct {
     pid_t pid;            /* also its process group's id; 0 when none */
+    pid_t server;         /* the process holding the listening socket */
     int port;
     int status;           /* wait status, valid once reaped */
     int reaped;
-    int out_fd;           /* read end of its stdout+stderr pipe */
+    int out_fd[2];        /* read ends of its stdout and stderr pipes */
     pthread_t drain;
     atomic_int stop_drain; /* set by the main thread, read by drain */
-    pthread_mutex_t lock; /* guards ring, next */
-    char ring[RING_LINES][RING_WIDTH];
-    int next;             /* lines written into ring so far */
+    output_t out;
     char why[160];        /* why it never got ready */
+    char cmdline[300];    /* the command line started */
+    int served_at_start;  /* served_clients when it started */
     atomic_int flooded;   /* set by drain: it printed more than FLOOD_MIB,
                              so drain killed its group */
 } instance_t;
@@ -113,8 +171,6 @@ void inst_stop(instance_t *in);
 void status_text(int status, char *buf, size_t size);
 /* Which signal killed it (0: it exited). */
 int status_signal(int status);
-/* Copies its last printed lines, oldest first; returns how many. */
-int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max);
 /* Kills every process group still registered and reaps their leaders,
  * waiting a second at most (signal handlers, exit; async-signal-safe). */
 void kill_registered_groups(void);
@@ -123,11 +179,13 @@ void kill_registered_groups(void);
 /* 1 where /proc shows processes' descriptors and sockets (Linux). */
 int have_procfs(void);
 /*
- * 1 when a socket of process group pgid listens on TCP port (Linux:
- * /proc/net/tcp and tcp6 and the group's descriptors), else by a connect
- * to 127.0.0.1 that is closed at once.
+ * The process of group pgid whose socket listens on TCP port (Linux:
+ * /proc/net/tcp and tcp6 and the group's descriptors), or 0; elsewhere
+ * pgid itself when a connect to 127.0.0.1 is closed at once.
  */
-int is_listening(pid_t pgid, int port);
+pid_t listening_pid(pid_t pgid, int port);
+/* 1 while process pid runs (a zombie has ended). */
+int process_alive(pid_t pid);
 /* 1 when anything listens on TCP port (call once the server is gone:
  * then another program took the port we picked). */
 int port_taken(int port);
@@ -137,6 +195,9 @@ int port_taken(int port);
 int count_threads(pid_t pid);
 int count_fds(pid_t pid);
 int count_maps(pid_t pid, long long *maps_bytes, int *stacks);
+/* The CPU process pid used over the next millis, in percent of one CPU;
+ * -1 when unknown. */
+int cpu_percent(pid_t pid, int millis);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);
@@ -146,24 +207,28 @@ int group_exists(pid_t pgid);
 int count_user_tasks(void);
 
 /* ---- Results (report.c) ---- */
-#define DETAIL_MAX 6000
-
-typedef struct {
-    int failed;
-    char summary[200];
-    char detail[DETAIL_MAX]; /* lines, each starting with 4 spaces */
-    size_t len;
-    int output_shown;     /* the server's last lines are in detail */
-} result_t;
 
 /* The first call sets the one-line summary; every call may add details. */
 void fail(result_t *r, const char *fmt, ...);
+/* Makes a failed r a passing one whose first detail is "label: its
+ * summary", its details after it, and no cause: a greater fault follows. */
+void unfail(result_t *r, const char *label);
 /* Adds one detail line (indented by report). */
 void note(result_t *r, const char *fmt, ...);
+/* Lists a check in the results (-j) before it runs: pending, or skipped
+ * when skip says why. */
+void report_plan(const char *group, const char *name, const char *skip);
+/* Writes the results file with every check pending; 0 or -1. */
+int report_begin(void);
+/* A check's verdict: PASS, FAIL with its details, or, when its cause
+ * was shown by an earlier check, "FAIL ...: not judged: <the fault>". */
 void report_check(const char *group, const char *name, result_t *r);
 void report_skip(const char *group, const char *name, const char *why);
 void report_tally(const char *group);
-/* The last line and -j FILE; returns the exit status (0 or 1). */
+/* 1 when an earlier check of this run showed cause id. */
+int cause_shown(int id);
+/* The root causes, the last line and -j FILE; returns the exit status
+ * (0 or 1). */
 int report_finish(void);
 /* A server that never got ready: its one line, then the end. */
 int report_never_ready(instance_t *in);
@@ -171,9 +236,99 @@ int report_never_ready(instance_t *in);
 void merge_details(result_t *r, const result_t *from);
 /* Fails r with "what: from's summary", and from's details. */
 void fail_from(result_t *r, const char *what, const result_t *from);
-/* Adds the server's last lines to r. */
+/* Adds what the server printed to r (note_output). */
 void note_last_lines(result_t *r, instance_t *in);
 
+/* ---- Causes (causes.c) ---- */
+/* What a check saw: the observation a likely cause requires. */
+enum {
+    EV_USAGE = 0,         /* exited at start, printing a usage message */
+    EV_START_REPORT,      /* never ready, with an error report printed */
+    EV_ONE_CLIENT,        /* ended after serving exactly one client */
+    EV_RUNTIME_REPORT,    /* its output holds a runtime's uncaught error */
+    EV_WRAPPER_MSG,       /* its output holds a wrapper's "call: reason" */
+    EV_DIED_SIGPIPE,      /* killed by SIGPIPE */
+    EV_DIED_MEMORY,       /* killed by SIGSEGV, SIGBUS or SIGABRT */
+    EV_EXITED,            /* exited by itself */
+    EV_KILLED,            /* killed by another signal */
+    EV_NEXT_UNSERVED,     /* alive, but a fresh client was not served */
+    EV_NO_RESTART,        /* a fresh instance did not get ready */
+    EV_NOTHING_BACK,      /* not one byte of the echo came back */
+    EV_HELD_TO_EOF,       /* the missing echo came once we shut down */
+    EV_DIFF_AT_CR,        /* bytes came back; the first difference at a CR */
+    EV_DIFF_AT_NUL,       /* bytes came back; the first difference at a NUL */
+    EV_CHANGED,           /* bytes came back altered */
+    EV_SOME_BACK,         /* bytes came back right, then no more */
+    EV_LAST_PARTIAL_LOST, /* all came back but the last unterminated line */
+    EV_NO_EOF,            /* all came back, no end of file after it */
+    EV_FIRST_LINE_ONLY,   /* of lines sent together only the first came */
+    EV_SECOND_WAITED,     /* a 2nd client unanswered beside a silent 1st */
+    EV_POOL_UNSERVED,     /* fewer than the pool's N served at once */
+    EV_POOL_EXTRA,        /* the pool's N + 1st answered at once */
+    EV_WAITER_UNSERVED,   /* a waiting client unserved after one left */
+    EV_SECOND_ANSWERED,   /* model one: a 2nd client answered at once */
+    EV_WAITED_HALF_LINE,  /* a bystander unanswered beside a half line */
+    EV_WAITED_FLOODER,    /* a bystander unanswered beside a flooder */
+    EV_HALF_NOT_WHOLE,    /* a line completed later did not come whole */
+    EV_UNANSWERED,        /* clients at once unanswered, no cross-talk */
+    EV_CROSSTALK,         /* a client got bytes that were not its own */
+    EV_ZOMBIES_ALL,       /* every client's child left a zombie */
+    EV_ZOMBIES_SOME,      /* some children, not all, left zombies */
+    EV_THREADS_LEFT,      /* more threads than idle after clients left */
+    EV_FDS_LEFT,          /* more descriptors than idle after they left */
+    EV_STACKS_NO_THREADS, /* stacks left mapped, threads back to idle */
+    EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
+    EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
+    EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
+};
+
+enum {
+    CAUSE_NONE = 0,
+    CAUSE_USAGE, CAUSE_START_REPORT, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
+    CAUSE_SIGPIPE, CAUSE_MEMORY, CAUSE_EXITED, CAUSE_KILLED,
+    CAUSE_NEXT_UNSERVED, CAUSE_NO_RESTART,
+    CAUSE_NO_ECHO, CAUSE_HELD, CAUSE_CRLF, CAUSE_NUL, CAUSE_CHANGED,
+    CAUSE_LONG_LINE, CAUSE_SHORT_WRITE, CAUSE_LAST_PARTIAL, CAUSE_EOF,
+    CAUSE_ITERATIVE, CAUSE_POOL_SHORT, CAUSE_NOT_POOL, CAUSE_NO_NEXT,
+    CAUSE_NOT_ONE, CAUSE_SEGMENT, CAUSE_BLOCK_READ, CAUSE_BLOCK_WRITE,
+    CAUSE_PARTIAL_LINE, CAUSE_CROWD, CAUSE_CROSSTALK,
+    CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
+    CAUSE_UNDETACHED, CAUSE_EMFILE,
+    CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
+};
+
+typedef struct {
+    int id;               /* CAUSE_ */
+    const char *key;      /* short name: root-cause list, tests */
+    int needs;            /* the EV_ observation it requires */
+    const char *title;    /* the fault, in a few words */
+    const char *text;     /* the likely cause, in any language; NULL: the
+                             fault is all that is known, nothing guessed */
+    const char *c_advice; /* where C with csapp does it right, or NULL */
+} cause_t;
+
+/* The catalogue's row of id (an empty row for an unknown id). */
+const cause_t *cause_of(int id);
+/* Records observation ev (EV_) in r; 1 when r has seen ev. */
+void observe(result_t *r, int ev);
+int has_seen(const result_t *r, int ev);
+/* Makes id r's cause if r has seen what it needs and r has no cause
+ * yet; returns 1 when the evidence was there, 0 when not. */
+int blame(result_t *r, int id);
+/* The cause of a failed echo (echo_once): the one the evidence shows
+ * first of: held until the end, specific (the check's own; 0: none),
+ * line endings, a NUL, altered bytes, no end of file, nothing back. */
+void blame_echo(result_t *r, int specific);
+/* Notes r's cause: "likely cause: ...", then the C advice when
+ * points_to_c (nothing for a cause without text). */
+void note_cause(result_t *r);
+/* 1 when the evidence points to C: the command runs a compiled C program
+ * (ELF, neither an interpreter nor Rust nor Go), or a wrapper's message
+ * was seen; a runtime's report of another language says no. */
+int points_to_c(void);
+/* What the server's output showed: 1 for C (a wrapper's message), 0 for
+ * another language (a traceback, an exception, a panic). */
+void language_seen(int is_c);
 /* ---- JUnit XML (junit.c) ---- */
 /* Each check's outcome as report.c prints it: kind 'P', 'F' or 'S';
  * text: a failure's details, or a skip's reason. */
@@ -263,8 +418,11 @@ extern const int n_groups;
 int run_groups(void);
 /* "model one", "model pool=4": why a check is skipped. */
 const char *model_name(void);
-/* What a server's death by this wait status usually means. */
-void note_death(result_t *r, int status);
+/* A dead instance: what it printed, and the cause its death and output
+ * show (an error report, SIGPIPE, one client served...). */
+void note_death(result_t *r, instance_t *in);
+/* Clients served by echo_once since the start (client.c). */
+extern int served_clients;
 
 /* ---- Checks (g_*.c) ---- */
 typedef struct check_ctx check_ctx_t;

@@ -62,11 +62,9 @@ static void second_client(check_ctx_t *c, result_t *r)
     nap(ms(100)); /* the server takes the first client in */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "a first client was connected and silent all along");
-        note(r, "likely cause: the server serves one client at a time, like "
-                "the iterative echoserveri.c (slide \"Fundamental Flaw of "
-                "Iterative Servers\"); a process, thread or event loop per "
-                "client serves both: echoserverp.c, echoservert.c, "
-                "echoservers.c (or claim -m one)");
+        if (has_seen(r, EV_NOTHING_BACK))
+            observe(r, EV_SECOND_WAITED);
+        blame_echo(r, CAUSE_ITERATIVE);
     }
     close(first);
 }
@@ -78,9 +76,8 @@ static void pool_serves_n(check_ctx_t *c, result_t *r)
     if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
         note(r, "the earlier clients stayed connected: a pool of %d serves %d "
                 "at once", opt.pool, opt.pool);
-        note(r, "likely cause: fewer workers than claimed, or a worker that "
-                "serves no one (echoservert_pre.c: each takes a connfd from "
-                "sbuf; slide \"Producer-Consumer Model\")");
+        observe(r, EV_POOL_UNSERVED);
+        blame(r, CAUSE_POOL_SHORT);
     } else
         close_all(fds, opt.pool);
     free(fds);
@@ -92,8 +89,11 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     char got[sizeof(line)];
     int *fds = Calloc((size_t)opt.pool, sizeof(int)), next = -1;
 
-    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0)
+    if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
+        observe(r, EV_POOL_UNSERVED); /* pool-serves-n's fault, again */
+        blame(r, CAUSE_POOL_SHORT);
         goto out;
+    }
     if ((next = cl_connect(c->srv.port)) < 0) {
         fail(r, "client %d could not connect: %s", opt.pool + 1,
              strerror(errno));
@@ -103,8 +103,8 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     if (readable_within(next, QUIET_MS)) {
         fail(r, "client %d was answered while %d were served: more than the "
              "pool's %d at once", opt.pool + 1, opt.pool, opt.pool);
-        note(r, "likely cause: the server is not a pool of %d (a process or "
-                "thread per client? then claim -m many)", opt.pool);
+        observe(r, EV_POOL_EXTRA);
+        blame(r, CAUSE_NOT_POOL);
         goto out;
     }
     close(fds[0]);
@@ -113,9 +113,8 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     if (xfer(next, &x, WAIT_MS) != 0) {
         fail(r, "client %d waited, as it should, but was not served within "
              "%d ms after another left", opt.pool + 1, WAIT_MS);
-        note(r, "likely cause: a worker that finishes a client does not go "
-                "back for the next (echoservert_pre.c loops on sbuf_remove; "
-                "echoserverp_pre.c's workers loop on accept)");
+        observe(r, EV_WAITER_UNSERVED);
+        blame(r, CAUSE_NO_NEXT);
     }
 out:
     if (next >= 0)
@@ -141,8 +140,8 @@ static void one_at_a_time(check_ctx_t *c, result_t *r)
     send(second, line, sizeof(line) - 1, MSG_NOSIGNAL);
     if (readable_within(second, QUIET_MS)) {
         fail(r, "the second client was answered while the first was served");
-        note(r, "likely cause: this server serves several at once; claim "
-                "-m many (or -m pool=N)");
+        observe(r, EV_SECOND_ANSWERED);
+        blame(r, CAUSE_NOT_ONE);
     } else {
         close(first);
         first = -1;
@@ -150,9 +149,8 @@ static void one_at_a_time(check_ctx_t *c, result_t *r)
         if (xfer(second, &x, WAIT_MS) != 0) {
             fail(r, "the second client was not served within %d ms after the "
                  "first left", WAIT_MS);
-            note(r, "likely cause: at the first client's end of file the loop "
-                    "must close connfd and accept the next (echoserveri.c; "
-                    "slide \"Iterative Servers\")");
+            observe(r, EV_WAITER_UNSERVED);
+            blame(r, CAUSE_NO_NEXT);
         }
     }
     if (first >= 0)
@@ -167,21 +165,21 @@ static void lines_in_one_segment(check_ctx_t *c, result_t *r)
     if (echo_once(c->srv.port, lines, sizeof(lines) - 1, 0, r) == 0)
         return;
     note(r, "the three lines left in one send, so they arrive together");
-    note(r, "likely cause: lines after the first of a segment are lost when "
-            "the per-connection read state (rio_t) does not survive between "
-            "calls: the textbook's check_clients copies its rio_t by value, "
-            "so the bytes read ahead go with the copy; see the \"Ours:\" "
-            "comments in echoservers.c (slide \"I/O Multiplexed Event "
-            "Processing\")");
+    blame_echo(r, CAUSE_SEGMENT);
 }
 
-/* The cause shared by the two "delays nobody" checks. */
-static void note_blocking(result_t *r, const char *what)
+/* A bystander's echo failed beside a client that holds the server:
+ * nothing came back (not even once it shut down) is what blocking shows,
+ * and what serving one at a time shows too: when second-client showed
+ * that already, it is that fault again, not judged twice. */
+static void blame_blocking(result_t *r, int ev, int cause)
 {
-    note(r, "likely cause: the server waits inside a blocking %s for one "
-            "client while the others wait (slide \"Blocking problems\"); an "
-            "event loop must only read or write what is ready and keep the "
-            "rest per connection: echoservers.c, echo_step.c", what);
+    if (has_seen(r, EV_NOTHING_BACK) && !has_seen(r, EV_HELD_TO_EOF)) {
+        observe(r, ev);
+        observe(r, EV_SECOND_WAITED);
+    }
+    if (!cause_shown(CAUSE_ITERATIVE) || !blame(r, CAUSE_ITERATIVE))
+        blame_echo(r, cause);
 }
 
 static void half_line(check_ctx_t *c, result_t *r)
@@ -199,15 +197,15 @@ static void half_line(check_ctx_t *c, result_t *r)
     nap(ms(300)); /* the server reads the half line (a blocking one waits) */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "meanwhile a first client had sent \"half a li\" and waited");
-        note_blocking(r, "read (rio_readlineb)");
+        blame_blocking(r, EV_WAITED_HALF_LINE, CAUSE_BLOCK_READ);
     } else {
         xfer_t x = { .out = rest, .outlen = 3, .in = got, .inlen = 12 };
         if (xfer(holder, &x, WAIT_MS) != 0 ||
             memcmp(got, "half a line\n", 12) != 0) {
             fail(r, "the half line, once completed with \"ne\\n\", did not "
                  "come back whole");
-            note(r, "likely cause: a partial line must be kept per connection "
-                    "until its newline comes (echo_step.c)");
+            observe(r, EV_HALF_NOT_WHOLE);
+            blame(r, CAUSE_PARTIAL_LINE);
         }
     }
     close(holder);
@@ -227,7 +225,7 @@ static void flooder(check_ctx_t *c, result_t *r)
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "meanwhile a first client had sent %zu bytes of lines and read "
                 "none of its echo", sent);
-        note_blocking(r, "write of one client's echo");
+        blame_blocking(r, EV_WAITED_FLOODER, CAUSE_BLOCK_WRITE);
     }
     /* Leaves politely, reading the rest of its echo (the robustness
      * group is where clients vanish), unless the server is stuck anyway. */
@@ -241,26 +239,17 @@ static void hundred_clients(check_ctx_t *c, result_t *r)
 {
     int crossed;
 
-    if (many_clients(c->srv.port, 100, &crossed, r) == 100)
+    int answered = many_clients(c->srv.port, 100, &crossed, r);
+    if (answered == 100)
         return;
     note(r, "each client sent one line of its own, at once, and left after "
             "its echo");
-    if (crossed == 0)
-        note(r, "likely cause, one of two: a small listen backlog, the queue "
-                "of connections the kernel holds until accept takes them "
-                "(the book's LISTENQ is 1024; Python's socketserver asks for "
-                "5: set request_queue_size), so the rest wait for the "
-                "kernel's retries; or a descriptor handed to a thread by "
-                "address (&connfd), so that two threads serve one client "
-                "and another gets none (race.c)");
-    else
-        note(r, "likely cause: a descriptor handed to a thread by address "
-                "(&connfd): the next accept overwrites it before the thread "
-                "reads it, so two threads share one client and another gets "
-                "none (race.c; slide \"Could This Race Occur?\"); pass each "
-                "thread its own copy, as echoservert.c does (slide "
-                "\"Correct Passing of Thread Arguments\"); or a buffer "
-                "shared between clients");
+    if (crossed > 0)
+        observe(r, EV_CROSSTALK);
+    else if (answered > 0)
+        observe(r, EV_UNANSWERED); /* some were served: not the server's end */
+    if (!blame(r, CAUSE_CROSSTALK))
+        blame(r, CAUSE_CROWD);
 }
 
 const check_t conc_checks[] = {

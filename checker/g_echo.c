@@ -5,57 +5,31 @@
  */
 #include "echocheck.h"
 
-/* Where the lecture's echo loop is shown done right. */
-static void note_echo_loop(result_t *r)
-{
-    note(r, "where it is done right: echo.c, the lecture's loop (slide \"Echo "
-            "Server (echo Function): Revisited\"): read a line with "
-            "rio_readlineb, write back exactly the n bytes it returned");
-}
-
-#define EOF_CAUSE                                                           \
-    "when read returns 0 (end of file) the server must still send what is " \
-    "pending, then close the connection, so that the client's read returns " \
-    "0 too"
-
-/* Runs one client on data; on failure adds the likely cause: cause when
- * bytes are missing, or always when the check's data points at one (its
- * NUL bytes, its CR LF); else altered bytes get the general cause. */
+/* Runs one client on data; on failure names the cause its evidence
+ * shows: the check's own (cause), or a general one (blame_echo). */
 static void echo_check(check_ctx_t *c, result_t *r, const char *data, size_t n,
-                       int shut, const char *cause, int always)
+                       int shut, int cause)
 {
-    int rc = echo_once(c->srv.port, data, n, shut, r);
-    if (rc == 0)
-        return;
-    if (rc == ECHO_NO_EOF)
-        cause = EOF_CAUSE;
-    else if (rc == ECHO_CHANGED && !always)
-        cause = "bytes came back altered: the echo must write back exactly "
-                "the bytes it read, from the same buffer, in order";
-    note(r, "likely cause: %s", cause);
-    note_echo_loop(r);
+    if (echo_once(c->srv.port, data, n, shut, r) != 0)
+        blame_echo(r, cause);
 }
 
 static void short_line(check_ctx_t *c, result_t *r)
 {
     static const char s[] = "hello, echo server\n";
-    echo_check(c, r, s, sizeof(s) - 1, 0,
-               "the server does not echo a plain line back", 0);
+    echo_check(c, r, s, sizeof(s) - 1, 0, CAUSE_NONE);
 }
 
 static void crlf(check_ctx_t *c, result_t *r)
 {
     static const char s[] = "windows line\r\nsecond\r\n";
-    echo_check(c, r, s, sizeof(s) - 1, 0,
-               "line endings changed: the echo must be the very bytes read", 1);
+    echo_check(c, r, s, sizeof(s) - 1, 0, CAUSE_CRLF);
 }
 
 static void nul_bytes(check_ctx_t *c, result_t *r)
 {
     static const char s[] = "nul\0in\0\0the middle\n";
-    echo_check(c, r, s, sizeof(s) - 1, 0,
-               "strlen or printf(\"%s\") on the line: a NUL ends a C string, "
-               "not a line; use the count rio_readlineb returns", 1);
+    echo_check(c, r, s, sizeof(s) - 1, 0, CAUSE_NUL);
 }
 
 /* Printable bytes a-z, then a newline: one line of n bytes. */
@@ -72,9 +46,7 @@ static void long_line(check_ctx_t *c, result_t *r)
 {
     size_t n = 100000;
     char *s = long_line_of(n);
-    echo_check(c, r, s, n, 0,
-               "a line longer than the buffer (MAXLINE, 8192) is cut or "
-               "lost: rio_readlineb returns it in pieces, echo every piece", 0);
+    echo_check(c, r, s, n, 0, CAUSE_LONG_LINE);
     free(s);
 }
 
@@ -94,19 +66,14 @@ static void random_4mb(check_ctx_t *c, result_t *r)
     size_t n = 4u << 20;
     char *s = Malloc(n);
     fill_random(s, n);
-    echo_check(c, r, s, n, 0,
-               "some byte values or sizes do not survive: text-only handling "
-               "(strlen, fgets), or a write whose short count is not retried "
-               "(rio_writen retries)", 0);
+    echo_check(c, r, s, n, 0, CAUSE_SHORT_WRITE);
     free(s);
 }
 
 static void no_final_newline(check_ctx_t *c, result_t *r)
 {
     static const char s[] = "first line\nlast line, no newline";
-    echo_check(c, r, s, sizeof(s) - 1, 1,
-               "at end of file rio_readlineb returns the last partial line "
-               "(a count > 0) before it returns 0: echo it before closing", 0);
+    echo_check(c, r, s, sizeof(s) - 1, 1, CAUSE_LAST_PARTIAL);
 }
 
 static void half_close(check_ctx_t *c, result_t *r)
@@ -115,7 +82,7 @@ static void half_close(check_ctx_t *c, result_t *r)
     char *s = long_line_of(n);
     for (size_t i = 99; i < n; i += 100)
         s[i] = '\n';
-    echo_check(c, r, s, n, 1, EOF_CAUSE, 0);
+    echo_check(c, r, s, n, 1, CAUSE_EOF);
     free(s);
 }
 

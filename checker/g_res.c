@@ -20,6 +20,7 @@
 typedef struct {
     pid_t pid;            /* the instance these were measured on */
     int ok;               /* the clients were served */
+    int cause;            /* else the cause their failure showed */
     int threads, fds, maps, stacks;
     long long maps_bytes;
 } idle_t;
@@ -39,9 +40,14 @@ static int scenario(check_ctx_t *c, result_t *r)
     static const char line[] = "a client that comes and goes\n";
     idle_t *s = c->state;
 
-    if (s != NULL && s->pid == c->srv.pid)
-        return s->ok ? 0 : (fail(r, "not checked: the clients were not "
-                                 "served (see the first check above)"), -1);
+    if (s != NULL && s->pid == c->srv.pid) {
+        if (s->ok)
+            return 0;
+        fail(r, "not checked: the clients were not served (see the first "
+                "check above)");
+        r->cause = s->cause; /* judged there: said once */
+        return -1;
+    }
     if (s == NULL)
         c->state = s = Calloc(1, sizeof(idle_t));
     s->ok = 0;
@@ -49,6 +55,8 @@ static int scenario(check_ctx_t *c, result_t *r)
     result_t first = { 0 };
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, &first) != 0) {
         fail_from(r, "the warm-up client was not served", &first);
+        blame_echo(r, CAUSE_NONE);
+        s->cause = r->cause;
         return -1;
     }
     nap(ms(200));
@@ -62,6 +70,8 @@ static int scenario(check_ctx_t *c, result_t *r)
             snprintf(what, sizeof(what), "client %d of the %d was not served",
                      i + 1, CLIENTS);
             fail_from(r, what, &one);
+            blame_echo(r, CAUSE_NONE);
+            s->cause = r->cause;
             return -1;
         }
     }
@@ -144,11 +154,10 @@ static void no_zombies(check_ctx_t *c, result_t *r)
     if (n > 0) {
         fail(r, "%d zombie children remained %d ms after %d clients left, "
              "one after another", n, WAIT_MS, CLIENTS);
-        note(r, "likely cause: the parent never reaps its children: a "
-                "SIGCHLD handler must call waitpid(-1, &status, WNOHANG) in "
-                "a loop (echoserverp.c with children.c; slide "
-                "\"Process-Based Concurrent Echo Server\": reap all zombie "
-                "children)");
+        /* Every client's child (a reap per signal misses only some). */
+        observe(r, n >= CLIENTS ? EV_ZOMBIES_ALL : EV_ZOMBIES_SOME);
+        if (!blame(r, CAUSE_NEVER_REAPS))
+            blame(r, CAUSE_REAPS_ONE);
         return;
     }
     burst_and_leave(c);
@@ -158,12 +167,23 @@ static void no_zombies(check_ctx_t *c, result_t *r)
          "together", n, WAIT_MS, BURST);
     note(r, "none remained after %d clients had left one after another",
          CLIENTS);
-    note(r, "likely cause: the SIGCHLD handler reaps one child per signal; "
-            "signals of a kind do not queue, so children that end together "
-            "raise one or two between them. Call waitpid(-1, &status, "
-            "WNOHANG) in a loop until it returns 0 or -1 (children.c; slide "
-            "\"Process-Based Concurrent Echo Server\": reap all zombie "
-            "children)");
+    observe(r, EV_ZOMBIES_SOME);
+    blame(r, CAUSE_REAPS_ONE);
+}
+
+/* Threads above the idle count, when there are, are the fault: what they
+ * hold (descriptors, stacks) follows from it. Notes their count and CPU
+ * use (alive, not "undetached"); returns 1 when so. */
+static int threads_alive(pid_t pid, int idle, result_t *r)
+{
+    int n = count_threads(pid);
+
+    if (idle < 0 || n <= idle)
+        return 0;
+    note(r, "%d threads are alive, %d when idle, using %d%% of a CPU", n,
+         idle, cpu_percent(pid, ms(200)));
+    observe(r, EV_THREADS_LEFT);
+    return 1;
 }
 
 static void threads_back(check_ctx_t *c, result_t *r)
@@ -176,9 +196,8 @@ static void threads_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d threads, %d when idle, %d ms after %d clients left", n,
          s->threads, WAIT_MS, CLIENTS);
-    note(r, "likely cause: a thread per client that does not end when its "
-            "client leaves (it must return after close(connfd), as in "
-            "echoservert.c), or a pool that grows with the clients");
+    threads_alive(c->srv.pid, s->threads, r);
+    blame(r, CAUSE_THREADS_LEFT);
 }
 
 static void fds_back(check_ctx_t *c, result_t *r)
@@ -191,12 +210,10 @@ static void fds_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
          n, s->fds, WAIT_MS, CLIENTS);
-    note(r, "likely cause: connfd is never closed. A process server's parent "
-            "must close its copy after fork (echoserverp.c; slide "
-            "\"Process-Based Concurrent Echo Server (Cont)\": parent closes "
-            "connected socket, important!); a thread closes it when its "
-            "client leaves (echoservert.c); an event loop at end of file "
-            "(echoservers.c)");
+    if (!threads_alive(c->srv.pid, s->threads, r))
+        observe(r, EV_FDS_LEFT);
+    if (!blame(r, CAUSE_THREADS_LEFT))
+        blame(r, CAUSE_FDS_LEFT);
 }
 
 static void maps_not_grown(check_ctx_t *c, result_t *r)
@@ -219,11 +236,28 @@ static void maps_not_grown(check_ctx_t *c, result_t *r)
          "left", n, s->stacks, CLIENTS);
     note(r, "seen: %d memory mappings (%lld MB), %d when idle (%lld MB)", all,
          bytes >> 20, s->maps, s->maps_bytes >> 20);
-    note(r, "likely cause: a thread per client that is never detached nor "
-            "joined: when it ends, its stack stays mapped until a join that "
-            "never comes. Call pthread_detach(pthread_self()) in the thread, "
-            "as echoservert.c does (slide \"Issues With Thread-Based "
-            "Servers\": run detached to avoid a memory leak)");
+    if (!threads_alive(c->srv.pid, s->threads, r))
+        observe(r, EV_STACKS_NO_THREADS);
+    if (!blame(r, CAUSE_THREADS_LEFT))
+        blame(r, CAUSE_UNDETACHED);
+}
+
+/* The limited instance serves no more. Descriptors still held after the
+ * clients left, by live threads or not, are that fault, not the limit. */
+static void blame_held(instance_t *lim, int idle, int idle_fds, result_t *r)
+{
+    int fds_now = count_fds(lim->pid);
+
+    if (!threads_alive(lim->pid, idle, r)) {
+        if (idle_fds >= 0 && fds_now > idle_fds) {
+            note(r, "%d open descriptors, %d when idle, after the 100 left",
+                 fds_now, idle_fds);
+            observe(r, EV_FDS_LEFT);
+        } else
+            observe(r, EV_EMFILE_FATAL);
+    }
+    if (!blame(r, CAUSE_THREADS_LEFT) && !blame(r, CAUSE_FDS_LEFT))
+        blame(r, CAUSE_EMFILE);
 }
 
 /* 100 clients connect at once to the instance limited to 64 descriptors
@@ -257,24 +291,26 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
         inst_stop(&lim);
         return;
     }
+    int idle = count_threads(lim.pid), idle_fds = count_fds(lim.pid);
     crowd_and_leave(lim.port);
     nap(ms(200));
     if (!inst_alive(&lim)) {
         status_text(lim.status, how, sizeof(how));
         fail(r, "the server died when 100 clients came at once with 64 "
              "descriptors allowed: %s", how);
-        note_death(r, lim.status);
+        observe(r, EV_EMFILE_FATAL);
+        note_death(r, &lim);
+        if (r->cause == CAUSE_EXITED || r->cause == CAUSE_KILLED ||
+            r->cause == CAUSE_ONE_CLIENT)
+            r->cause = CAUSE_NONE; /* the limit is the better evidence */
+        blame(r, CAUSE_EMFILE);
     } else {
-        if (serves_next(lim.port, r) < 0)
+        if (serves_next(lim.port, r) < 0) {
             note(r, "100 clients had come at once, with 64 descriptors "
                     "allowed, and left");
-    }
-    if (r->failed) {
-        note(r, "where it is done right: running out of descriptors must "
-                "drop that connection (accept fails with EMFILE), never the "
-                "server: server.c keeps a spare descriptor to close the "
-                "client with");
-        note_last_lines(r, &lim);
+            blame_held(&lim, idle, idle_fds, r);
+            note_last_lines(r, &lim);
+        }
     }
     inst_stop(&lim);
 }

@@ -11,10 +11,11 @@ static void note_survive(check_ctx_t *c, result_t *r, const char *error)
 {
     if (!inst_alive(&c->srv))
         return; /* it died: run.c says of what */
-    note(r, "likely cause: one client's %s ended more than its own "
-            "connection; a per-connection error must close that connection "
-            "and log a line, never exit or stop the loop (csapp.h: the "
-            "lowercase calls return the error; echo.c)", error);
+    note(r, "what the server met: %s", error);
+    if (blame(r, CAUSE_HELD))
+        return; /* its echoes never came at all */
+    observe(r, EV_NEXT_UNSERVED);
+    blame(r, CAUSE_NEXT_UNSERVED);
 }
 
 static void reset_mid_line(check_ctx_t *c, result_t *r)
@@ -135,11 +136,8 @@ static void sigterm(check_ctx_t *c, result_t *r)
     if (took == -1) {
         fail(r, "the server was still running %d ms after SIGTERM", ms(1000));
         note(r, "a client was connected (it had sent a line)");
-        note(r, "likely cause: SIGTERM is caught or blocked and the handler "
-                "does not end the process (or a thread blocks it); its "
-                "default action ends the process at once, as in "
-                "echoservere.c; echoserverp.c's handler ends its children, "
-                "then dies of the signal (children.c)");
+        observe(r, EV_SIGTERM_ALIVE);
+        blame(r, CAUSE_SIGTERM_ALIVE);
     } else if (took == -2) {
         int left = count_group(pid, 2);
         char count[32] = "some";
@@ -147,9 +145,8 @@ static void sigterm(check_ctx_t *c, result_t *r)
             snprintf(count, sizeof(count), "%d", left);
         fail(r, "the server ended, but %s process%s of its group still ran "
              "%d ms after SIGTERM", count, left == 1 ? "" : "es", ms(1000));
-        note(r, "likely cause: the children serving clients outlive the "
-                "parent; on SIGTERM the parent must end them (children.c, "
-                "used by echoserverp.c and echoserverp_pre.c)");
+        observe(r, EV_SIGTERM_LEFT);
+        blame(r, CAUSE_CHILDREN_LEFT);
     } else
         step("gone %lld ms after SIGTERM", took);
     close(fd);

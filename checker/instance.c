@@ -3,8 +3,10 @@
  * code, so it starts in a process group of its own (the whole group is
  * killed at the end, on Ctrl-C and when the checker itself fails), with
  * limits on processes and address space, stdin from /dev/null, and its
- * output drained all the time by a thread (a chatty server must never
- * block on a full pipe) into a ring of its last lines for the failures.
+ * output (stdout and stderr, each a pipe) drained all the time by a
+ * thread (a chatty server must never block on a full pipe) into output.c
+ * for the failures. The process that holds the listening socket, the
+ * one started or a child of it, is the server watched.
  */
 #include "echocheck.h"
 
@@ -115,6 +117,36 @@ static char *with_port(const char *arg, int port)
     return replace_all(arg, "{port}", num);
 }
 
+/* The command line, as a shell would take it back, into buf. */
+static void command_text(char **argv, char *buf, size_t size)
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; argv[i] && o + 4 < size; i++) {
+        int plain = argv[i][0] && strcspn(argv[i], " \t'\"\\$*?;&|<>()") ==
+                                   strlen(argv[i]);
+        int w = snprintf(buf + o, size - o, plain ? "%s%s" : "%s'%s'",
+                         i ? " " : "", argv[i]);
+        o += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* Keeps the command line; says once when the port was appended. */
+static void say_command(instance_t *in, char **argv)
+{
+    static int said;
+    int n = 0, has_port = 0;
+
+    command_text(argv, in->cmdline, sizeof(in->cmdline));
+    for (; opt.cmd[n]; n++)
+        has_port |= strstr(opt.cmd[n], "{port}") != NULL;
+    if (!has_port && !said)
+        printf("no {port} in the command: added %d as its last argument\n",
+               in->port);
+    said = 1;
+}
+
 static char **build_argv(int port)
 {
     int n = 0, has_port = 0;
@@ -138,7 +170,7 @@ static void set_limit(int resource, rlim_t value)
 }
 
 /* In the child, before exec: its own group, the limits, its files. */
-static void child_setup(int out_fd, int nofile, int nproc)
+static void child_setup(const int out[2], int nofile, int nproc)
 {
     setpgid(0, 0);
 #ifdef __linux__
@@ -154,8 +186,8 @@ static void child_setup(int out_fd, int nofile, int nproc)
         set_limit(RLIMIT_NOFILE, (rlim_t)nofile);
     int null = open("/dev/null", O_RDONLY);
     dup2(null, 0);
-    dup2(out_fd, 1);
-    dup2(out_fd, 2);
+    dup2(out[0], 1);
+    dup2(out[1], 2);
     signal(SIGPIPE, SIG_DFL); /* as a shell would start it */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -164,68 +196,43 @@ static void child_setup(int out_fd, int nofile, int nproc)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* Adds one complete line of the server's output to the ring. */
-static void ring_add(instance_t *in, const char *line, size_t n)
-{
-    if (n >= RING_WIDTH)
-        n = RING_WIDTH - 1;
-    pthread_mutex_lock(&in->lock);
-    memcpy(in->ring[in->next % RING_LINES], line, n);
-    in->ring[in->next % RING_LINES][n] = '\0';
-    in->next++;
-    pthread_mutex_unlock(&in->lock);
-}
-
-/* The drain thread: reads the pipe until end of file or told to stop. */
+/* The drain thread: reads both pipes until end of file on each, or
+ * until told to stop, into in->out. */
 static void *drain(void *arg)
 {
     instance_t *in = arg;
-    char buf[4096], line[RING_WIDTH];
-    size_t used = 0;
+    char buf[4096];
     long long total = 0;
-    struct pollfd p = { .fd = in->out_fd, .events = POLLIN };
+    struct pollfd p[2] = { { .fd = in->out_fd[0], .events = POLLIN },
+                           { .fd = in->out_fd[1], .events = POLLIN } };
 
-    while (!in->stop_drain) {
-        if (poll(&p, 1, 100) <= 0)
+    while (!in->stop_drain && (p[0].fd >= 0 || p[1].fd >= 0)) {
+        if (poll(p, 2, 100) <= 0)
             continue;
-        ssize_t n = read(in->out_fd, buf, sizeof(buf));
-        if (n <= 0 && !(n < 0 && errno == EINTR))
-            break;
-        if ((total += n) > (long long)FLOOD_MIB << 20 && !in->flooded) {
-            in->flooded = 1; /* a flood costs a core: its end, now */
-            kill(-in->pid, SIGKILL);
-        }
-        for (ssize_t i = 0; i < n; i++) {
-            if (buf[i] == '\n' || used == sizeof(line) - 1) {
-                ring_add(in, line, used);
-                used = 0;
+        for (int s = 0; s < 2; s++) {
+            if (p[s].fd < 0 || p[s].revents == 0)
+                continue;
+            ssize_t n = read(p[s].fd, buf, sizeof(buf));
+            if (n > 0)
+                out_feed(&in->out, s, buf, (size_t)n);
+            else if (!(n < 0 && errno == EINTR))
+                p[s].fd = -1; /* its end: poll ignores it from now on */
+            if (n > 0 && (total += n) > (long long)FLOOD_MIB << 20 && !in->flooded) {
+                in->flooded = 1; /* a flood costs a core: its end, now */
+                kill(-in->pid, SIGKILL);
             }
-            if (buf[i] != '\n')
-                line[used++] = buf[i] == '\t' ? ' ' : buf[i];
         }
     }
-    if (used > 0)
-        ring_add(in, line, used);
+    out_end(&in->out, 0);
+    out_end(&in->out, 1);
     return NULL;
-}
-
-int inst_last_lines(instance_t *in, char lines[][RING_WIDTH], int max)
-{
-    pthread_mutex_lock(&in->lock);
-    int n = in->next < RING_LINES ? in->next : RING_LINES;
-    if (n > max)
-        n = max;
-    for (int i = 0; i < n; i++)
-        strcpy(lines[i], in->ring[(in->next - n + i) % RING_LINES]);
-    pthread_mutex_unlock(&in->lock);
-    return n;
 }
 
 /* In the child: set up, run the server; never returns. Only
  * async-signal-safe calls: the other threads were not copied. */
-static void exec_server(char **argv, int out_fd, int nofile, int nproc)
+static void exec_server(char **argv, const int out[2], int nofile, int nproc)
 {
-    child_setup(out_fd, nofile, nproc);
+    child_setup(out, nofile, nproc);
     execvp(argv[0], argv);
     const char *parts[] = { "cannot run ", argv[0], ": ", strerror(errno),
                             "\n" };
@@ -243,39 +250,56 @@ static void free_argv(char **argv)
     free(argv);
 }
 
+/* Two pipes, their read ends close-on-exec: 0, or -1 with in->why. */
+static int open_pipes(instance_t *in, int rd[2], int wr[2])
+{
+    int fds[2][2];
+
+    for (int s = 0; s < 2; s++)
+        if (pipe(fds[s]) < 0) {
+            snprintf(in->why, sizeof(in->why), "pipe: %s", strerror(errno));
+            if (s == 1)
+                close(fds[0][0]), close(fds[0][1]);
+            return -1;
+        }
+    for (int s = 0; s < 2; s++) {
+        rd[s] = fds[s][0], wr[s] = fds[s][1];
+        fcntl(rd[s], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
 /* Forks the server; returns 0, or -1 with in->why said. */
 static int spawn(instance_t *in, int nofile)
 {
-    int fds[2];
+    int rd[2], wr[2];
     static int nproc = -1;
 
     if (nproc < 0) { /* the user's tasks now, plus room for the server's */
         int tasks = count_user_tasks();
         nproc = tasks > 0 ? tasks + 512 : 0;
     }
-    if (pipe(fds) < 0) {
-        snprintf(in->why, sizeof(in->why), "pipe: %s", strerror(errno));
+    if (open_pipes(in, rd, wr) < 0)
         return -1;
-    }
     char **argv = build_argv(in->port);
+    say_command(in, argv);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        close(fds[0]);
-        exec_server(argv, fds[1], nofile, nproc);
+        close(rd[0]), close(rd[1]);
+        exec_server(argv, wr, nofile, nproc);
     }
     free_argv(argv);
-    close(fds[1]);
+    close(wr[0]), close(wr[1]);
     if (pid < 0) {
-        close(fds[0]);
+        close(rd[0]), close(rd[1]);
         snprintf(in->why, sizeof(in->why), "fork: %s", strerror(errno));
         return -1;
     }
     setpgid(pid, pid); /* also here: no race with a kill of the group */
     register_group(pid, 1);
     in->pid = pid;
-    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    in->out_fd = fds[0];
+    in->out_fd[0] = rd[0], in->out_fd[1] = rd[1];
     in->stop_drain = 0;
     pthread_create(&in->drain, NULL, drain, in);
     return 0;
@@ -286,7 +310,8 @@ static int start_once(instance_t *in, int nofile)
 {
     if (spawn(in, nofile) < 0)
         return -1;
-    step("started %s on port %d (pid %d)", opt.cmd[0], in->port, (int)in->pid);
+    step("started on port %d (pid %d): %s", in->port, (int)in->pid,
+         in->cmdline);
     long long end = now_ms() + ms(5000), start = now_ms();
     while (now_ms() < end) {
         if (!inst_alive(in)) {
@@ -297,8 +322,10 @@ static int start_once(instance_t *in, int nofile)
                          "floods its output (more than %d MiB)", FLOOD_MIB);
             return -1;
         }
-        if (is_listening(in->pid, in->port)) {
-            step("listening after %lld ms", now_ms() - start);
+        if ((in->server = listening_pid(in->pid, in->port)) > 0) {
+            step("listening after %lld ms%s", now_ms() - start,
+                 in->server != in->pid ? ", in a child of the one started"
+                                       : "");
             return 0;
         }
         nap(20);
@@ -311,7 +338,8 @@ static int start_once(instance_t *in, int nofile)
 int inst_start(instance_t *in, int nofile)
 {
     memset(in, 0, sizeof(*in));
-    pthread_mutex_init(&in->lock, NULL);
+    out_init(&in->out);
+    in->served_at_start = served_clients;
     for (int tries = 1;; tries++) {
         in->port = opt.port > 0 ? opt.port : free_port();
         if (start_once(in, nofile) == 0)
@@ -323,19 +351,19 @@ int inst_start(instance_t *in, int nofile)
         step("port %d was taken meanwhile: another one", in->port);
         inst_stop(in);
         in->reaped = 0;
-        in->next = 0;
+        out_init(&in->out);
     }
 }
 
 int inst_alive(instance_t *in)
 {
-    if (in->pid == 0 || in->reaped)
+    if (in->pid == 0)
         return 0;
-    if (waitpid(in->pid, &in->status, WNOHANG) == in->pid) {
+    if (!in->reaped && waitpid(in->pid, &in->status, WNOHANG) == in->pid)
         in->reaped = 1;
-        return 0;
-    }
-    return 1;
+    if (in->server > 0 && in->server != in->pid)
+        return process_alive(in->server); /* the holder of the socket */
+    return !in->reaped;
 }
 
 int inst_pause(instance_t *in)
@@ -376,7 +404,8 @@ void inst_stop(instance_t *in)
     register_group(in->pid, 0);
     in->stop_drain = 1;
     pthread_join(in->drain, NULL);
-    close(in->out_fd);
+    close(in->out_fd[0]);
+    close(in->out_fd[1]);
     in->pid = 0;
 }
 

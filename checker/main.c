@@ -15,9 +15,6 @@
 #include "class.h"
 
 #include <sys/resource.h>
-#include <time.h>
-
-options_t opt = { .model = M_MANY, .pool = 0, .scale = 1 };
 
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
@@ -30,18 +27,25 @@ static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
     "(default many), robustness against misbehaving clients, resources\n"
     "(where /proc shows them) and shutdown on SIGTERM.\n"
-    "  {port} in any ARG is replaced by a free port (else it is appended)\n"
+    "  {port} in any ARG is replaced by a free port (else it is appended,\n"
+    "             and a line says so)\n"
     "  -m MODEL   one (one client at a time), many, or pool=N (N at once)\n"
     "  -p PORT    use this port instead of a free one\n"
     "  -g GROUP   run one group: echo, concurrency, robustness, resources,\n"
     "             shutdown\n"
-    "  -j FILE    also write the results as Gradescope's results.json\n"
+    "  -j FILE    also write the results as Gradescope's results.json:\n"
+    "             every check with its status, written at the start and\n"
+    "             replaced as each check ends\n"
     "  --junit FILE  also write them as JUnit XML (a testsuite per group)\n"
-    "  -v         show each step\n"
+    "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
     "  --repeat N run each check N times (read, not yet acted on)\n"
     "  --list     print every check: id, group, what it checks, the lesson\n"
-    "Exit status: 0 when no check failed, 1 when one did, 2 usage error.\n"
+    "  -h, --help this text\n"
+    "A fault is judged once: later checks it prevented say \"not judged\";\n"
+    "the root causes end the report.\n"
+    "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
+    "130 when interrupted.\n"
     "A class run: every direct subfolder of DIR is a submission; {dir} in CMD\n"
     "and in COMMAND is that folder. Each is built, checked, and given one\n"
     "status (checked, build failed, never listened, crashed at start, timed\n"
@@ -54,36 +58,6 @@ static const char help_text[] =
     "  --only NAME       run this one again, into the report in OUT\n"
     "Exit status: 0 when every submission got a status, 1 when the run\n"
     "failed, 2 usage error, 130 after Ctrl-C.\n";
-
-int ms(int base) { return base * opt.scale; }
-
-void nap(int millis)
-{
-    struct timespec t = { millis / 1000, (long)(millis % 1000) * 1000000L };
-    while (nanosleep(&t, &t) < 0 && errno == EINTR)
-        ;
-}
-
-long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-void step(const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!opt.verbose)
-        return;
-    va_start(ap, fmt);
-    printf(".. ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-}
 
 static void usage_error(const char *why)
 {
@@ -234,10 +208,14 @@ static void read_scale(void)
 }
 
 /* Ctrl-C, SIGTERM, and the checker's own crash: nothing it started
- * outlives it. */
+ * outlives it. An interrupted run exits 128 + the signal (130 for
+ * Ctrl-C); its results file is whole already (report.c renames it into
+ * place). A crash dies of its signal. */
 static void on_fatal(int sig)
 {
     kill_registered_groups();
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+        _exit(128 + sig);
     signal(sig, SIG_DFL);
     raise(sig);
 }

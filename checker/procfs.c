@@ -124,7 +124,10 @@ typedef struct {
 static int group_holds(const char *pid, void *arg)
 {
     group_walk_t *w = arg;
-    return pgrp_of(pid, NULL) == w->pgid && holds_socket(pid, w->inodes, w->n);
+    if (pgrp_of(pid, NULL) != w->pgid || !holds_socket(pid, w->inodes, w->n))
+        return 0;
+    w->count = atoi(pid); /* the holder */
+    return 1;
 }
 
 static int connect_closes(int port)
@@ -139,15 +142,27 @@ static int connect_closes(int port)
     return ok;
 }
 
-int is_listening(pid_t pgid, int port)
+pid_t listening_pid(pid_t pgid, int port)
 {
     if (!have_procfs())
-        return connect_closes(port);
+        return connect_closes(port) ? pgid : 0;
     unsigned long inodes[64];
     int n = listen_inodes("/proc/net/tcp", port, inodes, 0, 64);
     n = listen_inodes("/proc/net/tcp6", port, inodes, n, 64);
     group_walk_t w = { .pgid = pgid, .inodes = inodes, .n = n };
-    return n > 0 && each_process(group_holds, &w) == 1;
+    if (n > 0 && each_process(group_holds, &w) == 1)
+        return (pid_t)w.count;
+    return 0;
+}
+
+int process_alive(pid_t pid)
+{
+    char num[24], st = 0;
+
+    if (kill(pid, 0) < 0 && errno != EPERM)
+        return 0;
+    snprintf(num, sizeof(num), "%d", (int)pid);
+    return !have_procfs() || (pgrp_of(num, &st) >= 0 && st != 'Z');
 }
 
 int port_taken(int port)
@@ -271,4 +286,36 @@ int count_user_tasks(void)
     if (!have_procfs() || each_process(user_tasks, &n) < 0)
         return -1;
     return n;
+}
+
+/* CPU time of process pid so far, in clock ticks; -1 when unreadable. */
+static long long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    unsigned long long utime, stime;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    /* after the name: state and 10 fields, then utime and stime */
+    if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                                    "%*u %llu %llu", &utime, &stime) != 2)
+        return -1;
+    return (long long)(utime + stime);
+}
+
+int cpu_percent(pid_t pid, int millis)
+{
+    long long before = cpu_ticks(pid), hz = sysconf(_SC_CLK_TCK);
+
+    nap(millis);
+    long long after = cpu_ticks(pid);
+    if (before < 0 || after < 0 || hz <= 0 || millis <= 0)
+        return -1;
+    return (int)((after - before) * 1000 * 100 / hz / millis);
 }

@@ -1,24 +1,42 @@
 /*
  * report.c - what echocheck prints: a line per check (PASS, FAIL with its
- * details indented by 4 spaces, SKIP with the reason), a tally per group,
- * the last line "N passed, N failed[, N skipped]"; and with -j FILE the
- * same results in the shape course autograders read (Gradescope's
- * results.json: a tests array of name, score, max_score, output, and a
- * total score; skips are left out).
+ * details indented by 4 spaces and its likely cause, SKIP with the
+ * reason), a tally per group, the root causes (each once, with the checks
+ * that showed it), the last line "N passed, N failed[, N skipped]". A
+ * failure whose cause an earlier check showed prints "not judged: <the
+ * fault>" only. With -j FILE the same results in the shape course
+ * autograders read (Gradescope's results.json: a tests array of name,
+ * status, score, max_score, output, every check listed, a skipped one at
+ * 0 of 0; the root causes as the top-level output; a total score),
+ * written at the start with every check pending and replaced, whole, as
+ * each check ends.
  */
 #include "echocheck.h"
 
+enum { PENDING, PASSED, FAILED, SKIPPED };
+
 typedef struct {
     char name[64];
-    int passed;
+    int state;            /* PENDING... */
     char *output;         /* summary and details, for the JSON */
 } entry_t;
 
-#define MAX_ENTRIES 64
+#define MAX_ENTRIES 96
 static entry_t entries[MAX_ENTRIES];
 static int n_entries;
 static int passed, failed, skipped;      /* the whole run */
 static int g_passed, g_failed, g_skipped; /* the current group */
+
+/* The root causes, in the order they were first shown: each cause once,
+ * with the checks that showed it (the first) or that it prevented. */
+#define MAX_ROOTS 32
+typedef struct {
+    int cause;            /* CAUSE_; CAUSE_NONE: a failure with no cause */
+    char summary[200];    /* for a failure with no cause: what was seen */
+    char checks[400];
+} root_t;
+static root_t roots[MAX_ROOTS];
+static int n_roots;
 
 /* Appends one detail line, wrapped at word boundaries to fit 80
  * columns (continuations indented by 2 more), to r. */
@@ -65,6 +83,18 @@ void fail(result_t *r, const char *fmt, ...)
     r->failed = 1;
 }
 
+void unfail(result_t *r, const char *label)
+{
+    result_t was = *r;
+
+    if (!r->failed)
+        return;
+    r->failed = 0, r->len = 0, r->detail[0] = '\0';
+    r->cause = CAUSE_NONE;
+    note(r, "%s: %s", label, was.summary);
+    merge_details(r, &was);
+}
+
 void note(result_t *r, const char *fmt, ...)
 {
     va_list ap;
@@ -86,46 +116,112 @@ void fail_from(result_t *r, const char *what, const result_t *from)
 {
     fail(r, "%s: %s", what, from->summary);
     merge_details(r, from);
+    r->seen |= from->seen; /* its evidence, for the cause */
 }
 
 void note_last_lines(result_t *r, instance_t *in)
 {
-    char lines[RING_LINES][RING_WIDTH];
-    int n = inst_last_lines(in, lines, 6);
-
-    r->output_shown = 1;
-    if (n == 0) {
-        note(r, "the server printed nothing");
-        return;
-    }
-    note(r, "the server's last lines:");
-    for (int i = 0; i < n; i++)
-        note(r, "| %s", lines[i]);
+    note_output(r, &in->out);
 }
 
-static void record(const char *group, const char *name, int ok, const char *out)
+/* The entry of check group/name, added when it was not planned. */
+static entry_t *entry(const char *group, const char *name)
 {
+    char full[64];
+
+    snprintf(full, sizeof(full), "%s%s%s", group, *name ? "/" : "", name);
+    for (int i = 0; i < n_entries; i++)
+        if (strcmp(entries[i].name, full) == 0)
+            return &entries[i];
     if (n_entries == MAX_ENTRIES)
-        return;
+        return NULL;
     entry_t *e = &entries[n_entries++];
-    snprintf(e->name, sizeof(e->name), "%s/%s", group, name);
-    e->passed = ok;
+    snprintf(e->name, sizeof(e->name), "%s", full);
+    e->state = PENDING;
+    e->output = strdup("pending: not run yet");
+    return e;
+}
+
+static int write_json(void);
+
+static void record(const char *group, const char *name, int state,
+                   const char *out)
+{
+    entry_t *e = entry(group, name);
+
+    if (e == NULL)
+        return;
+    e->state = state;
+    free(e->output);
     e->output = strdup(out);
+    if (opt.json)
+        write_json();
+}
+
+void report_plan(const char *group, const char *name, const char *skip)
+{
+    entry_t *e = entry(group, name);
+    char out[200];
+
+    if (e == NULL || skip == NULL)
+        return;
+    snprintf(out, sizeof(out), "SKIP: %s", skip);
+    e->state = SKIPPED;
+    free(e->output);
+    e->output = strdup(out);
+}
+
+/* The root-cause row of cause (a new row for CAUSE_NONE); NULL when the
+ * cause was not shown before and new is 0. */
+static root_t *root_of(int cause, int new)
+{
+    for (int i = 0; i < n_roots && cause != CAUSE_NONE; i++)
+        if (roots[i].cause == cause)
+            return &roots[i];
+    if (!new || n_roots == MAX_ROOTS)
+        return NULL;
+    roots[n_roots].cause = cause;
+    return &roots[n_roots++];
+}
+
+/* Adds group/name (or group alone) to root's checks. */
+static void root_add(root_t *root, const char *group, const char *name)
+{
+    size_t n = strlen(root->checks);
+    snprintf(root->checks + n, sizeof(root->checks) - n, "%s%s%s%s",
+             n ? ", " : "", group, *name ? "/" : "", name);
 }
 
 void report_check(const char *group, const char *name, result_t *r)
 {
-    junit_add(group, name, r->failed ? 'F' : 'P', r->summary, r->detail);
+    root_t *root = r->failed ? root_of(r->cause, 0) : NULL;
+
     if (!r->failed) {
         printf("PASS %s/%s\n", group, name);
+        junit_add(group, name, 'P', NULL, NULL);
         passed++, g_passed++;
-        record(group, name, 1, "PASS");
-    } else {
-        printf("FAIL %s/%s: %s\n%s", group, name, r->summary, r->detail);
+        record(group, name, PASSED, "PASS");
+    } else if (root) { /* a fault shown before: judged there */
+        char out[300];
+        snprintf(out, sizeof(out), "not judged: %s",
+                 cause_of(r->cause)->title);
+        printf("FAIL %s/%s: %s\n", group, name, out);
+        junit_add(group, name, 'F', out, NULL);
         failed++, g_failed++;
+        root_add(root, group, name);
+        record(group, name, FAILED, out);
+    } else {
+        note_cause(r);
+        printf("FAIL %s/%s: %s\n%s", group, name, r->summary, r->detail);
+        junit_add(group, name, 'F', r->summary, r->detail);
+        failed++, g_failed++;
+        if ((root = root_of(r->cause, 1)) != NULL) {
+            snprintf(root->summary, sizeof(root->summary), "%s", r->summary);
+            root_add(root, group, name);
+        }
         char *out = Malloc(strlen(r->summary) + r->len + 2);
         sprintf(out, "%s\n%s", r->summary, r->detail);
-        record(group, name, 0, out);
+        record(group, name, FAILED, out);
         free(out);
     }
     fflush(stdout);
@@ -133,10 +229,19 @@ void report_check(const char *group, const char *name, result_t *r)
 
 void report_skip(const char *group, const char *name, const char *why)
 {
+    char out[200];
+
     printf("SKIP %s/%s (%s)\n", group, name, why);
     junit_add(group, name, 'S', NULL, why);
     skipped++, g_skipped++;
+    snprintf(out, sizeof(out), "SKIP: %s", why);
+    record(group, name, SKIPPED, out);
     fflush(stdout);
+}
+
+int cause_shown(int id)
+{
+    return root_of(id, 0) != NULL;
 }
 
 void report_tally(const char *group)
@@ -184,32 +289,83 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The root causes, a line each, into buf; returns its length. */
+static size_t roots_text(char *buf, size_t size)
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < n_roots && o < size; i++) {
+        const cause_t *c = cause_of(roots[i].cause);
+        int w = roots[i].cause != CAUSE_NONE
+                    ? snprintf(buf + o, size - o, "%s: %s (%s)\n", c->key,
+                               c->title, roots[i].checks)
+                    : snprintf(buf + o, size - o, "no cause named: %s (%s)\n",
+                               roots[i].summary, roots[i].checks);
+        o += w > 0 ? (size_t)w : 0;
+    }
+    return o < size ? o : size - 1;
+}
+
+static const char *const state_names[] = { "failed", "passed", "failed",
+                                           "passed" };
+
+/* One entry of the tests array. */
+static void json_entry(FILE *f, const entry_t *e, int last)
+{
+    int max = e->state == SKIPPED ? 0 : 1;
+
+    fputs("    {\"name\": ", f);
+    json_string(f, e->name);
+    fprintf(f, ", \"status\": \"%s\", \"score\": %d, \"max_score\": %d, "
+               "\"output\": ", state_names[e->state], e->state == PASSED, max);
+    json_string(f, e->output);
+    fprintf(f, "}%s\n", last ? "" : ",");
+}
+
+/* Writes the results so far: into a file beside it, then renamed over
+ * it, so that the file is whole at every moment, Ctrl-C included. */
 static int write_json(void)
 {
-    FILE *f = fopen(opt.json, "w");
+    char tmp[4096], roots_buf[4000];
     int score = 0;
 
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", opt.json, (int)getpid());
+    FILE *f = fopen(tmp, "w");
     if (f == NULL) {
-        fprintf(stderr, "echocheck: cannot write %s: %s\n", opt.json,
+        fprintf(stderr, "echocheck: cannot write %s: %s\n", tmp,
                 strerror(errno));
         return -1;
     }
     fputs("{\n  \"tests\": [\n", f);
     for (int i = 0; i < n_entries; i++) {
-        score += entries[i].passed;
-        fputs("    {\"name\": ", f);
-        json_string(f, entries[i].name);
-        fprintf(f, ", \"score\": %d, \"max_score\": 1, \"output\": ",
-                entries[i].passed);
-        json_string(f, entries[i].output);
-        fprintf(f, "}%s\n", i + 1 < n_entries ? "," : "");
+        score += entries[i].state == PASSED;
+        json_entry(f, &entries[i], i + 1 == n_entries);
     }
-    fprintf(f, "  ],\n  \"score\": %d\n}\n", score);
-    return fclose(f);
+    roots_text(roots_buf, sizeof(roots_buf));
+    fputs("  ],\n  \"output\": ", f);
+    json_string(f, roots_buf);
+    fprintf(f, ",\n  \"score\": %d\n}\n", score);
+    if (fclose(f) != 0 || rename(tmp, opt.json) < 0) {
+        fprintf(stderr, "echocheck: cannot write %s: %s\n", opt.json,
+                strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int report_begin(void)
+{
+    return opt.json ? write_json() : 0;
 }
 
 int report_finish(void)
 {
+    char buf[4000];
+
+    if (roots_text(buf, sizeof(buf)) > 0)
+        printf("== root causes\n%s", buf);
     printf("%d passed, %d failed", passed, failed);
     if (skipped > 0)
         printf(", %d skipped", skipped);
@@ -227,25 +383,41 @@ int report_never_ready(instance_t *in)
     result_t r = { 0 };
 
     fail(&r, "%s", in->why);
-    char lines[RING_LINES][RING_WIDTH];
-    int n = inst_last_lines(in, lines, RING_LINES);
-    for (int i = 0; i < n; i++)
-        note(&r, "%s", lines[i]);
-    if (n == 0)
-        note(&r, "(it printed nothing)");
-    for (int i = 0; i < n && !opt.no_mem_limit; i++)
-        if (strstr(lines[i], "Sanitizer") || strstr(lines[i], "ulimit -v")) {
-            note(&r, "(a sanitizer cannot start under echocheck's "
-                     "address-space limit: add --no-mem-limit)");
-            break;
-        }
+    /* No client came yet: a report says why it did not start, not that
+     * a client's error ended it. */
+    observe_output(&r, &in->out);
+    if (has_seen(&r, EV_RUNTIME_REPORT) || has_seen(&r, EV_WRAPPER_MSG))
+        observe(&r, EV_START_REPORT);
+    if (!inst_alive(in) && out_usage(&in->out))
+        observe(&r, EV_USAGE);
+    if (!blame(&r, CAUSE_USAGE))
+        blame(&r, CAUSE_START_REPORT);
+    if (!inst_alive(in))
+        note_death(&r, in); /* how it ended, what it printed */
+    else
+        note_output(&r, &in->out);
+    note(&r, "the command: %s", in->cmdline);
+    note_cause(&r);
+    if (!opt.no_mem_limit && strstr(r.detail, "Sanitizer"))
+        note(&r, "(a sanitizer cannot start under echocheck's "
+                 "address-space limit: add --no-mem-limit)");
     printf("FAIL start: %s\n%s", r.summary, r.detail);
     junit_add("start", "start", 'F', r.summary, r.detail);
     failed++;
     char *out = Malloc(strlen(r.summary) + r.len + 2);
     sprintf(out, "%s\n%s", r.summary, r.detail);
-    record("start", "", 0, out);
-    snprintf(entries[n_entries - 1].name, sizeof(entries[0].name), "start");
+    for (int i = 0; i < n_entries; i++)
+        if (entries[i].state == PENDING) {
+            free(entries[i].output);
+            entries[i].output = strdup("not judged: the server never listened");
+            entries[i].state = FAILED;
+        }
+    root_t *root = root_of(r.cause, 1);
+    if (root) {
+        snprintf(root->summary, sizeof(root->summary), "%s", r.summary);
+        root_add(root, "start", "");
+    }
+    record("start", "", FAILED, out);
     free(out);
     return report_finish();
 }

@@ -1,9 +1,11 @@
 /*
  * run.c - the groups in order, each on a fresh instance of the server.
  * A server that never gets ready at the start gets one line and no
- * checks; a server that dies during a check fails that check (with its
- * exit status or signal, and what that usually means), and the next
- * check starts it again.
+ * checks. A check is judged only once its own clients are closed and a
+ * fresh client is served: a server that dies before that (the process
+ * holding the listening socket) fails that check, with its exit status or
+ * signal, its output and the cause they show, and the next check starts
+ * it again; so does a server that no longer serves.
  */
 #include "echocheck.h"
 
@@ -28,73 +30,147 @@ const char *model_name(void)
     return buf;
 }
 
-/* What a death by this status usually means, in the lecture's terms. */
-void note_death(result_t *r, int status)
+/* The observations a death gives: how it ended, what it printed, how
+ * many clients it had served. */
+static void observe_death(result_t *r, instance_t *in)
 {
-    int sig = status_signal(status);
+    int sig = status_signal(in->status);
+    int one = served_clients - in->served_at_start == 1;
 
+    observe_output(r, &in->out);
+    if (!in->reaped || (in->server != in->pid && in->server != 0)) {
+        if (one) /* the socket's holder, not our child: no status */
+            observe(r, EV_ONE_CLIENT);
+        return;
+    }
     if (sig == SIGPIPE)
-        note(r, "likely cause: a client left before reading its echo, and the "
-                "write to it raised SIGPIPE, whose default action ends the "
-                "whole server; ignore SIGPIPE at start-up, as server.c does, "
-                "so that the write fails with EPIPE and only that connection "
-                "ends");
+        observe(r, EV_DIED_SIGPIPE);
     else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
-        note(r, "likely cause: a memory error (a buffer overrun, or a buffer "
-                "freed or shared between threads: see race.c and slide "
-                "\"Potential Form of Unintended Sharing\"); run it under "
-                "valgrind or -fsanitize=address");
-    else if (sig == 0)
-        note(r, "likely cause: it exited by itself: an exiting wrapper "
-                "(Rio_writen, Rio_readlineb, Accept) met one client's error "
-                "and ended the server; inside the loop use the lowercase "
-                "calls and close that connection only (csapp.h explains the "
-                "two layers; echo.c does it)");
+        observe(r, EV_DIED_MEMORY);
+    else if (sig != 0)
+        observe(r, EV_KILLED);
+    else {
+        observe(r, EV_EXITED);
+        if (one)
+            observe(r, EV_ONE_CLIENT);
+    }
 }
 
-/* After a check: a server that died fails it, and says how. */
-static void after_check(check_ctx_t *c, result_t *r)
+void note_death(result_t *r, instance_t *in)
 {
-    if (c->srv.pid == 0 || inst_alive(&c->srv))
-        return; /* stopped by the check on purpose, or alive */
-    char how[96];
-    status_text(c->srv.status, how, sizeof(how));
-    if (r->failed) { /* the death is the news; what it caused follows */
-        note(r, "seen: %s", r->summary);
-        r->failed = 0;
-    }
-    fail(r, "the server died during this check: %s", how);
+    static const int order[] = { CAUSE_RUNTIME, CAUSE_WRAPPER, CAUSE_SIGPIPE,
+                                 CAUSE_MEMORY, CAUSE_ONE_CLIENT, CAUSE_EXITED,
+                                 CAUSE_KILLED };
+
+    nap(50); /* its last words through the pipes */
+    observe_death(r, in);
+    note_output(r, &in->out);
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (blame(r, order[i]))
+            break;
+}
+
+/* "exit status 1", or what is known of a holder that is not our child. */
+static void death_text(instance_t *in, char *how, size_t size)
+{
+    if (in->reaped && (in->server == in->pid || in->server == 0))
+        status_text(in->status, how, size);
+    else
+        snprintf(how, size, "process %d, which held the listening socket, "
+                 "ended", (int)in->server);
+}
+
+/* A fresh client's line comes back: 0; else r fails with what. */
+static int serves_fresh(int port, const char *what, result_t *r)
+{
+    static const char line[] = "the next client, after that one\n";
+    result_t next = { 0 };
+
+    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
+        return 0;
+    fail_from(r, what, &next);
+    return -1;
+}
+
+/* The server died: r fails with how (what r saw before comes after), the
+ * cause, and the instance is stopped, so the next check gets a fresh one. */
+static void charge_death(check_ctx_t *c, result_t *r, const char *when)
+{
+    char how[160];
+
+    death_text(&c->srv, how, sizeof(how));
+    unfail(r, "seen"); /* the death is the news; what it caused follows */
+    fail(r, "the server died %s: %s", when, how);
     if (c->srv.flooded)
         note(r, "stopped by echocheck: it floods its output (more than %d "
                 "MiB)", FLOOD_MIB);
-    else
-        note_death(r, c->srv.status);
-    nap(50); /* its last words through the pipe */
-    note_last_lines(r, &c->srv);
+    note_death(r, &c->srv);
     inst_stop(&c->srv);
+}
+
+/* After a check: its clients are closed; it is judged once a fresh
+ * client is served. A server that died by then fails it, and says how;
+ * the next check gets a fresh instance. */
+static void after_check(check_ctx_t *c, result_t *r)
+{
+    if (c->srv.pid == 0)
+        return; /* stopped by the check on purpose */
+    int stuck = !r->failed && inst_alive(&c->srv) &&
+                serves_fresh(c->srv.port, "after this check's clients had "
+                             "left, a fresh client was not served", r) < 0;
+    if (stuck)
+        blame_echo(r, CAUSE_NONE);
+    /* A failure may be the server on its way out: a client refused or
+     * reset while it exits. Its death, if it comes, is this check's. */
+    for (long long end = now_ms() + ms(300);
+         r->failed && inst_alive(&c->srv) && now_ms() < end; nap(10))
+        ;
+    if (inst_alive(&c->srv)) {
+        if (stuck) { /* the next check gets a server that serves */
+            note_last_lines(r, &c->srv);
+            inst_stop(&c->srv);
+        }
+        return;
+    }
+    charge_death(c, r, "during this check");
+}
+
+/* Why check k does not run here, or NULL. */
+static const char *skip_why(const check_t *k)
+{
+    if (!(k->models & opt.model))
+        return model_name();
+    if (k->needs_proc && !have_procfs())
+        return "no /proc on this system to count with";
+    return NULL;
 }
 
 static void run_check(const char *group, const check_t *k, check_ctx_t *c,
                       int *broken)
 {
     result_t r = { 0 };
+    const char *skip = skip_why(k);
 
-    if (!(k->models & opt.model)) {
-        report_skip(group, k->name, model_name());
+    if (skip) {
+        report_skip(group, k->name, skip);
         return;
     }
-    if (k->needs_proc && !have_procfs()) {
-        report_skip(group, k->name, "no /proc on this system to count with");
-        return;
-    }
-    if (c->srv.pid == 0 && !*broken && inst_start(&c->srv, 0) < 0) {
+    /* It died after the last check was judged: this check is the first
+     * to meet it, and is not run on a dead server. */
+    if (c->srv.pid != 0 && !inst_alive(&c->srv))
+        charge_death(c, &r, "before this check began");
+    if (c->srv.pid == 0 && !*broken && !r.failed && inst_start(&c->srv, 0) < 0) {
         *broken = 1;
         fail(&r, "the server did not start again: %s", c->srv.why);
         note_last_lines(&r, &c->srv);
         inst_stop(&c->srv);
+        observe(&r, EV_NO_RESTART);
+        blame(&r, CAUSE_NO_RESTART);
     }
-    if (*broken && !r.failed)
+    if (*broken && !r.failed) {
         fail(&r, "not run: the server did not start again (above)");
+        r.cause = CAUSE_NO_RESTART; /* shown above: not judged here */
+    }
     if (!r.failed) {
         step("%s/%s", group, k->name);
         machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
@@ -105,6 +181,17 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
             note_last_lines(&r, &c->srv);
     }
     report_check(group, k->name, &r);
+}
+
+/* Lists every check to run in the results, pending, before the first. */
+static void plan(void)
+{
+    for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++)
+        if (!opt.group || strcmp(opt.group, all_groups[i].name) == 0)
+            for (int k = 0; k < *all_groups[i].count; k++)
+                report_plan(all_groups[i].name, all_groups[i].checks[k].name,
+                            skip_why(&all_groups[i].checks[k]));
+    report_begin();
 }
 
 static int run_group(const group_t *g, check_ctx_t *c, int first)
@@ -131,7 +218,9 @@ int run_groups(void)
     check_ctx_t c = { 0 };
     int first = 1;
 
-    for (int i = 0; i < n_groups; i++) {
+    plan();
+
+    for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++) {
         if (opt.group && strcmp(opt.group, all_groups[i].name) != 0)
             continue;
         if (run_group(&all_groups[i], &c, first) < 0) {
@@ -146,11 +235,5 @@ int run_groups(void)
 
 int serves_next(int port, result_t *r)
 {
-    static const char line[] = "the next client, after that one\n";
-    result_t next = { 0 };
-
-    if (echo_once(port, line, sizeof(line) - 1, 0, &next) == 0)
-        return 0;
-    fail_from(r, "the next client was not served", &next);
-    return -1;
+    return serves_fresh(port, "the next client was not served", r);
 }

@@ -17,7 +17,8 @@
 #         an instructor who talks over each event; the step's next bounded
 #         wait starts after Enter. Enter is read from the terminal.
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts
-#   -l    list the steps, "N NAME" a line, and exit
+#   -l    list the steps and exit: number, name, usual length, title (make
+#         demo-list)
 # The environment can do the same: STEP="3 4", PAUSE=1 (-p), PAUSE=beat
 # (-b), FAST=1.
 # Every line fits 80 columns (a projector's terminal): narration, verdicts
@@ -33,8 +34,9 @@
 # demo/step_NAME.sh, named on the list below, which
 #   - sets its program, overridable: EVENTS=${DEMO_EVENTS:-./echoservers}
 #     and declares it: needs "$EVENTS" (checked before any step runs);
-#   - defines step_NAME, called with $step (its number) and $nsteps set,
-#     which prints header "TITLE" first, starts what it needs (demo_server,
+#   - gives its title and usual length: about NAME SECONDS "TITLE";
+#   - defines step_NAME, called with $step (its number), $step_id (NAME)
+#     and $nsteps set, which prints its header first, starts what it needs (demo_server,
 #     client_open, spawn: each recorded by PID), narrates (echo, say, at,
 #     para, show: all but echo fold to 80 columns; at and beat also show
 #     the server's new log lines), waits only with bounded waits (waitfor,
@@ -73,6 +75,20 @@ usage() {
     exit 2
 }
 
+# list_steps: a line per step, to plan a lecture by: its number, its name
+# (for DEMO_... and the file demo/step_NAME.sh), how long it usually runs
+# unattended (PAUSE adds the time spent talking), its title.
+list_steps() {
+    i=0 total=0
+    for name in $STEPS; do
+        i=$((i + 1)) secs=$(about_secs "$name")
+        total=$((total + secs))
+        printf '%2d  %-12s %3s s  %s\n' "$i" "$name" "$secs" "$(about_title "$name")" |
+            fit "" "                        "
+    done
+    echo "the whole tour: about $(((total + 30) / 60)) min unattended; PAUSE=1 or beat adds your talk"
+}
+
 # step_name N: the name of step N (empty if there is none).
 step_name() { echo "$STEPS" | grep . | sed -n "${1}p"; }
 
@@ -83,6 +99,7 @@ is_step() {
 }
 
 steps=${STEP:-}
+list=
 pause=${PAUSE:-}
 fast=${FAST:-}
 for arg in "$@"; do
@@ -90,7 +107,7 @@ for arg in "$@"; do
     -p) pause=1 ;;
     -b) pause=beat ;;
     -f) fast=1 ;;
-    -l) echo "$STEPS" | grep . | awk '{ print NR, $1 }'; exit 0 ;;
+    -l) list=1 ;;
     -h | --help) usage 0 ;;
     -*) echo "demo: unknown option '$arg'" >&2; usage ;;
     *) steps="$steps $arg" ;;
@@ -113,6 +130,7 @@ done
 . demo/lib.sh
 # shellcheck source=/dev/null # one file per step, named by the list
 for name in $STEPS; do . "demo/step_$name.sh"; done
+[ -z "$list" ] || { list_steps; exit 0; }
 demo_check
 demo_pace "$fast"
 demo_pauses "$pause"
@@ -127,7 +145,8 @@ for step in $steps; do
         echo
         wait_enter "(press Enter for step $step) "
     fi
-    "step_$(step_name "$step")"
+    step_id=$(step_name "$step")
+    "step_$step_id"
     stop_all
 done
 took=$(($(now) - start))

@@ -2,10 +2,11 @@
  * demotool.c - the few things demo/demo.sh needs that a POSIX shell
  * cannot do portably: read a clock finer than a second, sleep for part of
  * a second, wait for a line to appear in a log file without sleep-and-hope,
- * drive many clients from one process, and make a zombie to look at.
+ * drive many clients from one process, make a zombie to look at, and wait
+ * for Enter without taking keys pressed earlier for it.
  * Not a lecture program: it only serves the demo (see demo/demo.sh).
  * Run: demo/demotool now | sleep MS | wait FILE TEXT COUNT TIMEOUT_MS |
- *      clients PORT N HOLD_MS TIMEOUT_MS | zombie MS
+ *      clients PORT N HOLD_MS TIMEOUT_MS | zombie MS | enter
  * (A server's port is read by bench/servers.sh, which the demo uses.)
  * Times are milliseconds on a monotonic clock, so the shell can subtract them.
  */
@@ -18,12 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #define USAGE                                                                \
     "usage: demotool now | sleep MS | wait FILE TEXT COUNT TIMEOUT_MS |\n"   \
-    "       clients PORT N HOLD_MS TIMEOUT_MS | zombie MS\n"
+    "       clients PORT N HOLD_MS TIMEOUT_MS | zombie MS | enter\n"
 #define MAX_CLIENTS 1000
 #define POLL_MS 2 /* how often a log file is looked at again */
 
@@ -239,6 +241,21 @@ static int make_zombie(long ms)
     return 0;
 }
 
+/*
+ * Waits for Enter on stdin (the terminal). Keys pressed before the prompt
+ * (during the demo's waits, with echo off) are thrown away first: read by
+ * the shell's `read`, they would skip the pauses still to come.
+ */
+static int wait_enter(void)
+{
+    int c;
+    if (isatty(STDIN_FILENO))
+        tcflush(STDIN_FILENO, TCIFLUSH);
+    while ((c = getchar()) != EOF && c != '\n')
+        ;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const long day = 86400000L;
@@ -261,5 +278,7 @@ int main(int argc, char **argv)
                            number(argv[4], day), number(argv[5], day));
     if (argc == 3 && strcmp(argv[1], "zombie") == 0)
         return make_zombie(number(argv[2], day));
+    if (argc == 2 && strcmp(argv[1], "enter") == 0)
+        return wait_enter();
     usage();
 }

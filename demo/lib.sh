@@ -50,7 +50,8 @@ demo_setup() {
     tmp=${TMPDIR:-/tmp}/echodemo.$$
     mkdir -m 700 "$tmp" || exit 2
     TMP=$tmp ME=demo # for bench/servers.sh
-    trap 'stop_all; rm -rf "$tmp"' EXIT
+    quiet_keys
+    trap 'stop_all; rm -rf "$tmp"; keys_back' EXIT
     trap 'echo; echo "demo: interrupted; stopping what it started"; exit 130' INT
     trap 'exit 143' TERM
     # Output cut short (make demo | head): stop, and clean up on the way out.
@@ -105,6 +106,7 @@ server_nap() { pause_ms 100; } # bench/servers.sh's wait, without sleep 0.1
 # read from the terminal, and the step's next wait starts only then.
 beat() {
     log_news
+    mark_pause beat
     if [ "$PAUSE_AT" = beat ]; then
         wait_enter "            (Enter) "
     elif [ "$BEAT" -gt 0 ]; then
@@ -113,6 +115,25 @@ beat() {
     return 0
 }
 tick() { [ "$TICK" -gt 0 ] && pause_ms "$TICK"; }
+# hold: the pause just before a reveal, whose outcome the audience could
+# guess first: an awaited echo (reveal), a process table (show_ps), a
+# program's count (show_run), the verdict. With PAUSE=beat it waits for
+# Enter; unattended it is a tick. What it reveals was measured before it,
+# so the times shown are the events' own, not the pause's.
+hold() {
+    mark_pause hold
+    if [ "$PAUSE_AT" = beat ]; then
+        wait_enter "            (Enter) "
+    else
+        tick
+    fi
+    return 0
+}
+
+# mark_pause KIND: with DEMO_MARK_PAUSES=1, a line "(beat)" or "(hold)"
+# where the demo pauses, so tests/test_demo.sh can see where PAUSE=beat
+# would wait without a terminal to press Enter on.
+mark_pause() { [ "${DEMO_MARK_PAUSES:-}" != 1 ] || echo "            ($1)"; }
 
 # demo_pauses MODE: where the demo waits for Enter: "" (never: it runs
 # unattended), step (before each step) or beat (before each step and at
@@ -128,14 +149,33 @@ demo_pauses() {
         PAUSE_AT=""
     fi
 }
-# wait_enter PROMPT: shows PROMPT and waits for Enter on the terminal; on a
-# terminal the prompt is then erased, so the projected text stays clean
-# (output to a file or pipe gets the line's end instead).
+# wait_enter PROMPT: shows PROMPT and waits for Enter on the terminal
+# (keys pressed before it are dropped: demotool enter); on a terminal the
+# prompt is then erased, so the projected text stays clean (output to a
+# file or pipe gets the line's end instead). With echo off (quiet_keys)
+# the cursor is still on the prompt's line; with it on, one line below.
 wait_enter() {
     printf '%s' "$1"
-    read -r _ </dev/tty || true
-    if [ -t 1 ]; then printf '\033[1A\033[K'; else echo; fi
+    "$tool" enter </dev/tty || true
+    if [ ! -t 1 ]; then
+        echo
+    elif [ -n "$tty_state" ]; then
+        printf '\r\033[K'
+    else
+        printf '\033[1A\033[K'
+    fi
 }
+
+# quiet_keys: the terminal stops echoing keys until keys_back (on exit,
+# Ctrl-C or kill): Enter pressed while the demo waits would print a blank
+# line on the projected screen. Only where the demo's input is a terminal.
+tty_state=""
+quiet_keys() {
+    [ -t 0 ] || return 0
+    tty_state=$(stty -g 2>/dev/null) || { tty_state=""; return 0; }
+    stty -echo 2>/dev/null
+}
+keys_back() { [ -z "$tty_state" ] || stty "$tty_state" 2>/dev/null; }
 
 # waitfor FILE TEXT [COUNT [MS]]: prints when TEXT had appeared COUNT
 # times in FILE; status 1 if that did not happen within MS.
@@ -198,34 +238,53 @@ counted() {
 }
 
 # show_run OUT LAST SHOWN CMD...: runs CMD (to its end) into $tmp/OUT and
-# shows, under "$ SHOWN", its lines 2..LAST and its last line (the count).
+# shows, under "$ SHOWN", after a hold, its lines 2..LAST (kept in
+# $tmp/OUT.shown, for a summary of what was shown) and its last line (the
+# count).
 show_run() {
     file=$tmp/$1 last=$2 shown=$3
     shift 3
+    echo "  \$ $shown"
     spawn "$file" "$@" # recorded: stopped by its PID on Ctrl-C or kill
     wait "$spawned"
-    echo "  \$ $shown"
-    sed -n "2,${last}p" "$file" | show
+    hold
+    sed -n "2,${last}p" "$file" >"$file.shown"
+    show "$file.shown"
     tail -n 1 "$file" | show
 }
 
 # ---- Reporting ----
 
-# header TITLE: the step's first line; its clock starts here. The driver
-# sets $step (this step's number) and $nsteps (how many the tour has).
+# about NAME SECONDS TITLE: step NAME's title (its header's) and how long
+# it usually takes unattended, at full pace (demo/demo.sh -l lists both).
+about() { eval "about_secs_$1=\$2 about_title_$1=\$3"; }
+about_secs() { eval "echo \"\${about_secs_$1:-?}\""; }
+about_title() { eval "echo \"\${about_title_$1:-}\""; }
+
+# header: the step's first line, its title (about); its clock starts
+# here. The driver sets $step (this step's number), $step_id (its name)
+# and $nsteps (how many the tour has).
 header() {
     echo
-    title="==== Step $step of $nsteps: $1 ===="
-    [ ${#title} -le "$WIDTH" ] || title="==== Step $step of $nsteps: $1"
+    title="==== Step $step of $nsteps: $(about_title "$step_id") ===="
+    [ ${#title} -le "$WIDTH" ] || title="==== Step $step of $nsteps: $(about_title "$step_id")"
     say "$title" "     "
     t0=$(now) live_log="" log_seen=0
 }
 # at TEXT: a timeline line, seconds since the step began, then the
 # server's news (its log lines since the last look): what it said about
 # the event TEXT tells of, or since.
-at() {
-    at_ms=$(($(now) - t0))
-    say "$(printf '  %3d.%02d s  %s' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$1")" \
+at() { at_then "$(now)" "$1"; }
+# reveal WHEN TEXT: a hold, then the timeline line of an event that
+# happened at WHEN (a now time, measured before the hold).
+reveal() {
+    hold
+    at_then "$1" "$2"
+}
+# at_then WHEN TEXT: the timeline line of an event at WHEN.
+at_then() {
+    at_ms=$(($1 - t0))
+    say "$(printf '  %3d.%02d s  %s' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$2")" \
         "            "
     log_news
 }
@@ -247,7 +306,9 @@ show() {
 }
 # show_ps PIDS: the process table of PIDS (separated by commas), by ps;
 # where there is no ps, a line says so (the verdicts do not need it).
+# A hold first: the audience can guess what the table will hold.
 show_ps() {
+    hold
     if command -v ps >/dev/null 2>&1; then
         ps -o pid,ppid,stat,args -p "$1" | show
     else
@@ -288,7 +349,8 @@ say() { printf '%s\n' "$1" | fit "" "${2:-  }"; }
 
 # ---- The server's log, live: its news at each event of the timeline ----
 
-LOG_NEWS=3 # the most of its lines shown at once; the rest are counted
+LOG_NEWS=3 # the most of its lines shown at once; the rest are counted,
+           # by their first two words ("Connected to", "server received")
 live_log="" log_seen=0
 # log_news: the lines the server (demo_server) logged since the last look,
 # whole lines only, each under "| " and cut to WIDTH: the server's own
@@ -299,8 +361,16 @@ log_news() {
     [ "$log_lines" -gt "$log_seen" ] || return 0
     sed -n "$((log_seen + 1)),${log_lines}p" "$live_log" |
         awk -v most="$LOG_NEWS" -v width="$WIDTH" -v n=$((log_lines - log_seen)) '
-        NR <= most { print substr("            | " $0, 1, width) }
-        END { if (n > most) printf "            | (and %d more)\n", n - most }'
+        NR <= most { print substr("            | " $0, 1, width); next }
+        { key = $1 " " $2; if (!(key in seen)) order[++kinds] = key; seen[key]++ }
+        END {
+            if (n <= most) exit
+            more = sprintf("(%d more log line%s:", n - most, n - most > 1 ? "s" : "")
+            for (k = 1; k <= kinds; k++)
+                more = more sprintf(" %d \"%s\"%s", seen[order[k]], order[k],
+                                    k < kinds ? "," : ")")
+            print substr("            | " more, 1, width)
+        }'
     log_seen=$log_lines
 }
 
@@ -313,6 +383,7 @@ verdict() {
         failed="$failed $step"
     fi
     log_news
+    hold
     # The tag is kept on one line ($keep: a space no fold falls on).
     say "observed (step $step): $2 $(echo "$tag" | tr ' ' "$keep")" "    "
 }

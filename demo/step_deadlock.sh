@@ -3,9 +3,10 @@
 # "deadlocks: D of T trials" lines and the cycle deadlock prints.
 DEADLOCK=${DEMO_DEADLOCK:-./deadlock}
 needs "$DEADLOCK"
+about deadlock 15 "deadlock: two locks taken in opposite orders, and the fix"
 
 step_deadlock() {
-    header "deadlock: two locks taken in opposite orders, and the fix"
+    header
     echo "deadlock starts two threads. Thread 1 takes lock A, then lock B;"
     echo "thread 2 takes lock B, then lock A. If each gets its first lock before"
     echo "the other asks for it, each waits for a lock the other holds, forever:"
@@ -19,7 +20,7 @@ step_deadlock() {
     show_run dfixed.out 3 "./deadlock --fixed -t $TRIALS   (both take A before B)" \
         "$DEADLOCK" --fixed -t "$TRIALS"
     f=$(counted deadlocks "$tmp/dfixed.out")
-    para "One global order for the locks breaks the cycle: whichever thread comes second waits for lock A while the other holds it, and the thread holding A never waits for anything the other holds. ThreadSanitizer finds the unfixed order from a run that did not deadlock (make check-tsan: its lock-order-inversion report)."
+    para "One global order for the locks breaks the cycle: the thread that comes second waits for lock A, and the one holding A waits for nothing the other holds. ThreadSanitizer finds the unfixed order even in a run that did not deadlock (make check-tsan)."
     deadlock_verdict
 }
 

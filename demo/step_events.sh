@@ -4,10 +4,11 @@
 # DEMO_EVENTS swaps the server (DEMO_SELECT, its old name, still works).
 EVENTS=${DEMO_EVENTS:-${DEMO_SELECT:-./echoservers}}
 needs "$EVENTS"
+about events 15 "one thread serves many clients with select()"
 
 step_events() {
     n=20
-    header "one thread serves many clients with select()"
+    header
     echo "echoservers is one thread running an event loop: select reports which"
     echo "clients are ready, and each gets one small step. Client H sends half a"
     echo "line and stalls. The book's version would wait inside rio_readlineb"
@@ -39,7 +40,7 @@ events_crowd() {
         line=$(grep echoed "$tmp/many.out")
         got=$(echo "$line" | awk '{ print $2 }')
         slowest=$(echo "$line" | awk '{ print $(NF - 1) }')
-        at "$got of $n get their echo; the slowest after $slowest ms"
+        reveal "$(now)" "$got of $n get their echo; the slowest after $slowest ms"
     else
         at "the $n clients did not report within $(dur "$LIMIT")"
     fi
@@ -62,7 +63,7 @@ events_h_ends_line() {
     at "H sends the rest of its line, \"ne\""
     h_ok=no
     if waitfor "$tmp/H.out" "half a line" 1 2000 >/dev/null; then
-        at "H gets \"$(cat "$tmp/H.out")\" back: the two pieces joined"
+        reveal "$(now)" "H gets \"$(cat "$tmp/H.out")\" back: the two pieces joined"
         h_ok=yes
     else
         at "H got no echo for its line"

@@ -3,9 +3,10 @@
 # A leaves; the server's log shows B was not accepted (the listen backlog).
 ITERATIVE=${DEMO_ITERATIVE:-./echoserveri}
 needs "$ITERATIVE"
+about iterative 25 "an iterative server serves one client at a time"
 
 step_iterative() {
-    header "an iterative server serves one client at a time"
+    header
     echo "echoserveri serves a client until it leaves; only then does it call"
     echo "accept again. Two clients, A and B, will show what that means for B."
     demo_server s1 "$ITERATIVE" ||
@@ -14,6 +15,7 @@ step_iterative() {
     iterative_a_comes
     beat
     iterative_b_comes
+    beat
     iterative_a_leaves
     echo "  The server's log:"
     show "$log"
@@ -26,8 +28,8 @@ iterative_a_comes() {
     pid_a=$client
     client_send 3 "hello from A$nl"
     at "A connects and sends \"hello from A\""
-    if waitfor "$tmp/A.out" "hello from A" >/dev/null; then
-        at "A gets its echo back"
+    if echo_a=$(waitfor "$tmp/A.out" "hello from A"); then
+        reveal "$echo_a" "A gets its echo back"
     else
         at "A got no echo within $(dur "$LIMIT")"
     fi
@@ -44,11 +46,11 @@ iterative_b_comes() {
     early=no
     if echo_b=$(waitfor "$tmp/B.out" "hello from B" 1 "$HOLD"); then
         early=yes
-        at "B gets its echo, $(dur $((echo_b - sent_b))) after sending it, with A still connected"
+        reveal "$echo_b" "B gets its echo, $(dur $((echo_b - sent_b))) after sending it, with A still connected"
         return
     fi
     conns=$(count "$log" "Connected to")
-    at "$(dur "$HOLD") later: still no echo for B"
+    reveal "$(now)" "$(dur "$HOLD") later: still no echo for B"
     if kill -0 "$pid_b" 2>/dev/null && [ ! -s "$tmp/B.out" ]; then
         echo "            B's echoclient runs without an error: its connect succeeded and"
         echo "            its line is sent. But the server has logged $conns connection(s):"
@@ -65,7 +67,7 @@ iterative_a_leaves() {
     at "A leaves (its input ends; it closes the connection)"
     if [ "$early" = no ]; then
         if echo_b=$(waitfor "$tmp/B.out" "hello from B"); then
-            at "B gets its echo, $(dur $((echo_b - sent_b))) after sending it, $(dur $((echo_b - left_a))) after A left"
+            reveal "$echo_b" "B gets its echo, $(dur $((echo_b - sent_b))) after sending it, $(dur $((echo_b - left_a))) after A left"
         else
             echo_b=""
             at "B still has no echo, $(dur "$LIMIT") after A left"

@@ -3,9 +3,10 @@
 # from their "livelocks: L of T trials" lines and the threads' lines.
 LIVELOCK=${DEMO_LIVELOCK:-./livelock}
 needs "$LIVELOCK"
+about livelock 15 "livelock: two polite threads, and the fix"
 
 step_livelock() {
-    header "livelock: two polite threads, and the fix"
+    header
     echo "livelock starts two threads that each need locks A and B. Thread 1"
     echo "takes A and tries B without waiting (trylock); thread 2 takes B and"
     echo "tries A. A thread whose try fails lets go of its own lock and tries"
@@ -20,7 +21,7 @@ step_livelock() {
     show_run lfixed.out 7 "./livelock --fixed -t $TRIALS   (a random pause)" \
         "$LIVELOCK" --fixed -t "$TRIALS"
     f=$(counted livelocks "$tmp/lfixed.out")
-    para "Above, each thread made hundreds of attempts and used CPU, yet completed nothing: that is livelock. A random pause, its window doubling after each failure (Ethernet's back-off), soon lets one thread try alone; it completes, then the other does. One global lock order (deadlock --fixed) would work too. A back-off that resets on success can let one thread win every time: starvation, the next step."
+    para "Each thread made hundreds of attempts and used CPU, yet completed nothing: livelock. A random pause whose window doubles after each failure (Ethernet's back-off) soon lets one thread try alone. If it resets on success, one thread can win every time: starvation, next."
     livelock_verdict
 }
 

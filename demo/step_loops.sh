@@ -6,10 +6,11 @@
 # times; with fewer than 2 CPUs or no /proc, "[not measurable here]".
 LOOPS=${DEMO_LOOPS:-./echoservere}
 needs "$LOOPS" ./echoservers bench/bin/echobench
+about loops 20 "one event loop per core: select's two limits gone"
 
 step_loops() {
     n=40
-    header "one event loop per core: select's two limits gone"
+    header
     echo "echoservere 2 runs 2 event loops, each a thread with its own epoll (or"
     echo "poll) set. The main thread accepts and hands each connection to the"
     echo "next loop in turn, so both carry part of the load: the event model on"
@@ -29,7 +30,7 @@ step_loops() {
     waitfor "$log" "Connected to" "$n" 2000 >/dev/null
     busy=$(thread_count "$server")
     on0=$(count "$log" " on loop 0") on1=$(count "$log" " on loop 1")
-    at "$got of $n echoed; loop 0 took $on0 connections, loop 1 took $on1; threads: ${busy:-?}"
+    reveal "$(now)" "$got of $n echoed; loop 0 took $on0 connections, loop 1 took $on1; threads: ${busy:-?}"
     echo "  The server's log, first lines:"
     head -n 5 "$log" | show
     stop_server
@@ -89,10 +90,10 @@ use it on. /proc says how many cores each one kept busy."
     fi
     loops_cores s4w ./echoservers
     one=$cores one_others=$others
-    at "echoservers, 1 loop: ${one:-?} cores busy, ${lps:-?} lines/s, others ${one_others:-?}"
+    reveal "$(now)" "echoservers, 1 loop: ${one:-?} cores busy, ${lps:-?} lines/s, others ${one_others:-?}"
     loops_cores s4w2 "$LOOPS" 2
     two=$cores two_others=$others
-    at "echoservere, 2 loops: ${two:-?} cores busy, ${lps:-?} lines/s, others ${two_others:-?}"
+    reveal "$(now)" "echoservere, 2 loops: ${two:-?} cores busy, ${lps:-?} lines/s, others ${two_others:-?}"
     [ -n "$one" ] && [ -n "$two" ] || { work=failed; return; }
     # Other programs busy meanwhile take the cores the loops need: then
     # what the loops got says nothing about them.

@@ -5,9 +5,10 @@
 # the server's log and its children.
 PREFORKED=${DEMO_PREFORKED:-./echoserverp_pre}
 needs "$PREFORKED"
+about prefork 20 "a preforked pool of processes, and a worker killed"
 
 step_prefork() {
-    header "a preforked pool of processes, and a worker killed"
+    header
     echo "echoserverp_pre 2 forks 2 worker processes at start-up; each accepts"
     echo "a client, serves it to the end, then accepts the next. No fork per"
     echo "client, as in a thread pool; but each worker is a process, so a crash"
@@ -44,7 +45,7 @@ prefork_clients_come() {
     client_send 5 "hello from C$nl"
     pause_ms "$SETTLE"
     c_early=$(count "$tmp/PC.out" "hello from C")
-    at "A is served by worker ${pid_a:-?}, B by worker ${pid_b:-?}; C connects, sends a line and waits (echoed: $c_early)"
+    reveal "$(now)" "A is served by worker ${pid_a:-?}, B by worker ${pid_b:-?}; C connects, sends a line and waits (echoed: $c_early)"
 }
 
 # The pid at the end of the server's last "server received" line.
@@ -59,7 +60,7 @@ prefork_kill_a_worker() {
     fi
     a_ended=no
     wait_exit "$client_a" 2000 && a_ended=yes
-    at "A's echoclient: connection ended: $a_ended   (only A's process died)"
+    reveal "$(now)" "A's echoclient: connection ended: $a_ended   (only A's process died)"
 }
 
 # B goes on; the pool refills; the new worker takes C from the backlog.
@@ -67,14 +68,14 @@ prefork_after_the_kill() {
     client_send 4 "B again$nl"
     b_again=no
     waitfor "$tmp/PB.out" "B again" 1 2000 >/dev/null && b_again=yes
-    at "B sends another line: echoed: $b_again"
+    reveal "$(now)" "B sends another line: echoed: $b_again"
     refilled=no
     waitfor "$log" "replacing one that ended" 1 2000 >/dev/null && refilled=yes
     c_served=no
     waitfor "$tmp/PC.out" "hello from C" 1 2000 >/dev/null && c_served=yes
     after=$(children_of "$server" | tr '\n' ' ')
     nafter=$(echo "$after" | wc -w | tr -d ' ')
-    at "a new worker replaced $pid_a: $refilled; workers now: $after; C served by it: $c_served"
+    reveal "$(now)" "a new worker replaced $pid_a: $refilled; workers now: $after; C served by it: $c_served"
     for fd in 4 5; do client_close "$fd"; done
 }
 

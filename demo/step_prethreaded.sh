@@ -3,10 +3,11 @@
 # full, the rest in the backlog, served in waves; the thread count never moves.
 PRETHREADED=${DEMO_PRETHREADED:-./echoservert_pre}
 needs "$PRETHREADED"
+about prethreaded 25 "a prethreaded pool fed by a bounded buffer"
 
 step_prethreaded() {
     workers=2 slots=2 n=6
-    header "a prethreaded pool fed by a bounded buffer"
+    header
     echo "echoservert_pre $workers $slots: $workers worker threads made at start-up, and a buffer"
     echo "of $slots slots. The main thread (producer) accepts and inserts each"
     echo "connection; a free worker (consumer) removes one and serves it to the"
@@ -59,7 +60,7 @@ prethreaded_wave() {
     [ -n "$first_conns" ] || first_conns=$conns
     [ "$count_now" -gt "$most" ] && most=$count_now
     prethreaded_rest " P"
-    at "served: $(prethreaded_names)| waiting:${rest:- none} | accepted so far: $conns | threads: ${nthr:-?}"
+    reveal "$(now)" "served: $(prethreaded_names)| waiting:${rest:- none} | accepted so far: $conns | threads: ${nthr:-?}"
     if [ "$wave" = 1 ] && [ "$conns" -eq $((workers + slots + 1)) ]; then
         echo "            $conns accepted: $workers being served, $slots filling the buffer's"
         echo "            slots, 1 held by the main thread, which waits in sbuf_insert"

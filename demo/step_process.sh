@@ -3,9 +3,10 @@
 # leave, no child and no zombie remain. Then what a zombie looks like.
 PROCESS=${DEMO_PROCESS:-./echoserverp}
 needs "$PROCESS"
+about process 20 "a process per client, and no zombies"
 
 step_process() {
-    header "a process per client, and no zombies"
+    header
     echo "echoserverp forks a child for each client. When a child exits, the"
     echo "kernel keeps its exit status until the parent collects it with"
     echo "waitpid: until then it is a zombie. Its SIGCHLD handler collects them."
@@ -34,7 +35,7 @@ process_clients_come() {
         waitfor "$tmp/C$k.out" "hello from C$k" 1 2000 >/dev/null &&
             served=$((served + 1))
     done
-    at "3 clients connect, each sends a line; $served get their echo while all 3 stay connected"
+    reveal "$(now)" "3 clients connect, each sends a line; $served get their echo while all 3 stay connected"
     kids=$(children_of "$server" | tr '\n' ' ')
     nkids=$(echo "$kids" | wc -w | tr -d ' ')
     echo "  The server (pid $server) and its children, seen by ps:"

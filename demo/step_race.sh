@@ -3,9 +3,10 @@
 # comes from their "races: R of T trials" lines.
 RACE=${DEMO_RACE:-./race}
 needs "$RACE"
+about race 20 "the race on &i, and its fix"
 
 step_race() {
-    header "the race on &i, and its fix"
+    header
     ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
     echo "race creates 100 threads and hands each one &i, the address of main's"
     echo "loop variable; each thread reads i whenever it gets to run. If main has"
@@ -16,6 +17,7 @@ step_race() {
     show_run race.out 5 "./race -t $TRIALS        (first trials and the count)" \
         "$RACE" -t "$TRIALS"
     r=$(counted races "$tmp/race.out")
+    beat
     show_run fixed.out 3 "./race --fixed -t $TRIALS   (each thread gets its own copy of i)" \
         "$RACE" --fixed -t "$TRIALS"
     f=$(counted races "$tmp/fixed.out")
@@ -35,14 +37,25 @@ race_pinned() {
     show_run pinned.out 5 "taskset -c 0 ./race -t $TRIALS   (every thread on core 0)" \
         taskset -c 0 "$RACE" -t "$TRIALS"
     p=$(counted races "$tmp/pinned.out")
-    para "Free: $r of $TRIALS trials raced; in the trials shown, on average $(wrong "$tmp/race.out") of 100 threads saw a wrong value, and at most $(crowd "$tmp/race.out") threads saw the same one. Pinned: $p of $TRIALS; on average $(wrong "$tmp/pinned.out") wrong, at most $(crowd "$tmp/pinned.out") threads the same value."
-    cp=$(crowd "$tmp/pinned.out")
+    para "Free: $r of $TRIALS trials raced; $(race_shown race.out). Pinned: $p of $TRIALS raced; $(race_shown pinned.out)."
+    cp=$(crowd "$tmp/pinned.out.shown")
     if [ "${p:-0}" -gt 0 ]; then
-        text="Pinned to one core it raced too. On one core nothing runs at the same moment: whether a new thread reads i before main's next i++ is decided by the scheduler alone."
-        [ "$cp" -gt 1 ] && text="$text Here it lets main run on after pthread_create: up to $cp threads saw one value, so main got through several i++ before they ran."
-        para "$text The lecture's single-core laptop showed no race, presumably because its scheduler ran each new thread first. On several cores no such decision is needed: a new thread starts on another core while main goes on, so the race shows with any scheduler. Either way the outcome depends on timing: that is what makes it a race."
+        text="On one core the scheduler alone decides whether a new thread reads i before main's next i++."
+        [ "$cp" -gt 1 ] && text="$text Here main ran on (up to $cp threads saw one value)."
+        para "$text The lecture's single-core laptop showed no race; on several cores a new thread runs beside main: a race, whatever the scheduler."
     else
         para "Pinned to one core it did not race: the scheduler ran each new thread before main went on, as on the lecture's single-core laptop. On several cores both run at once, and main's i++ can come first."
+    fi
+}
+
+# race_shown OUT: what the trials shown of $tmp/OUT say (show_run kept
+# them in OUT.shown), so the summary sums only what the audience saw.
+race_shown() {
+    n=$(grep -c '^trial [0-9]*:' "$tmp/$1.shown")
+    if [ "$n" -eq 1 ]; then
+        echo "in the trial shown, $(wrong "$tmp/$1.shown") of 100 threads saw a wrong value, up to $(crowd "$tmp/$1.shown") the same one"
+    else
+        echo "in the $n trials shown, on average $(wrong "$tmp/$1.shown") of 100 threads saw a wrong value, up to $(crowd "$tmp/$1.shown") the same one"
     fi
 }
 

@@ -5,9 +5,10 @@
 # lines (the library's is reported, not judged).
 STARVATION=${DEMO_STARVATION:-./starvation}
 needs "$STARVATION"
+about starvation 15 "starvation: a writer among readers, and the fix"
 
 step_starvation() {
-    header "starvation: a writer among readers, and the fix"
+    header
     echo "starvation runs the book's first readers-writers solution: readers"
     echo "first. 4 readers each read for 1 ms, again and again, overlapping, so"
     echo "some reader is always in. A reader who comes while others read walks"

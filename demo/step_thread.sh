@@ -3,9 +3,10 @@
 # falls back as they leave one by one.
 THREAD=${DEMO_THREAD:-./echoservert}
 needs "$THREAD"
+about thread 25 "a thread per client: the thread count rises and falls"
 
 step_thread() {
-    header "a thread per client: the thread count rises and falls"
+    header
     echo "echoservert creates a detached thread for each client; the thread"
     echo "exits when its client leaves. We count the server's threads"
     echo "(/proc/PID/task) as 5 clients come one by one, then leave one by one."
@@ -52,7 +53,7 @@ thread_clients_come() {
             served=$((served + 1))
         nthr=$(thread_count "$server")
         trail="$trail ${nthr:-?}"
-        at "T$k connects and gets its echo; threads: ${nthr:-?}"
+        reveal "$(now)" "T$k connects and gets its echo; threads: ${nthr:-?}"
         tick
     done
     peak=${nthr:-}

@@ -5,6 +5,7 @@
 #include "testlib.h"
 #include "svgcheck.h"
 
+#include <dirent.h>
 #include <math.h>
 
 char *svg_read(const char *path)
@@ -20,6 +21,31 @@ char *svg_read(const char *path)
         bytes_add(&b, buf, n);
     fclose(f);
     return b.data;
+}
+
+void remove_slides(const char *svg_path)
+{
+    char dir[256], stem[256], path[600];
+    const char *slash = strrchr(svg_path, '/');
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - svg_path) : 1,
+             slash ? svg_path : ".");
+    snprintf(stem, sizeof(stem), "%s", slash ? slash + 1 : svg_path);
+    if (strlen(stem) > 4 && strcmp(stem + strlen(stem) - 4, ".svg") == 0)
+        stem[strlen(stem) - 4] = '\0';
+    if (strlen(stem) + 1 < sizeof(stem))
+        strcat(stem, "-");
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, stem, strlen(stem)) == 0 &&
+            strstr(e->d_name, ".svg") != NULL) {
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
 }
 
 /* Text between tags: '&' only as one of XML's five entities. */

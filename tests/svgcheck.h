@@ -19,6 +19,9 @@ const char *svg_element(const char *svg, const char *elem, const char *server,
                         double x);
 /* A numeric attribute of the tag at tag, or NAN. */
 double svg_attr(const char *tag, const char *name);
+/* Removes the 16:9 pictures bench/chart wrote beside svg_path (for
+ * X.svg: every X-*.svg). */
+void remove_slides(const char *svg_path);
 /* How many times needle occurs in svg. */
 int svg_count(const char *svg, const char *needle);
 

@@ -5,8 +5,10 @@
 # verdicts are computed, not printed), no server may outlive the demo,
 # every line fits 80 columns, the server's log shows up as it happens and a
 # mistyped program is named as missing.
-# The steps are the ones demo/demo.sh -l lists, and the README must show
-# each of them. Prints "PASS demo NAME", "FAIL demo NAME" (with what it
+# The steps are the ones demo/demo.sh -l lists (with each title and
+# usual length; make demo-list too), and the README must show each of
+# them. PAUSE=beat pauses before each reveal; what a summary sums and
+# what a count counts are what the audience saw. Prints "PASS demo NAME", "FAIL demo NAME" (with what it
 # saw) or "SKIP demo NAME", one line per test, as the C tests do.
 # Run from the top of the tree: tests/test_demo.sh (make test does).
 tmp=${TMPDIR:-/tmp}/test_demo.$$
@@ -20,7 +22,7 @@ fail() {
     failed=1
 }
 # The steps' numbers, 1..N, from the demo's own list.
-steps=$(sh demo/demo.sh -l 2>/dev/null | awk '{ print $1 }')
+steps=$(sh demo/demo.sh -l 2>/dev/null | awk '/^ *[0-9]+  / { print $1 }')
 nsteps=$(echo "$steps" | grep -c .)
 skip_all() {
     echo "SKIP demo readme_shows_every_step"
@@ -39,6 +41,11 @@ skip_all() {
     echo "SKIP demo a_mistyped_program_is_named_as_missing"
     echo "SKIP demo a_bad_step_or_pause_is_named"
     echo "SKIP demo a_pause_without_a_terminal_runs_through"
+    echo "SKIP demo lists_each_step_with_its_title_and_length"
+    echo "SKIP demo pauses_come_before_each_reveal"
+    echo "SKIP demo race_summary_sums_the_trial_shown"
+    echo "SKIP demo more_log_lines_are_counted_by_kind"
+    echo "SKIP demo keys_pressed_while_it_waits_print_no_blank_line"
     echo "    $1"
     exit 0
 }
@@ -243,6 +250,105 @@ if [ "$news" -eq 2 ]; then
 else
     fail shows_the_server_log_as_it_happens \
         "step 1 showed $news \"| Connected to\" lines before its summary, want 2"
+fi
+
+# The list: a line per step, "N NAME SECS s TITLE", whose title is the
+# one the step's header shows; make demo-list prints the same list, and
+# the README sends the reader there, not to `make demo -l` (make's -l).
+listed=$(sh demo/demo.sh -l)
+bad=$(printf '%s\n' "$listed" | awk '/^ *[0-9]+  / && !/^ *[0-9]+  [a-z]+ +[0-9]+ s  ./' | head -n 1)
+for t in $steps; do
+    title=$(printf '%s\n' "$listed" | awk -v t="$t" '$1 == t { sub(/^ *[0-9]+  [a-z]+ +[0-9]+ s  /, ""); print }')
+    grep -q -F "==== Step $t of $nsteps: $title" "$tmp.out" ||
+        bad="${bad:+$bad; }step $t listed as '$title', not its header"
+done
+make_list=$(MAKEFLAGS= MAKELEVEL= make -s demo-list 2>&1)
+[ "$make_list" = "$listed" ] || bad="${bad:+$bad; }make demo-list printed: $(echo "$make_list" | head -n 2)"
+grep -q 'make demo -l' README.md && bad="${bad:+$bad; }README still says 'make demo -l'"
+if [ -z "$bad" ]; then
+    pass lists_each_step_with_its_title_and_length
+else
+    fail lists_each_step_with_its_title_and_length "$bad"
+fi
+
+# PAUSE=beat waits before each reveal, never just after it: an awaited
+# echo, the count a program prints, a verdict. DEMO_MARK_PAUSES=1 marks
+# where the demo pauses, as no terminal is here to press Enter on.
+DEMO_MARK_PAUSES=1 sh demo/demo.sh -f 1 8 </dev/null >"$tmp.marks" 2>&1
+unpaused=$(awk '
+    /^ +\((hold|beat)\)$/ { paused = 1; next }
+    /A gets its echo back$/ || /B gets its echo/ || /^observed \(step/ ||
+    (/^    \| / && prev ~ /^  \$ /) {
+        if (!paused) { n++; if (!first) first = $0 }
+    }
+    { paused = 0; prev = $0 }
+    END { if (n) print n " reveal(s) with no pause just before, the first: " first }' "$tmp.marks")
+# Step 8: a beat between race and race --fixed, for the audience to guess.
+between=$(awk '/^  \$ \.\/race -t/ { on = 1; next } on && /^  \$ \.\/race --fixed/ { exit }
+               on && /^ +\(beat\)$/ { n++ } END { print n + 0 }' "$tmp.marks")
+if [ -z "$unpaused" ] && [ "$between" -ge 1 ]; then
+    pass pauses_come_before_each_reveal
+else
+    fail pauses_come_before_each_reveal "${unpaused:-each reveal paused};" \
+        "beats between race and race --fixed: $between, want 1"
+fi
+
+# Step 8 sums what it showed: "in the trial shown, N of 100" is the N of
+# the trial 1 line under "$ ./race -t".
+shown=$(awk '/^  \$ \.\/race -t/ { on = 1; next } on && /\| trial 1: / { print $4; exit }' "$tmp.marks")
+summed=$(tr '\n' ' ' <"$tmp.marks" | sed -n 's/.*Free: .*in the trial shown, \([0-9]*\) of 100.*Pinned.*/\1/p')
+if [ -n "$shown" ] && [ "$shown" = "$summed" ]; then
+    pass race_summary_sums_the_trial_shown
+else
+    fail race_summary_sums_the_trial_shown "trial 1 shown: ${shown:-none}; summary: ${summed:-none}"
+fi
+
+# "(N more log lines: A "Connected to", B "server received")": the
+# kinds add up to N (step 4's crowd logs more than it shows).
+more=$(grep -h 'more log lines*:' "$tmp.out")
+wrong=$(printf '%s\n' "$more" | awk '
+    /\)$/ { total = $2; sub(/^\(/, "", total); sum = 0
+             for (i = 6; i <= NF; i++) if ($i ~ /^[0-9]+$/) sum += $i
+             if (sum != total) print }')
+if [ -n "$more" ] && [ -z "$wrong" ]; then
+    pass more_log_lines_are_counted_by_kind
+else
+    fail more_log_lines_are_counted_by_kind "lines: ${more:-none}; wrong sums: ${wrong:-none}"
+fi
+
+# On a terminal (tmux's, where tmux is installed), PAUSE=beat: Enter at
+# each prompt, and Enter pressed while the demo waits between prompts too.
+# Those must print nothing: the screen ends as an unattended run's does,
+# with one blank line from the step's title to the summary, and
+# the terminal echoes keys again once the demo is over.
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "SKIP demo keys_pressed_while_it_waits_print_no_blank_line"
+    echo "    no tmux here to give the demo a terminal"
+else
+    tm="tmux -L test_demo.$$ -f /dev/null"
+    $tm new-session -d -x 80 -y 60 "PAUSE=beat sh demo/demo.sh -f 1; stty -a | grep -q ' -echo ' && echo 'ECHO OFF'; echo DEMO-ENDED; sleep 60"
+    prompts=0 extra=0 i=0
+    while [ $i -lt 150 ]; do # 30 s at most
+        i=$((i + 1))
+        sleep 0.2
+        last=$($tm capture-pane -p | grep -v '^$' | tail -n 1)
+        case $last in
+        *DEMO-ENDED*) break ;;
+        *Enter*) $tm send-keys Enter; prompts=$((prompts + 1)) ;;
+        *) $tm send-keys Enter; extra=$((extra + 1)) ;;
+        esac
+    done
+    $tm capture-pane -p -S - >"$tmp.tty"
+    $tm kill-server
+    blanks=$(sed -n '/^==== Step/,/^All /p' "$tmp.tty" | grep -c '^$')
+    if grep -q DEMO-ENDED "$tmp.tty" && [ "$blanks" -eq 1 ] && [ "$prompts" -ge 6 ] &&
+        ! grep -q 'ECHO OFF' "$tmp.tty"; then
+        pass keys_pressed_while_it_waits_print_no_blank_line
+    else
+        fail keys_pressed_while_it_waits_print_no_blank_line \
+            "$prompts Enter at prompts, $extra between: $blanks blank line(s) in the step, want 1; the screen:" \
+            "$(sed 's/^/| /' "$tmp.tty")"
+    fi
 fi
 
 # Every server the demo started (it prints each one's pid) is gone.

@@ -87,6 +87,78 @@ run_bg() {
 # The checks of a run that said WORD (PASS, FAIL, SKIP): group/name, sorted.
 said() { sed -n "s|^$1 \\([a-z-]*/[a-z0-9-]*\\).*|\\1|p" "$2" | sort | tr '\n' ' '; }
 
+# ---- A fault judged once: issue 27's fixtures (first: the longest runs) ----
+
+# A broken server's sanitizer reports are its defect's, not ours: kept
+# apart from the reports that fail a sanitizer run.
+broken_env() {
+    mkdir -p "$tmp/reports"
+    for v in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS; do
+        eval "val=\${$v:-}"
+        [ -n "$val" ] &&
+            echo "$v=$(echo "$val" | sed "s|log_path=[^:]*|log_path=$tmp/reports/b|")"
+    done
+}
+
+# fixture NAME KEY C ARGS...: a run whose every failure has one root
+# cause, KEY, shown by the first check and "not judged" in the others (its
+# sanitizer reports kept apart, as a broken server's); C: c when the
+# advice must be C's too, notc when it must not be, - either way.
+: >"$tmp/fixtures.list"
+fixture() {
+    echo "$1 $2 $3" >>"$tmp/fixtures.list"
+    name=$1
+    shift 3
+    spawn
+    # shellcheck disable=SC2046 # one assignment per word
+    bounded 120 "$tmp/fixture.$name" env $(broken_env) ./echocheck $flags "$@" &
+    running="$running $!"
+}
+fixture stdio held-output c -g echo -- tests/bin/broken_stdio {port}
+fixture one_client one-client c -g echo -- tests/bin/broken_one_client {port}
+# The suite's servers under a model they do not serve.
+fixture claim_one not-one - -m one -g concurrency -- ./echoservert {port}
+fixture claim_pool not-a-pool - -m pool=2 -g concurrency -- ./echoservert {port}
+fixture claim_bigger_pool pool-short c -m pool=4 -g concurrency -- ./echoservert_pre {port} 2 2
+# A script's uncaught error: the runtime's report is the evidence.
+# (name, the runtime's mark, how it runs; built into tests/bin once.)
+runtimes() {
+    cat <<'EOF'
+python Traceback python3 tests/broken/uncaught.py
+node Unhandled node tests/broken/uncaught.js
+java Exception java -cp tests/bin/java Uncaught
+rust panicked tests/bin/broken_uncaught_rs
+EOF
+}
+# built OUT SRC: OUT exists and SRC is not newer (a build kept).
+built() { [ -e "$1" ] && [ -z "$(find "$2" -newer "$1")" ]; }
+# build_runtime NAME: 0 when its fixture can run here (built if need be).
+build_runtime() {
+    case $1 in
+    python) command -v python3 >/dev/null ;;
+    node) command -v node >/dev/null ;;
+    java)
+        command -v javac >/dev/null && command -v java >/dev/null || return 1
+        built tests/bin/java/Uncaught.class tests/broken/Uncaught.java ||
+            javac -d tests/bin/java tests/broken/Uncaught.java ;;
+    rust)
+        command -v rustc >/dev/null || return 1
+        built tests/bin/broken_uncaught_rs tests/broken/uncaught.rs ||
+            rustc -o tests/bin/broken_uncaught_rs tests/broken/uncaught.rs ;;
+    esac
+}
+: >"$tmp/runtimes.skip"
+runtimes >"$tmp/runtimes"
+while read -r rt mark cmd; do
+    if build_runtime "$rt" >"$tmp/build.$rt" 2>&1; then
+        # one client at a time: the error ends it in the robustness group
+        # shellcheck disable=SC2086 # the command's words
+        fixture "uncaught_$rt" uncaught-error notc -m one -g robustness -- $cmd {port}
+    else
+        echo "$rt" >>"$tmp/runtimes.skip"
+    fi
+done <"$tmp/runtimes"
+
 # ---- The suite's servers: every check passes ----
 
 servers=""
@@ -133,7 +205,9 @@ done
 
 # name, the group of its defect, the checks of that group it must fail.
 # keep_connfd fails two: the descriptors it keeps are back neither after
-# 50 clients nor, under a limit of 64, ever (accept fails for good).
+# 50 clients nor, under a limit of 64, ever (accept fails for good);
+# lingering's threads, alive after their clients left, hold threads,
+# descriptors and stacks, and those 64 too.
 expected() {
     cat <<'EOF'
 rio_copy     concurrency  lines-in-one-segment
@@ -144,18 +218,8 @@ keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
 reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
+lingering    resources    threads-back fds-back maps-not-grown fd-limit-64
 EOF
-}
-
-# A broken server's sanitizer reports are its defect's, not ours: kept
-# apart from the reports that fail a sanitizer run.
-broken_env() {
-    mkdir -p "$tmp/reports"
-    for v in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS; do
-        eval "val=\${$v:-}"
-        [ -n "$val" ] &&
-            echo "$v=$(echo "$val" | sed "s|log_path=[^:]*|log_path=$tmp/reports/b|")"
-    done
 }
 
 # ThreadSanitizer holds a signal handler back while the only thread waits
@@ -178,7 +242,31 @@ for name in $(cat "$tmp/broken.list"); do
     running="$running $!"
 done
 
+# The root causes each must name, and no other (a regex of keys of
+# checker/causes.c): sigpipe's server dies of SIGPIPE, or its wrapper
+# exits when the write fails with ECONNRESET instead; connfd_addr's lost
+# clients show as cross-talk or as unanswered ones. keep_connfd's and
+# lingering's later failures are their first one's fault, not judged
+# again; lingering's threads are alive, never "undetached".
+causes() {
+    cat <<'EOF'
+rio_copy     segment-lines-lost
+blocking     blocking-read
+connfd_addr  crowd-unanswered|cross-talk
+sigpipe      sigpipe|exiting-wrapper
+keep_connfd  fds-left
+zombies      never-reaps
+reap_once    reaps-one-per-signal
+undetached   undetached
+lingering    threads-left
+EOF
+}
+
 # ---- echocheck's own contract, meanwhile ----
+
+# No {port} in the command: said, and a usage message quoted with the
+# command line as the cause.
+run_bg start.usage -- ./echoserveri 15213
 
 # A server that exits at once, or never listens: one line, no checks.
 run_bg start.false -- false
@@ -187,10 +275,22 @@ run_bg start.silent -- sleep 600
 # -j on a run with a failure and on a server that never started.
 run_bg json.zombies -g resources -j "$tmp/zombies.json" -- tests/bin/broken_zombies
 run_bg json.start -j "$tmp/start.json" -- false
+# -v: the exact command line started, its port in place of {port}.
+run_bg verbose -v -g shutdown -- ./echoservert {port}
+# -j on a good server, model one: the skipped checks listed too.
+run_bg json.good -m one -g concurrency -j "$tmp/good.json" -- ./echoserveri {port}
 
 # A tenth of a second where sleep takes fractions (POSIX promises whole
 # seconds only).
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
+
+# json_whole FILE: the results file is whole: it opens and closes, and
+# each entry has name, status, score, max_score and output.
+json_whole() {
+    [ "$(head -n 1 "$1" 2>/dev/null)" = "{" ] && [ "$(tail -n 1 "$1")" = "}" ] &&
+        n=$(grep -c '^    {"name": ' "$1") && [ "$n" -gt 0 ] &&
+        [ "$(grep -c '"status": "[a-z]*ed", "score": [0-9]*, "max_score": [01], "output": ' "$1")" = "$n" ]
+}
 
 # Ctrl-C in the middle of a run: echocheck and everything it started end.
 # alive_in_group PGID: how many of its processes run. A zombie has ended:
@@ -199,7 +299,7 @@ alive_in_group() {
     ps -A -o pgid= -o stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' | wc -l
 }
 sigint_leaves_nothing() {
-    ./echocheck $flags -- ./echoserverp {port} >"$tmp/sigint.out" 2>&1 &
+    ./echocheck $flags -j "$tmp/sigint.json" -- ./echoserverp {port} >"$tmp/sigint.out" 2>&1 &
     ec=$!
     server="" i=0
     # The server: a child of echocheck that leads a process group of its
@@ -232,6 +332,7 @@ sigint_leaves_nothing() {
         return
     fi
     wait "$ec"
+    ec_status=$?
     # SIGKILL is sent, but a big process (ASan's shadow memory) takes a
     # moment to be torn down: a second's grace.
     i=0
@@ -251,6 +352,14 @@ sigint_leaves_nothing() {
     else
         pass sigint_leaves_no_process_behind
         echo "    $at_sigint process(es) in the server's group at SIGINT, none after"
+    fi
+    # The results file: whole, with the checks not run yet still pending.
+    if [ "$ec_status" = 130 ] && json_whole "$tmp/sigint.json" &&
+        grep -q '"output": "pending: not run yet"' "$tmp/sigint.json"; then
+        pass sigint_exits_130_with_whole_json
+    else
+        fail sigint_exits_130_with_whole_json "status $ec_status, want 130 and a whole results file with pending checks" \
+            "$tmp/sigint.json"
     fi
 }
 sigint_leaves_nothing
@@ -324,6 +433,79 @@ while read -r name group want; do
     fi
 done <"$tmp/expected"
 
+# roots OUT: the keys of the root causes a run named, one a line.
+roots() { sed -n '/^== root causes$/,/^[0-9]* passed/p' "$1" | sed -n 's/^\([a-z-]*\): .*/\1/p'; }
+
+# A broken server's root causes: its own, no other.
+causes >"$tmp/causes"
+while read -r name keys; do
+    [ -n "$(not_here "$name")" ] && continue
+    got=$(roots "$tmp/broken.$name")
+    wrong=$(echo "$got" | grep -v -x -E "$keys")
+    if [ -n "$got" ] && [ -z "$wrong" ]; then
+        pass "broken_${name}_root_cause_is_its_own"
+    else
+        fail "broken_${name}_root_cause_is_its_own" "root causes: $(echo "$got" | tr "\n" " "), want only $keys" "$tmp/broken.$name"
+    fi
+done <"$tmp/causes"
+
+# Issue 27's fixtures: one root cause, KEY; its first check carries the
+# evidence and one likely cause, every other FAIL says "not judged"; the
+# advice is C's only where the server is C.
+while read -r name key lang; do
+    out=$tmp/fixture.$name
+    label="fixture_${name}_is_judged_once_as_$(echo "$key" | tr - _)"
+    st=$(cat "$out.status")
+    got=$(roots "$out" | tr '\n' ' ')
+    first=$(grep '^FAIL ' "$out" | head -n 1)
+    judged=$(grep '^FAIL ' "$out" | sed 1d | grep -v -c ': not judged: ')
+    causes_said=$(grep -c 'likely cause: ' "$out")
+    why=""
+    [ "$st" = 1 ] || why="status $st, want 1"
+    [ "$got" = "$key " ] || why="$why; root causes: ${got:-none}, want $key"
+    case $first in *"not judged"* | "") why="$why; the first FAIL is not judged" ;; esac
+    [ "$judged" = 0 ] || why="$why; $judged later FAIL(s) judged again"
+    [ "$causes_said" = 1 ] || why="$why; $causes_said likely causes, want 1"
+    case $name in
+    uncaught_*)
+        mark=$(awk -v r="${name#uncaught_}" '$1 == r { print $2 }' "$tmp/runtimes")
+        grep -q "^    > .*$mark" "$out" || why="$why; the runtime's report ($mark) not quoted" ;;
+    esac
+    case $lang in
+    notc) ! grep -q -E 'in C with|csapp|Rio_|pthread' "$out" || why="$why; C advice to a server not in C" ;;
+    c) grep -q 'in C with csapp' "$out" || why="$why; no C advice to a C server" ;;
+    esac
+    if [ -z "$why" ]; then
+        pass "$label"
+    else
+        fail "$label" "${why#; }" "$out"
+    fi
+done <"$tmp/fixtures.list"
+while read -r rt; do
+    skip "fixture_uncaught_${rt}_is_judged_once_as_uncaught_error" \
+        "no $rt toolchain here: $(head -n 1 "$tmp/build.$rt")"
+done <"$tmp/runtimes.skip"
+
+# No {port}: said at the start; the usage message quoted, the command
+# line named as the cause, with the command.
+out=$tmp/start.usage
+if grep -q '^no {port} in the command: added [0-9]* as its last argument$' "$out" &&
+    grep -q '^    | usage: echoserveri' "$out" &&
+    grep -q '^    the command: \./echoserveri 15213 [0-9]*$' "$out" &&
+    grep -q 'likely cause: the command line it was given' "$out" &&
+    [ "$(roots "$out")" = usage ]; then
+    pass a_usage_message_at_start_names_the_command_line
+else
+    fail a_usage_message_at_start_names_the_command_line \
+        "want the appended port said, the usage quoted, the command and its cause" "$out"
+fi
+
+if grep -q '^\.\. started on port \([0-9]*\) (pid [0-9]*): \./echoservert \1$' "$tmp/verbose"; then
+    pass verbose_shows_the_command_line_started
+else
+    fail verbose_shows_the_command_line_started "want \".. started on port N (pid P): ./echoservert N\"" "$tmp/verbose"
+fi
+
 # A server that never became ready: one FAIL line, the tally, status 1.
 start_verdict() {
     out=$tmp/start.$1
@@ -341,7 +523,7 @@ start_verdict exit3 "exit status 3" server_that_exits_3_gets_one_line
 start_verdict silent "not listening" server_that_never_listens_gets_one_line
 
 # -j: a tests array of name, score, max_score, output; a total score; one
-# entry per check run (skips left out), score 0 for the failed one.
+# entry per check (a skipped one too), score 0 for the failed one.
 json_verdict() {
     j=$tmp/$1.json out=$tmp/json.$1
     passed=$(grep -c '^PASS ' "$out")
@@ -361,6 +543,33 @@ json_verdict() {
 }
 json_verdict zombies 5 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
     json_scores_every_check_run_and_the_failure_0
-json_verdict start 1 '"score" *: *0' json_is_one_entry_for_a_server_that_never_started
+# A server that never started: the start entry failed, and every check
+# listed, not judged, each scoring 0.
+j=$tmp/start.json
+if json_whole "$j" && grep -q '^    {"name": "start", "status": "failed", "score": 0' "$j" &&
+    grep -q '"output": "not judged: the server never listened"' "$j" &&
+    ! grep -q '"score": 1' "$j" && grep -q '^  "score": 0$' "$j"; then
+    pass json_lists_every_check_for_a_server_that_never_started
+else
+    fail json_lists_every_check_for_a_server_that_never_started \
+        "want every check failed and not judged, the start failed, score 0" "$j"
+fi
+# Every check listed, a skipped one scoring 0 of 0 with "SKIP: why"; the
+# root causes in the top-level output (none for a good server).
+j=$tmp/good.json out=$tmp/json.good
+skips=$(grep -c '^SKIP ' "$out")
+if json_whole "$j" && [ "$skips" -gt 0 ] &&
+    [ "$(grep -c '"score": 0, "max_score": 0, "output": "SKIP: model one"' "$j")" = "$skips" ] &&
+    [ "$(grep -c '"status": "passed", "score": 1, "max_score": 1' "$j")" = "$(grep -c '^PASS ' "$out")" ] &&
+    grep -q '^  "output": "",$' "$j"; then
+    pass json_lists_skipped_checks_with_score_0_of_0
+else
+    fail json_lists_skipped_checks_with_score_0_of_0 "want $skips skips at 0 of 0 with SKIP: model one, an empty output" "$j"
+fi
+if grep -q '^  "output": "never-reaps: ' "$tmp/zombies.json"; then
+    pass json_output_names_the_root_cause
+else
+    fail json_output_names_the_root_cause "want the top-level output to name never-reaps" "$tmp/zombies.json"
+fi
 
 [ "$failed" -eq 0 ]

@@ -182,7 +182,7 @@ static void client_reports_a_server_that_closes_early(void)
 /* A peer that echoes only once the test lets it (V on release). */
 typedef struct {
     int listenfd;
-    semaphore_t release;
+    sem_t release;
 } held_peer_t;
 
 static void *echo_once_released(void *arg)
@@ -240,7 +240,7 @@ static void client_sends_everything_when_stdin_closes_early(void)
     pthread_t tid;
 
     unlink(path);
-    Sem_init(&peer.release, 0);
+    Sem_init(&peer.release, 0, 0);
     snprintf(port, sizeof(port), "%d", socket_port(peer.listenfd));
     Pthread_create(&tid, NULL, echo_once_released, &peer);
     pid_t pid = start_client(port, &in_fd, outfd);

@@ -13,6 +13,7 @@
  * Otherwise correct: a detached thread per client, its own descriptor.
  * Run: tests/bin/broken_sigpipe PORT
  */
+#include "perthread.h"
 #include "server.h"
 
 #include <stdint.h>
@@ -37,20 +38,9 @@ static void *serve(void *vargp)
 
 int main(int argc, char **argv)
 {
-    pthread_t tid;
-
     if (argc != 2)
         usage_exit(argv[0], "<port>");
     int listenfd = start_server(argv[0], argv[1]);
     signal(SIGPIPE, SIG_DFL); /* BUG: start_server ignored it; undone */
-    for (;;) {
-        int connfd = accept_client(listenfd);
-        if (connfd < 0)
-            continue;
-        int rc = pthread_create(&tid, NULL, serve, (void *)(intptr_t)connfd);
-        if (rc != 0) {
-            printf("pthread_create: %s\n", strerror(rc));
-            close(connfd);
-        }
-    }
+    serve_per_thread(listenfd, serve);
 }

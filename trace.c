@@ -1,0 +1,602 @@
+/*
+ * trace.c - the mechanism behind trace.h, which describes the file and
+ * the events: how an event is encoded (by hand, without stdio or malloc,
+ * so that trace_signal may run in a signal handler), where it goes,
+ * whether tracing is on.
+ *
+ * Bounded: once the file reaches ECHO_TRACE_MAX bytes, each process
+ * writes one last global instant saying so and stops writing.
+ * Off: trace_fd is -1 and every call returns at its first test.
+ */
+#define _DEFAULT_SOURCE /* syscall(2) for the thread's id on Linux */
+
+#include "csapp.h"
+#include "trace.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#define DEFAULT_CAP (64LL << 20)
+#define EVENT_MAX 768 /* bytes of one event: far below PIPE_BUF */
+#define NAME_MAX_LEN 96
+#define ADDR_MAX 64   /* "[IPv6]:port" */
+#define CONNS_MAX (1 << 17) /* descriptors whose connections are traced */
+
+/* Set by trace_setup before any thread or fork, only read afterwards. */
+static int trace_fd = -1;
+static long long cap;
+static char prog_label[NAME_MAX_LEN];
+/* This process: reset in a forked child (after_fork). */
+static pid_t trace_pid;
+static int process_named;
+static atomic_int capped;
+static atomic_llong next_id, next_thread;
+static atomic_llong unchecked; /* bytes written since the size was checked */
+
+/* The calling thread: its id (0: not known in this process yet). */
+static _Thread_local long my_tid;
+static _Thread_local int my_name_given;
+
+/* Each open connection's id and address, by descriptor; guarded by
+ * conns_lock (the hand-offs between threads pass through it). */
+typedef struct {
+    long long id; /* 0: none */
+    char addr[ADDR_MAX];
+} conn_t;
+static conn_t *conns;
+static int nconns;
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- Encoding one event: no stdio, no malloc, so a handler may ---- */
+
+typedef struct {
+    char text[EVENT_MAX];
+    size_t len;
+    int overflow; /* did not fit: never written, never half written */
+} event_t;
+
+/* Appends the strings, up to a NULL: PUT(e, "a", "b"). */
+#define PUT(e, ...) put(e, __VA_ARGS__, (const char *)NULL)
+static void put(event_t *e, ...)
+{
+    va_list ap;
+    const char *s;
+
+    va_start(ap, e);
+    while ((s = va_arg(ap, const char *)) != NULL) {
+        size_t n = strlen(s);
+        if (e->len + n >= sizeof(e->text))
+            e->overflow = 1;
+        else
+            memcpy(e->text + e->len, s, n);
+        e->len += e->overflow ? 0 : n;
+    }
+    va_end(ap);
+}
+
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void put_quoted(event_t *e, const char *s)
+{
+    PUT(e, "\"");
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[7] = {'\\', (char)c, '\0'};
+        if (c < 0x20) /* \u00XX */
+            memcpy(esc + 1, (char[]){'u', '0', '0', "0123456789abcdef"[c >> 4],
+                                     "0123456789abcdef"[c & 15], '\0'}, 6);
+        PUT(e, c < 0x20 || c == '"' || c == '\\' ? esc : esc + 1);
+    }
+    PUT(e, "\"");
+}
+
+static void put_int(event_t *e, long long v)
+{
+    char digits[24];
+    int i = (int)sizeof(digits) - 1;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
+
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        digits[--i] = '-';
+    PUT(e, digits + i);
+}
+
+/* Nanoseconds as microseconds with three decimals: "12.345". */
+static void put_us(event_t *e, long long ns)
+{
+    char frac[5] = {'.', 0, 0, 0, '\0'};
+    long long rest = ns % 1000;
+
+    put_int(e, ns / 1000);
+    for (int i = 3; i >= 1; i--, rest /= 10)
+        frac[i] = (char)('0' + rest % 10);
+    PUT(e, frac);
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The kernel's id of this thread on Linux (unique machine-wide, as the
+ * viewers expect); elsewhere one made up from the pid and a count. */
+static long os_tid(void)
+{
+#if defined(__linux__) && defined(SYS_gettid)
+    return (long)syscall(SYS_gettid);
+#else
+    static atomic_long made;
+    return (long)trace_pid * 1000 + atomic_fetch_add(&made, 1) % 1000;
+#endif
+}
+
+static void emit(event_t *e);
+static void name_event(const char *which, const char *name);
+
+/* The calling thread's id; names it first if it never was, and names
+ * this process first if a fork left it unnamed. */
+static long tid(void)
+{
+    if (my_tid == 0)
+        my_tid = os_tid();
+    if (!process_named) {
+        char name[NAME_MAX_LEN + 8] = "";
+        event_t e = {.len = 0};
+        PUT(&e, prog_label, " (child)");
+        memcpy(name, e.text, e.len);
+        process_named = 1;
+        name_event("process_name", name);
+    }
+    if (!my_name_given) {
+        char name[32] = "thread ";
+        event_t e = {.len = 0};
+        put_int(&e, atomic_fetch_add(&next_thread, 1) + 1);
+        memcpy(name + 7, e.text, e.len);
+        my_name_given = 1;
+        name_event("thread_name", name);
+    }
+    return my_tid;
+}
+
+/* Opens an event: ",\n{"ph":PH,"pid":..,"tid":..,"ts":..". The "[" or
+ * ",\n" in front is the file's business (emit and open_trace). */
+static void start(event_t *e, const char *ph, long long ns)
+{
+    long t = tid();
+
+    e->len = 0;
+    e->overflow = 0;
+    PUT(e, ",\n{\"ph\":\"", ph, "\",\"pid\":");
+    put_int(e, trace_pid);
+    PUT(e, ",\"tid\":");
+    put_int(e, t);
+    PUT(e, ",\"ts\":");
+    put_us(e, ns);
+}
+
+static void put_name(event_t *e, const char *cat, const char *name)
+{
+    if (cat != NULL) {
+        PUT(e, ",\"cat\":");
+        put_quoted(e, cat);
+    }
+    PUT(e, ",\"name\":");
+    put_quoted(e, name);
+}
+
+/* A metadata event naming this process or this thread ("process_name",
+ * "thread_name"), and one emitted. */
+static void make_name(event_t *e, const char *which, const char *name)
+{
+    start(e, "M", now_ns());
+    put_name(e, NULL, which);
+    PUT(e, ",\"args\":{\"name\":");
+    put_quoted(e, name);
+    PUT(e, "}}");
+}
+
+static void name_event(const char *which, const char *name)
+{
+    event_t e;
+
+    make_name(&e, which, name);
+    emit(&e);
+}
+
+/* An instant: on this thread (scope "t"), process ("p") or everywhere
+ * ("g"), with one number in its args. */
+static void make_instant(event_t *e, const char *cat, const char *name,
+                         const char *scope, const char *key, long long value)
+{
+    start(e, "i", now_ns());
+    put_name(e, cat, name);
+    PUT(e, ",\"s\":\"", scope, "\",\"args\":{\"", key, "\":");
+    put_int(e, value);
+    PUT(e, "}}");
+}
+
+/* ---- Writing: one write per event, and the cap ---- */
+
+static void cap_reached(void)
+{
+    event_t e;
+
+    make_instant(&e, "trace", "trace cap reached: ECHO_TRACE_MAX bytes "
+                 "written, later events dropped", "g", "cap", cap);
+    if (!e.overflow)
+        (void)write(trace_fd, e.text, e.len);
+}
+
+/* Writes e whole, or not at all; errno is left as the caller had it
+ * (a trace_unblocked after a failed accept must not change it). */
+static void emit(event_t *e)
+{
+    int saved = errno;
+
+    if (e->overflow || atomic_load_explicit(&capped, memory_order_relaxed))
+        return;
+    if (write(trace_fd, e->text, e->len) != (ssize_t)e->len)
+        atomic_store(&capped, 1); /* disk full: stop before tearing one */
+    /* Every cap/16 bytes this process writes, the file's size is checked:
+     * with O_APPEND the offset is the end of the file, all writers'. */
+    else if (atomic_fetch_add(&unchecked, (long long)e->len) >= cap / 16 &&
+             (atomic_store(&unchecked, 0), lseek(trace_fd, 0, SEEK_CUR)) >=
+                 cap - cap / 16 &&
+             atomic_exchange(&capped, 1) == 0)
+        cap_reached();
+    errno = saved;
+}
+
+/* ---- Opening the file ---- */
+
+/* Writes the first event, with "[" in front of it in a new file. */
+static int write_first(int fd, const event_t *first, int new_file)
+{
+    if (!new_file) /* ",\n{...}" */
+        return rio_writen(fd, first->text, first->len) == (ssize_t)first->len;
+    return rio_writen(fd, "[", 1) == 1 && /* "[\n{...}" */
+           rio_writen(fd, first->text + 1, first->len - 1) ==
+               (ssize_t)first->len - 1;
+}
+
+/* Writes "[" and the first event (a process_name) to a file of our own,
+ * then links it as path: 0 when we made path, else -1 with errno set
+ * (EEXIST: someone else did). On success *fd appends to it. */
+static int create_by_link(const char *path, const event_t *first, int *fd)
+{
+    char tmp[PATH_MAX];
+    int rc = -1;
+
+    if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
+        (int)sizeof(tmp)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    *fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (*fd < 0)
+        return -1;
+    if (write_first(*fd, first, 1) && fcntl(*fd, F_SETFL, O_APPEND) == 0)
+        rc = link(tmp, path);
+    int saved = errno;
+    unlink(tmp);
+    if (rc < 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    errno = saved;
+    return rc;
+}
+
+/* Appends the first event to an existing path, with "[" in front if it
+ * is empty; the lock makes "is it empty?" and the write one step. */
+static int append_first(const char *path, const event_t *first)
+{
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    struct stat st;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+
+    if (fd < 0)
+        return -1;
+    if (fcntl(fd, F_SETLKW, &lock) < 0 || fstat(fd, &st) < 0) {
+        close(fd);
+        return -1;
+    }
+    int ok = write_first(fd, first, st.st_size == 0);
+    lock.l_type = F_UNLCK;
+    fcntl(fd, F_SETLK, &lock);
+    if (!ok) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int open_trace(const char *path, const event_t *first)
+{
+    int fd;
+
+    if (create_by_link(path, first, &fd) == 0)
+        return fd;
+    return append_first(path, first); /* EEXIST, or no links here */
+}
+
+/* In a forked child: a new pid, and this thread is the child's only one. */
+static void after_fork(void)
+{
+    trace_pid = getpid();
+    process_named = 0;
+    my_tid = 0;
+    my_name_given = 0;
+}
+
+void trace_setup(const char *prog, const char *thread)
+{
+    const char *path = getenv("ECHO_TRACE");
+    const char *max = getenv("ECHO_TRACE_MAX");
+    const char *who = getenv("ECHO_TRACE_NAME");
+    struct rlimit rl;
+    event_t first;
+
+    if (path == NULL || *path == '\0')
+        return;
+    cap = max == NULL ? DEFAULT_CAP
+                      : Parse_number(prog, "ECHO_TRACE_MAX", max, 4096,
+                                     LONG_MAX); /* else exits 2 */
+    if (who != NULL && *who != '\0') /* the demo's "client A" */
+        snprintf(prog_label, sizeof(prog_label), "%s %s", thread, who);
+    else
+        snprintf(prog_label, sizeof(prog_label), "%s", prog);
+    trace_pid = getpid();
+    my_tid = os_tid();
+    process_named = my_name_given = 1; /* named just below */
+    make_name(&first, "process_name", prog_label);
+    if ((trace_fd = open_trace(path, &first)) < 0) {
+        fprintf(stderr, "%s: cannot write the trace to %s (ECHO_TRACE): %s\n",
+                prog, path, strerror(errno));
+        exit(1);
+    }
+    nconns = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < CONNS_MAX
+                 ? (int)rl.rlim_cur : CONNS_MAX;
+    conns = Calloc((size_t)nconns, sizeof(*conns));
+    pthread_atfork(NULL, NULL, after_fork);
+    name_event("thread_name", who != NULL && *who != '\0' ? prog_label : thread);
+}
+
+/* ---- Names ---- */
+
+void trace_thread(const char *fmt, ...)
+{
+    char name[NAME_MAX_LEN];
+    va_list ap;
+
+    if (trace_fd < 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    my_name_given = 1;
+    name_event("thread_name", name);
+}
+
+void trace_numbered(const char *role)
+{
+    static atomic_int count;
+
+    if (trace_fd < 0)
+        return;
+    trace_thread("%s %d", role, atomic_fetch_add(&count, 1) + 1);
+}
+
+void trace_process(const char *fmt, ...)
+{
+    char name[NAME_MAX_LEN];
+    va_list ap;
+
+    if (trace_fd < 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    process_named = my_name_given = 1;
+    name_event("process_name", name);
+    name_event("thread_name", name);
+}
+
+/* ---- Slices and moments on the calling thread ---- */
+
+static void begin_slice(const char *cat, const char *name)
+{
+    event_t e;
+
+    if (trace_fd < 0)
+        return;
+    start(&e, "B", now_ns());
+    put_name(&e, cat, name);
+    PUT(&e, "}");
+    emit(&e);
+}
+
+static void end_slice(void)
+{
+    event_t e;
+
+    if (trace_fd < 0)
+        return;
+    start(&e, "E", now_ns());
+    PUT(&e, "}");
+    emit(&e);
+}
+
+void trace_blocked(const char *call) { begin_slice("blocked", call); }
+void trace_unblocked(void) { end_slice(); }
+void trace_begin(const char *what) { begin_slice("run", what); }
+void trace_end(void) { end_slice(); }
+
+void trace_mark(const char *what, long long value)
+{
+    event_t e;
+
+    if (trace_fd < 0)
+        return;
+    make_instant(&e, "mark", what, "t", "value", value);
+    emit(&e);
+}
+
+void trace_signal(int sig)
+{
+    event_t e;
+
+    if (trace_fd < 0)
+        return;
+    make_instant(&e, "signal", sig == SIGINT    ? "SIGINT handled"
+                               : sig == SIGTERM ? "SIGTERM handled"
+                                                : "signal handled",
+                 "p", "signal", sig);
+    emit(&e); /* keeps errno, as a handler must */
+}
+
+/* ---- Connections ---- */
+
+/* connfd's id and address (into addr), or 0 when it has none; forget:
+ * it has none from now on (closed). */
+static long long conn_lookup(int connfd, char addr[ADDR_MAX], int forget)
+{
+    long long id = 0;
+
+    addr[0] = '\0';
+    if (connfd < 0 || connfd >= nconns)
+        return 0;
+    Pthread_mutex_lock(&conns_lock);
+    id = conns[connfd].id;
+    memcpy(addr, conns[connfd].addr, ADDR_MAX);
+    if (forget)
+        conns[connfd].id = 0;
+    Pthread_mutex_unlock(&conns_lock);
+    return id;
+}
+
+/* The connection's async event ("b" or "e") on its own global track. */
+static void life_event(const char *ph, long long id, const char *addr)
+{
+    char name[ADDR_MAX + 16] = "connection ";
+    event_t e;
+
+    memcpy(name + 11, addr, strlen(addr) + 1);
+    start(&e, ph, now_ns());
+    put_name(&e, "connection", name);
+    PUT(&e, ",\"id2\":{\"global\":");
+    put_int(&e, id);
+    PUT(&e, "}}");
+    emit(&e);
+}
+
+void trace_connection_opened(int connfd, const char *host, const char *port)
+{
+    char addr[ADDR_MAX];
+    long long id;
+
+    if (trace_fd < 0 || connfd < 0 || connfd >= nconns)
+        return;
+    snprintf(addr, sizeof(addr), strchr(host, ':') ? "[%s]:%s" : "%s:%s",
+             host, port);
+    id = ((long long)trace_pid << 20) +
+         (atomic_fetch_add(&next_id, 1) + 1) % (1 << 20);
+    Pthread_mutex_lock(&conns_lock);
+    conns[connfd].id = id;
+    memcpy(conns[connfd].addr, addr, sizeof(addr));
+    Pthread_mutex_unlock(&conns_lock);
+    life_event("b", id, addr);
+}
+
+void trace_connection_closed(int connfd)
+{
+    char addr[ADDR_MAX];
+    long long id;
+
+    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 1)) == 0)
+        return;
+    life_event("e", id, addr);
+}
+
+/* A zero-length slice: one end of a hand-off's arrow. */
+static void arrow_end(int connfd, const char *name, const char *direction)
+{
+    char addr[ADDR_MAX];
+    long long id;
+    event_t e;
+
+    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 0)) == 0)
+        return;
+    start(&e, "X", now_ns());
+    put_name(&e, "handoff", name);
+    PUT(&e, ",\"dur\":0,\"bind_id\":");
+    put_int(&e, id);
+    PUT(&e, ",\"", direction, "\":true,\"args\":{\"connection\":");
+    put_quoted(&e, addr);
+    PUT(&e, "}}");
+    emit(&e);
+}
+
+void trace_handoff(int connfd, const char *how)
+{
+    arrow_end(connfd, how, "flow_out");
+}
+
+void trace_received(int connfd) { arrow_end(connfd, "received", "flow_in"); }
+
+/* Names the process (or only the thread) made for connfd after it. */
+static void made_for(int connfd, int process)
+{
+    char addr[ADDR_MAX];
+
+    if (trace_fd < 0)
+        return;
+    conn_lookup(connfd, addr, 0);
+    if (process)
+        trace_process("child for %s", addr);
+    else
+        trace_thread("thread for %s", addr);
+    trace_received(connfd);
+}
+
+void trace_child_for(int connfd) { made_for(connfd, 1); }
+void trace_thread_for(int connfd) { made_for(connfd, 0); }
+
+/* ---- Lines ---- */
+
+long long trace_clock(void) { return trace_fd < 0 ? 0 : now_ns(); }
+
+void trace_line(int connfd, size_t n, long long since)
+{
+    char addr[ADDR_MAX];
+    event_t e;
+
+    if (trace_fd < 0)
+        return;
+    conn_lookup(connfd, addr, 0);
+    start(&e, "X", since);
+    put_name(&e, "line", "line");
+    PUT(&e, ",\"dur\":");
+    put_us(&e, now_ns() - since);
+    PUT(&e, ",\"args\":{\"connection\":");
+    put_quoted(&e, addr);
+    PUT(&e, ",\"bytes\":");
+    put_int(&e, (long long)n);
+    PUT(&e, "}}");
+    emit(&e);
+}

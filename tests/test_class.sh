@@ -250,7 +250,7 @@ ctrl_c() {
 # ---- make check-class ----
 
 # The suite's library objects, for submissions that compile a server.
-objs="server.o echo.o echo_step.o linelog.o work.o csapp.o rio.o sockets.o children.o poller_poll.o"
+objs="server.o echo.o echo_step.o linelog.o work.o csapp.o threads.o rio.o sockets.o trace.o children.o poller_poll.o"
 # csub NAME SOURCE: a submission with SOURCE as its server.c, and a
 # Makefile that compiles it against the suite's library.
 csub() {
@@ -301,16 +301,21 @@ excesses() {
     expect excesses_leave_nothing [ -z "$left" ]
 }
 
-# 30 correct C submissions with -P 2, built and checked: the time.
-speed() {
-    rm -rf "$tmp/subs"
-    i=0
-    while [ "$i" -lt 30 ]; do
+# correct N: N correct C submissions, the suite's servers in turn.
+correct() {
+    i=0 count=$1
+    while [ "$i" -lt "$count" ]; do
         set -- echoserverp echoservers echoservere echoservert
         shift $((i % 4))
         csub "student$i" "$1.c"
         i=$((i + 1))
     done
+}
+
+# 30 correct C submissions with -P 2, built and checked: the time.
+speed() {
+    rm -rf "$tmp/subs"
+    correct 30
     t0=$(date +%s)
     class "$tmp/speed" -P 2
     t=$(($(date +%s) - t0))
@@ -326,13 +331,7 @@ speed() {
 # fixtures, two that never listen, two that crash, two that do not build.
 mixed() {
     rm -rf "$tmp/subs"
-    i=0
-    while [ "$i" -lt 18 ]; do
-        set -- echoserverp echoservers echoservere echoservert
-        shift $((i % 4))
-        csub "student$i" "$1.c"
-        i=$((i + 1))
-    done
+    correct 18
     for b in tests/bin/broken_*; do link "${b#tests/bin/}" "$b"; done
     for i in 1 2; do
         sub "hang$i" - '#!/bin/sh

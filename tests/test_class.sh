@@ -74,15 +74,16 @@ sub crash - '#!/bin/sh
 printf "bad bytes \001\002\033[31m \377\376 <&> \"q\" ]]>\n"
 kill -SEGV $$'
 
-# class OUT ARGS...: one class run into OUT, bounded (SIGINT at 200 s);
-# its output in OUT.log, its exit status in OUT.rc.
+# class OUT ARGS...: one class run into OUT, bounded (SIGINT at $bound
+# seconds, 200 unless set); its output in OUT.log, its exit status in
+# OUT.rc.
 class() {
     out=$1
     shift
     ./echocheck --class "$tmp/subs" --build 'make -s -C {dir}' -o "$out" $flags "$@" \
         -- '{dir}/server' '{port}' >"$out.log" 2>&1 &
     pid=$!
-    ( sleep $((200 * scale)); kill -INT "$pid" 2>/dev/null ) &
+    ( sleep $((${bound:-200} * scale)); kill -INT "$pid" 2>/dev/null ) &
     watch=$!
     wait "$pid"
     echo $? >"$out.rc"
@@ -273,8 +274,8 @@ p_independence() {
     sub nobuild 'exit 3'
     sub crash - '#!/bin/sh
 kill -SEGV $$'
-    class "$tmp/p1" -P 1
-    class "$tmp/p4" -P 4
+    bound=900 class "$tmp/p1" -P 1
+    bound=900 class "$tmp/p4" -P 4
     matrix "$tmp/p1" >"$tmp/p1.m"
     matrix "$tmp/p4" >"$tmp/p4.m"
     if [ "$(cat "$tmp/p1.rc")$(cat "$tmp/p4.rc")" = 00 ] && cmp -s "$tmp/p1.m" "$tmp/p4.m"; then
@@ -342,7 +343,7 @@ kill -SEGV $$'
     done
     n=$(ls "$tmp/subs" | wc -l)
     t0=$(date +%s)
-    class "$tmp/mixed" -P 2
+    bound=900 class "$tmp/mixed" -P 2
     t=$(($(date +%s) - t0))
     got=$(grep -c '^"' "$tmp/mixed/class.csv")
     if [ "$(cat "$tmp/mixed.rc")" = 0 ] && [ "$got" = "$n" ] && ! grep -q 'not run' "$tmp/mixed/class.csv"; then

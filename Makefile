@@ -7,6 +7,9 @@
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
+#   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
+#                   its test; docs/grading-platforms.md)
+#   make check-corpus  echocheck held to servers written elsewhere (minutes)
 #   make check-class  echocheck --class's long proofs (-P, excesses, speed)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
@@ -35,9 +38,11 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # see echobench catch it.
 PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
-# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with,
-# the chart that redraws bench/bench.svg from bench/results.tsv.
-HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho bench/bin/chart
+# client helper (demo/demo.sh) and its pictures' drawer, the baselines
+# bench/ab.sh is shown with, the chart that redraws bench/bench.svg from
+# bench/results.tsv.
+HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho \
+           bench/bin/chart
 
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
@@ -88,28 +93,36 @@ deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
-# (tests/test_echocheck.sh). evloop.c is the correct loop two of them
-# share, perthread.c the correct accept loop of three others.
+# (tests/test_echocheck.sh). evloop.c is the correct loop some of them
+# share, perthread.c the correct accept loop of others.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
          $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\
                       $(wildcard tests/broken/*.c)))
 tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
+EVLOOP_BROKEN = rio_copy blocking no_backpressure queue_drop spin_eof
+PERTHREAD_BROKEN = sigpipe stdio lingering short_read text_decode
+$(EVLOOP_BROKEN:%=tests/bin/broken_%): tests/broken/evloop.o
+$(PERTHREAD_BROKEN:%=tests/bin/broken_%): tests/broken/perthread.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
-tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
-tests/bin/broken_sigpipe tests/bin/broken_stdio tests/bin/broken_lingering: tests/broken/perthread.o
-tests/broken/perthread.o tests/broken/sigpipe.o tests/broken/stdio.o tests/broken/lingering.o: tests/broken/perthread.h
+tests/broken/evloop.o $(EVLOOP_BROKEN:%=tests/broken/%.o): tests/broken/evloop.h
+tests/broken/perthread.o $(PERTHREAD_BROKEN:%=tests/broken/%.o): tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
 # The trace test reads JSON with a reader of its own (tests/json.c).
-tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/tracecheck.o
-tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h tests/json.h
+tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/traceread.o tests/tracecheck.o
+tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h \
+    tests/traceread.h tests/json.h
 tests/json.o: tests/json.h
+tests/traceread.o: tests/traceread.h tests/json.h
 tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
 tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
+# The demo's pictures against their traces (tests/test_demo.sh runs it).
+tests/bin/picturecheck: tests/svgcheck.o tests/traceread.o tests/json.o
+tests/bin/picturecheck: LDLIBS += -lm
+tests/picturecheck.o: tests/svgcheck.h tests/traceread.h
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
@@ -131,6 +144,43 @@ check-server: echocheck
 	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
 	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
 
+# Grading on Gradescope (grading/gradescope/, docs/grading-platforms.md):
+# build/gradescope.zip holds setup.sh and run_autograder at its root, the
+# assignment's settings and rubric, echocheck's sources and a Makefile
+# that builds echocheck alone (and timelimit). zipstore writes it: no zip
+# program is assumed.
+GRADESCOPE = grading/gradescope
+GRADESCOPE_FILES = setup.sh run_autograder assignment.conf points.txt \
+                   timelimit.c
+ZIP_SOURCES = csapp.h $(LIB_SRCS) $(wildcard checker/*.c checker/*.h)
+# Tools of one file each: zipstore, timelimit (built in the zip; here
+# too, so that CI's warning-free builds cover it).
+build/zipstore: grading/zipstore.c
+build/timelimit: $(GRADESCOPE)/timelimit.c
+build/zipstore build/timelimit:
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@
+# The test's JSON check, on the tests' one strict reader.
+tests/bin/jsoncheck: tests/jsoncheck.c tests/json.c tests/json.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@
+build/gradescope.zip: build/zipstore $(GRADESCOPE)/echocheck.mk \
+                      $(addprefix $(GRADESCOPE)/,$(GRADESCOPE_FILES)) $(ZIP_SOURCES)
+	rm -rf build/gradescope && mkdir -p build/gradescope/checker
+	cp $(addprefix $(GRADESCOPE)/,$(GRADESCOPE_FILES)) build/gradescope/
+	cp $(GRADESCOPE)/echocheck.mk build/gradescope/Makefile
+	for f in $(ZIP_SOURCES); do cp $$f build/gradescope/$$f || exit 1; done
+	cd build/gradescope && ../zipstore -c ../gradescope.zip.tmp \
+	    $(GRADESCOPE_FILES) Makefile $(ZIP_SOURCES)
+	mv build/gradescope.zip.tmp $@
+gradescope-zip: build/gradescope.zip
+	@echo "build/gradescope.zip: upload it on Gradescope's autograder page"
+# Its test: run_autograder on correct, broken, unbuildable and hanging
+# submissions, and killed mid-run; results.json must parse every time.
+check-gradescope: build/gradescope.zip build/zipstore tests/bin/jsoncheck \
+                  tests/bin/broken_sigpipe
+	sh tests/test_gradescope.sh
+
 # make stress: the driver, its clients and the server under test.
 tests/bin/stress: tests/stress_client.o tests/stress_server.o
 tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
@@ -150,6 +200,18 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
                                  csapp.h server.h children.h echo.h linelog.h
 	@mkdir -p tests/bin
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
+
+# The corpus (tests/corpus/): echo servers written the way others write
+# them, correct ones and ones with one defect each; make check-corpus holds
+# echocheck to them (tests/test_corpus.sh, minutes: CI runs it, not make
+# test). The C ones link the library; javac and rustc builds are the
+# script's, so that make needs neither.
+CORPUS_C = $(patsubst tests/corpus/%.c,tests/bin/corpus/%,$(wildcard tests/corpus/*.c))
+tests/bin/corpus/%: tests/corpus/%.c $(LIB) csapp.h
+	@mkdir -p tests/bin/corpus
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+check-corpus: echocheck $(CORPUS_C)
+	sh tests/test_corpus.sh
 
 # The harness every test links: runner and checks, running programs and
 # /proc, servers in the background, sockets, the list of servers, the
@@ -171,7 +233,7 @@ ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_chur
                  eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
-              bench/benchmath.h bench/svg.h csapp.h
+              bench/benchmath.h bench/svg.h bench/svgdoc.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
@@ -188,14 +250,15 @@ bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
 bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
-bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o \
+    bench/obj/svgdoc.o
 bench/bin/chart: LDLIBS += -lm
 $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	@mkdir -p bench/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) demo/demotool bench/bin/chart bench/bin/bystander \
+TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep tests/bin/picturecheck bench/bin/chart bench/bin/bystander \
              tests/bin/echoserverp_pre_timer $(BROKEN)
 
 test: all $(TEST_BUILD)
@@ -203,7 +266,8 @@ test: all $(TEST_BUILD)
 
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
-build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench
+build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench \
+           build/gradescope.zip build/timelimit tests/bin/jsoncheck $(CORPUS_C)
 
 # Every server against echobench: one markdown table (a few minutes); also
 # spawncost and riobench (RIO's line reader alone, in bytes per second).
@@ -255,8 +319,8 @@ run:
 # PAUSE=beat before each reveal within a step too. See demo/demo.sh.
 # Ctrl-C: the demo stops what it started and says so; make adds no
 # "Interrupt" line (see run).
-demo: all demo/demotool
-	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+demo: all demo/demotool demo/drawstep
+	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" PICTURES="$(PICTURES)" sh demo/demo.sh
 
 # make's own -l would swallow `make demo -l`: the list has its own target.
 demo-list: demo/demotool
@@ -265,6 +329,16 @@ demo-list: demo/demotool
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# make demo PICTURES=DIR: each step's trace drawn as a slide; it reads the
+# trace as the trace tests do (tests/traceread.c) and writes SVG as the
+# bench's charts do (bench/svgdoc.c).
+DRAWSTEP_OWN = $(patsubst %,demo/%.o,drawstep timeline bars arrows problems)
+demo/drawstep: $(DRAWSTEP_OWN) tests/json.o tests/traceread.o bench/obj/svgdoc.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lm -o $@
+$(DRAWSTEP_OWN): demo/%.o: demo/%.c demo/picture.h tests/traceread.h tests/json.h \
+    bench/svgdoc.h
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The library for a student's own folder, as the book hands it out: two
 # files, DIR/csapp.h and DIR/csapp.c (the four sources above in one), so
@@ -278,9 +352,10 @@ csapp-kit:
 	@echo "wrote $(DIR)/csapp.h and $(DIR)/csapp.c; build with: gcc -O2 prog.c csapp.c -pthread"
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool echocheck checker/*.o
+	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool demo/drawstep echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick check-server check-class csapp-kit FORCE
+        check-valgrind fuzz stress stress-quick check-server check-class csapp-kit FORCE \
+        gradescope-zip check-gradescope check-corpus
 .SECONDARY: # keep test objects: no rebuild on every make test

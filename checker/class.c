@@ -258,9 +258,11 @@ static int check_ended(job_t *j)
     status_text(j->c.status, how, sizeof(how));
     child_close(&j->c);
     if (j->why_stop == T_TIME) {
-        char why[64];
+        char why[64], stopped[sizeof(j->s->stopped)];
         snprintf(why, sizeof(why), "took more than %d s", opt.time_limit);
-        j->s->why[0] = '\0';
+        memcpy(stopped, j->s->stopped, sizeof(stopped));
+        clear_cells(j->s); /* not checked: what the cut run wrote is not a verdict */
+        memcpy(j->s->stopped, stopped, sizeof(stopped));
         finish(j, S_TIMED_OUT, why);
     } else if (read < 0 || !WIFEXITED(j->c.status) || WEXITSTATUS(j->c.status) > 1) {
         char why[160];

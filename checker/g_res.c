@@ -10,7 +10,8 @@
  * their children's SIGCHLDs merge, which a handler reaping one child per
  * signal misses. These need /proc. fd-limit-64 needs none: its own instance,
  * started with a limit of 64 descriptors, must survive 100 clients and
- * serve again.
+ * serve again. bounded-memory and idle-cpu, what the server costs, are in
+ * g_cost.c.
  */
 #include "echocheck.h"
 
@@ -173,15 +174,16 @@ static void no_zombies(check_ctx_t *c, result_t *r)
 
 /* Threads above the idle count, when there are, are the fault: what they
  * hold (descriptors, stacks) follows from it. Notes their count and CPU
- * use (alive, not "undetached"); returns 1 when so. */
+ * use, the busiest by name when they spin (alive, not "undetached");
+ * returns 1 when so. */
 static int threads_alive(pid_t pid, int idle, result_t *r)
 {
     int n = count_threads(pid);
 
     if (idle < 0 || n <= idle)
         return 0;
-    note(r, "%d threads are alive, %d when idle, using %d%% of a CPU", n,
-         idle, cpu_percent(pid, ms(200)));
+    note(r, "%d threads are alive, %d when idle", n, idle);
+    note_spinning(pid, 1, r); /* busy ones: their spinning is the cause */
     observe(r, EV_THREADS_LEFT);
     return 1;
 }
@@ -210,8 +212,10 @@ static void fds_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
          n, s->fds, WAIT_MS, CLIENTS);
-    if (!threads_alive(c->srv.pid, s->threads, r))
+    if (!threads_alive(c->srv.pid, s->threads, r)) {
+        note_spinning(c->srv.pid, 0, r); /* busy: it spins on them */
         observe(r, EV_FDS_LEFT);
+    }
     if (!blame(r, CAUSE_THREADS_LEFT))
         blame(r, CAUSE_FDS_LEFT);
 }
@@ -321,5 +325,7 @@ const check_t res_checks[] = {
     { "fds-back", M_ALL, 1, fds_back },
     { "maps-not-grown", M_ALL, 1, maps_not_grown },
     { "fd-limit-64", M_ALL, 0, fd_limit_64 },
+    { "bounded-memory", M_ALL, 2, bounded_memory },
+    { "idle-cpu", M_ALL, 1, idle_cpu },
 };
 const int n_res_checks = sizeof(res_checks) / sizeof(res_checks[0]);

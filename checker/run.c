@@ -18,6 +18,26 @@ const group_t all_groups[] = {
 };
 const int n_groups = sizeof(all_groups) / sizeof(all_groups[0]);
 
+const check_t *find_check(const char *id, const char **group)
+{
+    const char *slash = strchr(id, '/');
+
+    for (size_t i = 0; slash && i < sizeof(all_groups) / sizeof(all_groups[0]);
+         i++) {
+        const group_t *g = &all_groups[i];
+        if (strlen(g->name) != (size_t)(slash - id) ||
+            strncmp(g->name, id, (size_t)(slash - id)) != 0)
+            continue;
+        for (int k = 0; k < *g->count; k++)
+            if (strcmp(g->checks[k].name, slash + 1) == 0) {
+                if (group != NULL)
+                    *group = g->name;
+                return &g->checks[k];
+            }
+    }
+    return NULL;
+}
+
 const char *model_name(void)
 {
     static char buf[32];
@@ -142,7 +162,16 @@ static const char *skip_why(const check_t *k)
         return model_name();
     if (k->needs_proc && !have_procfs())
         return "no /proc on this system to count with";
+    if (k->needs_proc == 2 && !have_pss())
+        return "no /proc/PID/smaps_rollup on this system to measure memory "
+               "with";
     return NULL;
+}
+
+/* 0 for a check that --check ID leaves out (its group: main.c). */
+static int chosen(const check_t *k)
+{
+    return !opt.check || strcmp(k->name, strchr(opt.check, '/') + 1) == 0;
 }
 
 static void run_check(const char *group, const check_t *k, check_ctx_t *c,
@@ -151,6 +180,8 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
     result_t r = { 0 };
     const char *skip = skip_why(k);
 
+    if (!chosen(k))
+        return;
     if (skip) {
         report_skip(group, k->name, skip);
         return;
@@ -189,8 +220,9 @@ static void plan(void)
     for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++)
         if (!opt.group || strcmp(opt.group, all_groups[i].name) == 0)
             for (int k = 0; k < *all_groups[i].count; k++)
-                report_plan(all_groups[i].name, all_groups[i].checks[k].name,
-                            skip_why(&all_groups[i].checks[k]));
+                if (chosen(&all_groups[i].checks[k]))
+                    report_plan(all_groups[i].name, all_groups[i].checks[k].name,
+                                skip_why(&all_groups[i].checks[k]));
     report_begin();
 }
 

@@ -10,6 +10,7 @@
 #   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
 #                   its test; docs/grading-platforms.md)
 #   make check-corpus  echocheck held to servers written elsewhere (minutes)
+#   make check-class  echocheck --class's long proofs (-P, excesses, speed)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -131,10 +132,15 @@ tests/bin/test_benchmath: LDLIBS += -lm
 # (checker/echocheck.h lists its parts). make check-server SERVER='./mine
 # {port}' [MODEL=pool=4] runs it; SERVER is split by the shell, on purpose.
 CHECKER_OBJS = $(patsubst %.c,%.o,$(wildcard checker/*.c))
-checker/%.o: checker/%.c checker/echocheck.h csapp.h
+checker/%.o: checker/%.c checker/echocheck.h checker/class.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 echocheck: $(CHECKER_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# A class run's long proofs: -P 1 and -P 4 give the same matrix, servers
+# that fork without end or fill memory are stopped and named, and 30
+# correct C submissions are timed (tests/test_class.sh).
+check-class: all $(BROKEN)
+	sh tests/test_class.sh --full
 check-server: echocheck
 	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
 	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
@@ -351,6 +357,6 @@ clean:
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick check-server csapp-kit FORCE \
+        check-valgrind fuzz stress stress-quick check-server check-class csapp-kit FORCE \
         gradescope-zip check-gradescope check-corpus
 .SECONDARY: # keep test objects: no rebuild on every make test

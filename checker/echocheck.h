@@ -23,6 +23,11 @@
  *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
  *               before, tallies, the root causes, results.json
  *   points.c    the rubric (--points FILE): what each check is worth
+ *   junit.c     --junit FILE: the same results as JUnit XML
+ *   checklist.c --list: every check, what it checks, its lesson
+ *   text.c      a token replaced in a command's argument
+ *   machine.c   a class run's checks, one at a time on the machine
+ *   class*.c    --class: a folder of submissions (class.h)
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
  */
@@ -48,6 +53,17 @@ typedef struct {
     int no_mem_limit;     /* --no-mem-limit */
     int scale;            /* TEST_TIME_SCALE, >= 1 */
     char **cmd;           /* COMMAND [ARG...], NULL-terminated */
+    const char *junit;    /* --junit FILE, or NULL */
+    const char *model_arg; /* -m's text as given, for a class run's children */
+    int repeat;           /* --repeat N (0: not given) */
+    /* The class run (class.h): --class DIR and what goes with it. */
+    const char *class_dir; /* --class DIR, or NULL: one server */
+    const char *build;    /* --build CMD, or NULL: nothing to build */
+    const char *out;      /* -o OUT */
+    const char *only;     /* --only NAME, or NULL */
+    int jobs;             /* -P N */
+    int time_limit;       /* --time-limit S */
+    const char *argv0;    /* how echocheck was run: a class run's children */
 } options_t;
 
 extern options_t opt;
@@ -129,7 +145,14 @@ typedef struct {
     char why[160];        /* why it never got ready */
     char cmdline[300];    /* the command line started */
     int served_at_start;  /* served_clients when it started */
+    atomic_int flooded;   /* set by drain: it printed more than FLOOD_MIB,
+                             so drain killed its group */
 } instance_t;
+
+/* A server printing more than this in one run floods its output: it is
+ * stopped (the class run names it). Far above a log line per client or
+ * per echoed line. */
+#define FLOOD_MIB 256
 
 /*
  * Starts the server on a fresh port (opt.port if set) with stdin
@@ -365,6 +388,33 @@ int points_to_c(void);
 /* What the server's output showed: 1 for C (a wrapper's message), 0 for
  * another language (a traceback, an exception, a panic). */
 void language_seen(int is_c);
+/* ---- JUnit XML (junit.c) ---- */
+/* Each check's outcome as report.c prints it: kind 'P', 'F' or 'S';
+ * text: a failure's details, or a skip's reason. */
+void junit_add(const char *group, const char *name, int kind,
+               const char *summary, const char *text);
+/* Writes opt.junit; 0, or -1 (said on stderr). */
+int junit_write(void);
+/* Writes s escaped for XML 1.0 text and attributes (and so for HTML):
+ * markup characters as entities, bytes XML cannot hold left out, bytes
+ * that are not UTF-8 as U+FFFD. */
+void xml_text(FILE *f, const char *s);
+
+/* ---- --list (checklist.c) ---- */
+/* Prints every check: id, group, what it checks, the lesson; returns 0. */
+int list_checks(void);
+
+/* ---- The machine for one check at a time (machine.c) ---- */
+/* The lock a class run names in ECHOCHECK_LOCK, opened once; -1 when
+ * none (a single run). */
+int machine_lock_fd(void);
+/* Takes (take 1, waiting for it) or gives back (0) the lock on fd; does
+ * nothing when fd < 0. */
+void machine_take(int fd, int take);
+
+/* ---- Text (text.c) ---- */
+/* s with every token replaced by with; a new string (Malloc). */
+char *replace_all(const char *s, const char *token, const char *with);
 
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or
@@ -458,6 +508,14 @@ void note_difference(result_t *r, const char *want, size_t wantlen,
 const char *shown(const char *s, size_t n, char *buf, size_t size);
 
 /* ---- The run (run.c) ---- */
+typedef struct {
+    const char *name;
+    const struct check *checks;
+    const int *count;
+} group_t;
+/* Every group, in the order they run. */
+extern const group_t all_groups[];
+extern const int n_groups;
 /* Every group asked for, in order; returns the exit status. */
 int run_groups(void);
 /* "model one", "model pool=4": why a check is skipped. */
@@ -480,7 +538,7 @@ int check_points(const char *id);
 typedef struct check_ctx check_ctx_t;
 typedef void check_fn(check_ctx_t *c, result_t *r);
 
-typedef struct {
+typedef struct check {
     const char *name;
     int models;           /* M_ONE|M_POOL|M_MANY it applies to */
     int needs_proc;       /* 1: Linux /proc only; 2: and smaps_rollup */

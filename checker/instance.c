@@ -114,18 +114,10 @@ static int free_port(void)
 /* Every "{port}" in arg replaced by port; a new string. */
 static char *with_port(const char *arg, int port)
 {
-    char num[16], *out = Malloc(strlen(arg) * 2 + 16), *o = out;
+    char num[16];
 
     snprintf(num, sizeof(num), "%d", port);
-    while (*arg) {
-        if (strncmp(arg, "{port}", 6) == 0) {
-            o += sprintf(o, "%s", num);
-            arg += 6;
-        } else
-            *o++ = *arg++;
-    }
-    *o = '\0';
-    return out;
+    return replace_all(arg, "{port}", num);
 }
 
 /* The command line, as a shell would take it back, into buf. */
@@ -213,6 +205,7 @@ static void *drain(void *arg)
 {
     instance_t *in = arg;
     char buf[4096];
+    long long total = 0;
     struct pollfd p[2] = { { .fd = in->out_fd[0], .events = POLLIN },
                            { .fd = in->out_fd[1], .events = POLLIN } };
 
@@ -227,6 +220,10 @@ static void *drain(void *arg)
                 out_feed(&in->out, s, buf, (size_t)n);
             else if (!(n < 0 && errno == EINTR))
                 p[s].fd = -1; /* its end: poll ignores it from now on */
+            if (n > 0 && (total += n) > (long long)FLOOD_MIB << 20 && !in->flooded) {
+                in->flooded = 1; /* a flood costs a core: its end, now */
+                kill(-in->pid, SIGKILL);
+            }
         }
     }
     out_end(&in->out, 0);
@@ -323,6 +320,9 @@ static int start_once(instance_t *in, int nofile)
         if (!inst_alive(in)) {
             nap(100); /* let the drain take its last words */
             status_text(in->status, in->why, sizeof(in->why));
+            if (in->flooded)
+                snprintf(in->why, sizeof(in->why), "stopped by echocheck: it "
+                         "floods its output (more than %d MiB)", FLOOD_MIB);
             return -1;
         }
         if ((in->server = listening_pid(in->pid, in->port)) > 0) {

@@ -3,22 +3,27 @@
  * checker a student runs on their own server before handing it in, and
  * an instructor on every submission.
  *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]
- *               [-j FILE] [--points FILE] [-v] [--no-mem-limit]
- *               -- COMMAND [ARG...]
+ *               [-j FILE] [--points FILE] [--junit FILE] [-v]
+ *               [--no-mem-limit] -- COMMAND [ARG...]
+ *   ./echocheck --class DIR [--build CMD] [-P N] [-o OUT] ... -- COMMAND
+ *   ./echocheck --list
  * It starts COMMAND with {port} in its arguments replaced by a free port
  * (appended when no argument holds it), waits until it listens, and runs
  * the groups echo, concurrency, robustness, resources and shutdown, each
  * on a fresh instance. It relies on no log line, no IPv6 and no program
  * name. This is not a sandbox: check untrusted code in a container or VM.
  */
-#include "echocheck.h"
+#include "class.h"
 
 #include <sys/resource.h>
 
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]\n"
-    "                 [-j FILE] [--points FILE] [-v] [--no-mem-limit]\n"
-    "                 -- COMMAND [ARG...]\n";
+    "                 [-j FILE] [--points FILE] [--junit FILE] [-v]\n"
+    "                 [--no-mem-limit] -- COMMAND [ARG...]\n"
+    "       echocheck --class DIR [--build CMD] [-P N] [-o OUT] [--time-limit S]\n"
+    "                 [--only NAME] [-m MODEL] [--repeat N] -- COMMAND [ARG...]\n"
+    "       echocheck --list\n";
 
 static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
@@ -37,13 +42,28 @@ static const char help_text[] =
     "             replaced as each check ends\n"
     "  --points FILE  the rubric: lines 'group/name points' (# comments);\n"
     "             a check not listed is worth 1\n"
+    "  --junit FILE  also write them as JUnit XML (a testsuite per group)\n"
     "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
+    "  --repeat N run each check N times (read, not yet acted on)\n"
+    "  --list     print every check: id, group, what it checks, the lesson\n"
     "  -h, --help this text\n"
     "A fault is judged once: later checks it prevented say \"not judged\";\n"
     "the root causes end the report.\n"
     "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
-    "130 when interrupted.\n";
+    "130 when interrupted.\n"
+    "A class run: every direct subfolder of DIR is a submission; {dir} in CMD\n"
+    "and in COMMAND is that folder. Each is built, checked, and given one\n"
+    "status (checked, build failed, never listened, crashed at start, timed\n"
+    "out, not run); the report goes to OUT (class.csv, class.html, a folder\n"
+    "per submission).\n"
+    "  --build CMD       build each with sh -c CMD, in its folder (120 s at most)\n"
+    "  -P N              check N at once (default: half the cores, at least 1)\n"
+    "  -o OUT            the report's folder (default ./class-report)\n"
+    "  --time-limit S    a submission taking longer is stopped (default 300)\n"
+    "  --only NAME       run this one again, into the report in OUT\n"
+    "Exit status: 0 when every submission got a status, 1 when the run\n"
+    "failed, 2 usage error, 130 after Ctrl-C.\n";
 
 static void usage_error(const char *why)
 {
@@ -93,11 +113,73 @@ static const char *value_of(char **argv, int *i)
     return argv[++*i];
 }
 
+/* A number option's value from min to max, else a usage error. */
+static int number_of(char **argv, int *i, long min, long max, const char *why)
+{
+    long n;
+
+    if (parse_number(value_of(argv, i), min, max, &n) < 0)
+        usage_error(why);
+    return (int)n;
+}
+
+/* The options beyond a single run's first ones; 0, or -1 when a is none. */
+static int parse_more(char **argv, int *i)
+{
+    const char *a = argv[*i];
+
+    if (strcmp(a, "--junit") == 0)
+        opt.junit = value_of(argv, i);
+    else if (strcmp(a, "--repeat") == 0)
+        opt.repeat = number_of(argv, i, 1, 100, "bad --repeat: want 1 to 100");
+    else if (strcmp(a, "--class") == 0)
+        opt.class_dir = value_of(argv, i);
+    else if (strcmp(a, "--build") == 0)
+        opt.build = value_of(argv, i);
+    else if (strcmp(a, "-o") == 0)
+        opt.out = value_of(argv, i);
+    else if (strcmp(a, "--only") == 0)
+        opt.only = value_of(argv, i);
+    else if (strcmp(a, "-P") == 0)
+        opt.jobs = number_of(argv, i, 1, 256, "bad -P: want 1 to 256");
+    else if (strcmp(a, "--time-limit") == 0)
+        opt.time_limit = number_of(argv, i, 1, 86400,
+                                   "bad --time-limit: want 1 to 86400 seconds");
+    else
+        return -1;
+    return 0;
+}
+
+/* A class run's options go with --class, and a single run's files and
+ * port do not (each submission has its own, in OUT). */
+static void check_class_options(void)
+{
+    if (!opt.class_dir) {
+        if (opt.build || opt.out || opt.only || opt.jobs || opt.time_limit)
+            usage_error("--build, -P, -o, --time-limit and --only go with --class");
+        return;
+    }
+    if (opt.json || opt.junit || opt.port || opt.group)
+        usage_error("-j, --junit, -p and -g do not go with --class");
+    if (opt.only && (strchr(opt.only, '/') || strcmp(opt.only, ".") == 0 ||
+                     strcmp(opt.only, "..") == 0))
+        usage_error("--only wants a submission's folder name");
+    if (!opt.out)
+        opt.out = "class-report";
+    if (!opt.time_limit)
+        opt.time_limit = 300;
+    if (!opt.jobs) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        opt.jobs = cores >= 2 ? (int)(cores / 2) : 1;
+    }
+}
+
 static void parse_options(int argc, char **argv)
 {
     int i = 1;
     long n;
 
+    opt.argv0 = argv[0];
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
@@ -107,7 +189,7 @@ static void parse_options(int argc, char **argv)
             printf("%s%s", usage_text, help_text);
             exit(0);
         } else if (strcmp(a, "-m") == 0)
-            parse_model(value_of(argv, &i));
+            parse_model(opt.model_arg = value_of(argv, &i));
         else if (strcmp(a, "-p") == 0) {
             if (parse_number(value_of(argv, &i), 1, 65535, &n) < 0)
                 usage_error("bad port: want a number from 1 to 65535");
@@ -130,7 +212,9 @@ static void parse_options(int argc, char **argv)
             opt.verbose = 1;
         else if (strcmp(a, "--no-mem-limit") == 0)
             opt.no_mem_limit = 1;
-        else
+        else if (strcmp(a, "--list") == 0)
+            exit(list_checks());
+        else if (parse_more(argv, &i) < 0)
             usage_error("unknown option");
     }
     if (opt.check)
@@ -138,6 +222,7 @@ static void parse_options(int argc, char **argv)
     if (i >= argc)
         usage_error("no server command given");
     opt.cmd = argv + i;
+    check_class_options();
 }
 
 /* TEST_TIME_SCALE=K: the suite's slow-checker factor (sanitizers). */
@@ -190,5 +275,7 @@ int main(int argc, char **argv)
     install_handlers();
     raise_nofile();
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (opt.class_dir)
+        return class_run();
     return run_groups();
 }

@@ -199,6 +199,7 @@ void report_check(const char *group, const char *name, result_t *r)
 
     if (!r->failed) {
         printf("PASS %s/%s\n", group, name);
+        junit_add(group, name, 'P', NULL, NULL);
         passed++, g_passed++;
         record(group, name, PASSED, "PASS");
     } else if (root) { /* a fault shown before: judged there */
@@ -206,12 +207,14 @@ void report_check(const char *group, const char *name, result_t *r)
         snprintf(out, sizeof(out), "not judged: %s",
                  cause_of(r->cause)->title);
         printf("FAIL %s/%s: %s\n", group, name, out);
+        junit_add(group, name, 'F', out, NULL);
         failed++, g_failed++;
         root_add(root, group, name);
         record(group, name, FAILED, out);
     } else {
         note_cause(r);
         printf("FAIL %s/%s: %s\n%s", group, name, r->summary, r->detail);
+        junit_add(group, name, 'F', r->summary, r->detail);
         failed++, g_failed++;
         if ((root = root_of(r->cause, 1)) != NULL) {
             snprintf(root->summary, sizeof(root->summary), "%s", r->summary);
@@ -230,6 +233,7 @@ void report_skip(const char *group, const char *name, const char *why)
     char out[200];
 
     printf("SKIP %s/%s (%s)\n", group, name, why);
+    junit_add(group, name, 'S', NULL, why);
     skipped++, g_skipped++;
     snprintf(out, sizeof(out), "SKIP: %s", why);
     record(group, name, SKIPPED, out);
@@ -371,6 +375,8 @@ int report_finish(void)
     fflush(stdout);
     if (opt.json && write_json() < 0)
         return 1;
+    if (opt.junit && junit_write() < 0)
+        return 1;
     return failed > 0 ? 1 : 0;
 }
 
@@ -398,6 +404,7 @@ int report_never_ready(instance_t *in)
         note(&r, "(a sanitizer cannot start under echocheck's "
                  "address-space limit: add --no-mem-limit)");
     printf("FAIL start: %s\n%s", r.summary, r.detail);
+    junit_add("start", "start", 'F', r.summary, r.detail);
     failed++;
     char *out = Malloc(strlen(r.summary) + r.len + 2);
     sprintf(out, "%s\n%s", r.summary, r.detail);

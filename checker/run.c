@@ -9,19 +9,14 @@
  */
 #include "echocheck.h"
 
-typedef struct {
-    const char *name;
-    const check_t *checks;
-    const int *count;
-} group_t;
-
-static const group_t all_groups[] = {
+const group_t all_groups[] = {
     { "echo", echo_checks, &n_echo_checks },
     { "concurrency", conc_checks, &n_conc_checks },
     { "robustness", robust_checks, &n_robust_checks },
     { "resources", res_checks, &n_res_checks },
     { "shutdown", shutdown_checks, &n_shutdown_checks },
 };
+const int n_groups = sizeof(all_groups) / sizeof(all_groups[0]);
 
 const check_t *find_check(const char *id, const char **group)
 {
@@ -126,6 +121,9 @@ static void charge_death(check_ctx_t *c, result_t *r, const char *when)
     death_text(&c->srv, how, sizeof(how));
     unfail(r, "seen"); /* the death is the news; what it caused follows */
     fail(r, "the server died %s: %s", when, how);
+    if (c->srv.flooded)
+        note(r, "stopped by echocheck: it floods its output (more than %d "
+                "MiB)", FLOOD_MIB);
     note_death(r, &c->srv);
     inst_stop(&c->srv);
 }
@@ -206,8 +204,10 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
     }
     if (!r.failed) {
         step("%s/%s", group, k->name);
+        machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
         k->fn(c, &r);
         after_check(c, &r);
+        machine_take(machine_lock_fd(), 0);
         if (r.failed && c->srv.pid != 0 && !r.output_shown)
             note_last_lines(&r, &c->srv);
     }

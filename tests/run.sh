@@ -33,6 +33,7 @@ estimates() {
     cat <<'EOF'
 120 tests/test_echocheck.sh
 38 tests/test_demo.sh
+20 tests/test_class.sh
 16 tests/bin/test_tools
 14 tests/bin/test_limits
 8 tests/bin/test_kit
@@ -67,6 +68,8 @@ add tests/bin/test_servers "$servers"
 # The checks any echo server must pass, by ./echocheck, on the same
 # servers; and each broken server of tests/broken/ caught by them.
 add tests/test_echocheck.sh "$servers"
+# echocheck --class on a small class (make check-class: the long part).
+add tests/test_class.sh
 # make demo's steps, unattended and fast, each verdict checked.
 add tests/test_demo.sh
 # make builds what the README's commands run.

@@ -164,6 +164,8 @@ static void start_check(job_t *j)
     }
     if (opt.no_mem_limit)
         argv[k++] = "--no-mem-limit";
+    if (opt.points)
+        argv[k++] = "--points", argv[k++] = (char *)opt.points;
     argv[k++] = "-j", argv[k++] = json;
     argv[k++] = "--junit", argv[k++] = junit;
     argv[k++] = "--";

@@ -56,6 +56,7 @@ typedef struct {
     const char *junit;    /* --junit FILE, or NULL */
     const char *model_arg; /* -m's text as given, for a class run's children */
     int repeat;           /* --repeat N (0: not given) */
+    const char *points;   /* --points FILE, or NULL: a class run's children */
     /* The class run (class.h): --class DIR and what goes with it. */
     const char *class_dir; /* --class DIR, or NULL: one server */
     const char *build;    /* --build CMD, or NULL: nothing to build */

@@ -207,7 +207,7 @@ static void parse_options(int argc, char **argv)
         else if (strcmp(a, "-j") == 0)
             opt.json = value_of(argv, &i);
         else if (strcmp(a, "--points") == 0)
-            points_load(value_of(argv, &i));
+            points_load(opt.points = value_of(argv, &i));
         else if (strcmp(a, "-v") == 0)
             opt.verbose = 1;
         else if (strcmp(a, "--no-mem-limit") == 0)

@@ -14,13 +14,21 @@ typedef struct {
 
 static const about_t abouts[] = {
     { "echo/short-line", "one short line comes back as sent" },
+    { "echo/empty-line", "an empty line (\"\\n\" alone) comes back, alone and "
+                         "between two lines" },
+    { "echo/byte-at-a-time", "a line sent one byte per segment comes back "
+                             "whole" },
     { "echo/crlf", "CR LF line ends come back unchanged" },
     { "echo/nul-bytes", "NUL bytes inside a line come back (no strlen)" },
+    { "echo/not-utf8", "bytes that are not UTF-8 come back unchanged (no "
+                       "text decoding)" },
     { "echo/long-line", "a line longer than MAXLINE comes back whole" },
     { "echo/random-4mb", "4 MB of arbitrary bytes come back in order" },
     { "echo/no-final-newline", "a last line without a newline comes back" },
     { "echo/half-close", "after shutdown(SHUT_WR) the rest comes back, then "
                          "end of file" },
+    { "echo/half-close-unread", "a client that sends, shuts down its side "
+                                "and only then reads gets every byte back" },
     { "concurrency/second-client", "a second client is served while the "
                                    "first stays connected" },
     { "concurrency/pool-serves-n", "N clients are served at once" },
@@ -50,6 +58,10 @@ static const about_t abouts[] = {
                                   "grow client by client" },
     { "resources/fd-limit-64", "at 64 descriptors it refuses and recovers, "
                                "it does not exit" },
+    { "resources/bounded-memory", "a client that never reads does not make "
+                                  "the server's memory grow past 64 MiB" },
+    { "resources/idle-cpu", "once its clients have left, the server uses "
+                            "no CPU (under 5% of a core)" },
     { "shutdown/sigterm", "SIGTERM ends the server and all it started" },
 };
 

@@ -137,6 +137,7 @@ quick() {
     cols=$(head -n 1 "$out/class.csv" | tr , '\n' | grep -c /)
     [ "$n" -gt 0 ] && ok=1 || ok=0
     expect list_matches_the_columns [ "$ok$n" = "1$cols" ]
+    expect list_describes_every_check sh -c "! ./echocheck --list | grep -q 'not described'"
     xml_parses "$out"
 
     # --only: one submission again, into the same report.

@@ -19,6 +19,8 @@
  *               zombies); a connect that is closed at once elsewhere
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
+ *   provoke.c   whether a check met the condition it tests, as seen
+ *               from outside (/proc/net/tcp, a client's socket)
  *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
  *               before, tallies, the root causes, results.json
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
@@ -178,6 +180,8 @@ int cpu_percent(pid_t pid, int millis);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);
+/* Descriptors held by the processes of group pgid together; -1 unknown. */
+int count_group_fds(pid_t pgid);
 /* 1 while any process of group pgid exists. */
 int group_exists(pid_t pgid);
 /* Threads of every process of this user (for RLIMIT_NPROC). */
@@ -257,6 +261,8 @@ enum {
     EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
     EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
     EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
+    EV_NOT_PROVOKED,      /* the check did not meet what it tests */
+    EV_FLAKY,             /* the outcome varied between runs (--repeat) */
 };
 
 enum {
@@ -272,6 +278,7 @@ enum {
     CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
     CAUSE_UNDETACHED, CAUSE_EMFILE,
     CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
+    CAUSE_NOT_PROVOKED, CAUSE_FLAKY,
 };
 
 typedef struct {
@@ -306,6 +313,25 @@ int points_to_c(void);
 /* What the server's output showed: 1 for C (a wrapper's message), 0 for
  * another language (a traceback, an exception, a panic). */
 void language_seen(int is_c);
+
+/* ---- Provoking what a check tests (provoke.c) ---- */
+/* Fails r as "not provoked: what", echocheck's fault, not the server's. */
+void not_provoked(result_t *r, const char *fmt, ...);
+/* The local port of a connected IPv4 socket, or 0. */
+int local_port(int fd);
+/* The TCP state (1 established ... 11) of the connection whose local
+ * port is lport and remote port rport, as /proc/net/tcp shows it; 0 when
+ * there is none (gone), -1 when unknown (no /proc). */
+int tcp_state(int lport, int rport);
+/* Waits up to millis until that connection is gone: 1 gone, 0 not,
+ * -1 unknown. */
+int wait_tcp_gone(int lport, int rport, int millis);
+/* Bytes that arrived on fd and were not read yet (peeked, up to 64 KB). */
+size_t bytes_waiting(int fd);
+/* Stops every process of the server's group (SIGSTOP), waiting until the
+ * leader has: 0, or -1 (it died); group_continue lets them all run. */
+int group_stop(instance_t *in);
+void group_continue(instance_t *in);
 
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or

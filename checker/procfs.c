@@ -261,6 +261,25 @@ int count_group(pid_t pgid, int zombies_only)
     return w.count;
 }
 
+static int group_fds(const char *pid, void *arg)
+{
+    group_walk_t *w = arg;
+    int n;
+
+    if (pgrp_of(pid, NULL) == w->pgid && (n = count_fds(atoi(pid))) > 0)
+        w->count += n;
+    return 0;
+}
+
+int count_group_fds(pid_t pgid)
+{
+    group_walk_t w = { .pgid = pgid };
+
+    if (!have_procfs() || each_process(group_fds, &w) < 0)
+        return -1;
+    return w.count;
+}
+
 int group_exists(pid_t pgid)
 {
     return kill(-pgid, 0) == 0 || errno == EPERM;

@@ -192,9 +192,17 @@ static void root_add(root_t *root, const char *group, const char *name)
              n ? ", " : "", group, *name ? "/" : "", name);
 }
 
+/* 1 for a cause each check shows of its own, never "not judged" as one
+ * shown before: echocheck not provoking, an outcome that varied. */
+static int own_each_time(int cause)
+{
+    return cause == CAUSE_NOT_PROVOKED || cause == CAUSE_FLAKY;
+}
+
 void report_check(const char *group, const char *name, result_t *r)
 {
-    root_t *root = r->failed ? root_of(r->cause, 0) : NULL;
+    root_t *root = r->failed && !own_each_time(r->cause)
+                       ? root_of(r->cause, 0) : NULL;
 
     if (!r->failed) {
         printf("PASS %s/%s\n", group, name);
@@ -213,7 +221,9 @@ void report_check(const char *group, const char *name, result_t *r)
         printf("FAIL %s/%s: %s\n%s", group, name, r->summary, r->detail);
         failed++, g_failed++;
         if ((root = root_of(r->cause, 1)) != NULL) {
-            snprintf(root->summary, sizeof(root->summary), "%s", r->summary);
+            if (!root->summary[0])
+                snprintf(root->summary, sizeof(root->summary), "%s",
+                         r->summary);
             root_add(root, group, name);
         }
         char *out = Malloc(strlen(r->summary) + r->len + 2);

@@ -65,7 +65,10 @@ static void second_client(check_ctx_t *c, result_t *r)
         if (has_seen(r, EV_NOTHING_BACK))
             observe(r, EV_SECOND_WAITED);
         blame_echo(r, CAUSE_ITERATIVE);
-    }
+    } else if (readable_within(first, 0))
+        not_provoked(r, "the first client was not held: its connection "
+                     "ended (or it was answered) before the second was "
+                     "served");
     close(first);
 }
 
@@ -221,12 +224,19 @@ static void flooder(check_ctx_t *c, result_t *r)
         return;
     }
     size_t sent = flood(fd);
-    step("the flooder sent %zu bytes and reads nothing", sent);
+    /* Provoked: the flooder's echo backed up: it came back unread, and the
+     * flood stopped short of its 64 MB because nothing more was taken. */
+    size_t unread = bytes_waiting(fd);
+    int full = unread > 0 && sent < (64u << 20);
+    step("the flooder sent %zu bytes and reads nothing; %zu of its echo "
+         "waiting unread", sent, unread);
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "meanwhile a first client had sent %zu bytes of lines and read "
                 "none of its echo", sent);
         blame_blocking(r, EV_WAITED_FLOODER, CAUSE_BLOCK_WRITE);
-    }
+    } else if (!full)
+        not_provoked(r, "the flooder's echo did not back up (%zu bytes "
+                     "sent): the server was never stuck writing to it", sent);
     /* Leaves politely, reading the rest of its echo (the robustness
      * group is where clients vanish), unless the server is stuck anyway. */
     xfer_t x = { .shut = 1, .want_eof = 1 };

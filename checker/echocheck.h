@@ -45,6 +45,7 @@ typedef struct {
     const char *json;     /* -j FILE, or NULL */
     int verbose;          /* -v */
     int no_mem_limit;     /* --no-mem-limit */
+    int repeat;           /* --repeat N: runs of each check, >= 1 */
     int scale;            /* TEST_TIME_SCALE, >= 1 */
     char **cmd;           /* COMMAND [ARG...], NULL-terminated */
 } options_t;
@@ -75,6 +76,8 @@ typedef struct {
     int output_shown;     /* the server's last lines are in detail */
     unsigned long long seen; /* bit 1 << EV_x: observations (causes.c) */
     int cause;            /* the first cause blamed: CAUSE_ id, or 0 */
+    int flaky_runs;       /* --repeat: runs of a flaky check, 0 when not */
+    int flaky_failed;     /* and how many of them failed */
 } result_t;
 
 /* ---- What the server printed (output.c) ---- */
@@ -206,6 +209,12 @@ int report_begin(void);
 void report_check(const char *group, const char *name, result_t *r);
 void report_skip(const char *group, const char *name, const char *why);
 void report_tally(const char *group);
+/* --repeat: makes r, the first of failed of runs that failed, a flaky
+ * check's result ("failed K of N runs", its cause CAUSE_FLAKY unless
+ * echocheck did not provoke), that run's details kept. */
+void flaky(result_t *r, int failed, int runs);
+/* Records a check's failed runs of runs for the JSON's extra_data. */
+void report_runs(const char *group, const char *name, int failed, int runs);
 /* 1 when an earlier check of this run showed cause id. */
 int cause_shown(int id);
 /* The root causes, the last line and -j FILE; returns the exit status

@@ -3,7 +3,7 @@
  * checker a student runs on their own server before handing it in, and
  * an instructor on every submission.
  *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE] [-v]
- *               [--no-mem-limit] -- COMMAND [ARG...]
+ *               [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]
  * It starts COMMAND with {port} in its arguments replaced by a free port
  * (appended when no argument holds it), waits until it listens, and runs
  * the groups echo, concurrency, robustness, resources and shutdown, each
@@ -16,7 +16,7 @@
 
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
-    "                 [-v] [--no-mem-limit] -- COMMAND [ARG...]\n";
+    "                 [-v] [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]\n";
 
 static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
@@ -33,9 +33,13 @@ static const char help_text[] =
     "             replaced as each check ends\n"
     "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
+    "  --repeat N run each check N times (1 to 100), each on a fresh\n"
+    "             instance; a check whose outcome varies prints \"FLAKY\n"
+    "             group/name: failed K of N runs\" and counts as failed\n"
     "  -h, --help this text\n"
     "A fault is judged once: later checks it prevented say \"not judged\";\n"
-    "the root causes end the report.\n"
+    "the root causes end the report. A check passes only if it provoked\n"
+    "what it tests; else it fails as \"not provoked\", echocheck's fault.\n"
     "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
     "130 when interrupted.\n";
 
@@ -104,6 +108,11 @@ static void parse_options(int argc, char **argv)
             opt.verbose = 1;
         else if (strcmp(a, "--no-mem-limit") == 0)
             opt.no_mem_limit = 1;
+        else if (strcmp(a, "--repeat") == 0) {
+            if (parse_number(value_of(argv, &i), 1, 100, &n) < 0)
+                usage_error("bad --repeat: want a number from 1 to 100");
+            opt.repeat = (int)n;
+        }
         else
             usage_error("unknown option");
     }

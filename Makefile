@@ -34,9 +34,11 @@ TESTS    = $(patsubst tests/%.c,tests/bin/%,$(wildcard tests/test_*.c))
 # see echobench catch it.
 PEERS    = bench/bin/epollecho bench/bin/bookecho bench/bin/badecho
 # What a README command runs besides the programs: the demo's clock and
-# client helper (demo/demo.sh), the baselines bench/ab.sh is shown with,
-# the chart that redraws bench/bench.svg from bench/results.tsv.
-HELPERS  = demo/demotool bench/bin/epollecho bench/bin/bookecho bench/bin/chart
+# client helper (demo/demo.sh) and its pictures' drawer, the baselines
+# bench/ab.sh is shown with, the chart that redraws bench/bench.svg from
+# bench/results.tsv.
+HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho \
+           bench/bin/chart
 
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
@@ -87,28 +89,36 @@ deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
-# (tests/test_echocheck.sh). evloop.c is the correct loop two of them
-# share, perthread.c the correct accept loop of three others.
+# (tests/test_echocheck.sh). evloop.c is the correct loop some of them
+# share, perthread.c the correct accept loop of others.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
          $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\
                       $(wildcard tests/broken/*.c)))
 tests/bin/broken_%: tests/broken/%.o $(SERVER_LIB)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-tests/bin/broken_rio_copy tests/bin/broken_blocking: tests/broken/evloop.o
+EVLOOP_BROKEN = rio_copy blocking no_backpressure queue_drop spin_eof
+PERTHREAD_BROKEN = sigpipe stdio lingering short_read text_decode
+$(EVLOOP_BROKEN:%=tests/bin/broken_%): tests/broken/evloop.o
+$(PERTHREAD_BROKEN:%=tests/bin/broken_%): tests/broken/perthread.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
-tests/broken/evloop.o tests/broken/rio_copy.o tests/broken/blocking.o: tests/broken/evloop.h
-tests/bin/broken_sigpipe tests/bin/broken_stdio tests/bin/broken_lingering: tests/broken/perthread.o
-tests/broken/perthread.o tests/broken/sigpipe.o tests/broken/stdio.o tests/broken/lingering.o: tests/broken/perthread.h
+tests/broken/evloop.o $(EVLOOP_BROKEN:%=tests/broken/%.o): tests/broken/evloop.h
+tests/broken/perthread.o $(PERTHREAD_BROKEN:%=tests/broken/%.o): tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
 # The trace test reads JSON with a reader of its own (tests/json.c).
-tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/tracecheck.o
-tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h tests/json.h
+tests/bin/test_trace tests/bin/test_trace_bugs: tests/json.o tests/traceread.o tests/tracecheck.o
+tests/test_trace.o tests/test_trace_bugs.o tests/tracecheck.o: tests/tracecheck.h \
+    tests/traceread.h tests/json.h
 tests/json.o: tests/json.h
+tests/traceread.o: tests/traceread.h tests/json.h
 tests/bin/test_chart tests/bin/test_slides: tests/svgcheck.o
 tests/bin/test_chart tests/bin/test_slides: LDLIBS += -lm
+# The demo's pictures against their traces (tests/test_demo.sh runs it).
+tests/bin/picturecheck: tests/svgcheck.o tests/traceread.o tests/json.o
+tests/bin/picturecheck: LDLIBS += -lm
+tests/picturecheck.o: tests/svgcheck.h tests/traceread.h
 # The bench's arithmetic (fairness index, starved clients, the limit).
 tests/bin/test_benchmath: bench/obj/benchmath.o
 tests/bin/test_benchmath: LDLIBS += -lm
@@ -165,7 +175,7 @@ ECHOBENCH_OBJS = $(patsubst %,bench/obj/%.o,echobench eb_options eb_hist eb_chur
                  eb_poller eb_traffic eb_connect eb_cpu eb_report benchmath)
 
 bench/obj/%.o: bench/%.c bench/benchlib.h bench/echobench.h bench/chart.h \
-              bench/benchmath.h bench/svg.h csapp.h
+              bench/benchmath.h bench/svg.h bench/svgdoc.h csapp.h
 	@mkdir -p bench/obj
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
@@ -182,14 +192,15 @@ bench/bin/bookecho: bench/obj/bookecho.o $(LIB)
 # How long a bystander waits while another client holds half a line.
 bench/bin/bystander: bench/obj/bystander.o bench/obj/benchlib.o $(LIB)
 # make bench's pictures: text bars and an SVG, from the run's results.
-bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o
+bench/bin/chart: bench/obj/chart.o bench/obj/svg.o bench/obj/slides.o bench/obj/notes.o \
+    bench/obj/svgdoc.o
 bench/bin/chart: LDLIBS += -lm
 $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 	@mkdir -p bench/bin
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # What make test runs besides the programs.
-TEST_BUILD = $(TESTS) $(PEERS) demo/demotool bench/bin/chart bench/bin/bystander \
+TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep tests/bin/picturecheck bench/bin/chart bench/bin/bystander \
              tests/bin/echoserverp_pre_timer $(BROKEN)
 
 test: all $(TEST_BUILD)
@@ -256,8 +267,8 @@ run:
 # PAUSE=beat before each reveal within a step too. See demo/demo.sh.
 # Ctrl-C: the demo stops what it started and says so; make adds no
 # "Interrupt" line (see run).
-demo: all demo/demotool
-	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" sh demo/demo.sh
+demo: all demo/demotool demo/drawstep
+	@trap 'exit 0' INT; STEP="$(STEP)" PAUSE="$(PAUSE)" PICTURES="$(PICTURES)" sh demo/demo.sh
 
 # make's own -l would swallow `make demo -l`: the list has its own target.
 demo-list: demo/demotool
@@ -266,6 +277,16 @@ demo-list: demo/demotool
 # The demo's clock and client helper: stands alone, like the tools.
 demo/demotool: demo/demotool.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# make demo PICTURES=DIR: each step's trace drawn as a slide; it reads the
+# trace as the trace tests do (tests/traceread.c) and writes SVG as the
+# bench's charts do (bench/svgdoc.c).
+DRAWSTEP_OWN = $(patsubst %,demo/%.o,drawstep timeline bars arrows problems)
+demo/drawstep: $(DRAWSTEP_OWN) tests/json.o tests/traceread.o bench/obj/svgdoc.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lm -o $@
+$(DRAWSTEP_OWN): demo/%.o: demo/%.c demo/picture.h tests/traceread.h tests/json.h \
+    bench/svgdoc.h
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The library for a student's own folder, as the book hands it out: two
 # files, DIR/csapp.h and DIR/csapp.c (the four sources above in one), so
@@ -279,7 +300,7 @@ csapp-kit:
 	@echo "wrote $(DIR)/csapp.h and $(DIR)/csapp.c; build with: gcc -O2 prog.c csapp.c -pthread"
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool echocheck checker/*.o
+	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool demo/drawstep echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \

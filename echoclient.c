@@ -136,6 +136,7 @@ int main(int argc, char **argv)
                 argv[1], argv[2], open_error(client.fd));
         return 1;
     }
+    trace_connected(client.fd);
     if (set_nonblocking(client.fd) < 0)
         unix_error("fcntl");
     run(&client);

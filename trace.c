@@ -457,6 +457,22 @@ void trace_mark(const char *what, long long value)
     emit(&e);
 }
 
+void trace_connected(int clientfd)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+    event_t e;
+
+    if (trace_fd < 0 ||
+        getsockname(clientfd, (struct sockaddr *)&addr, &len) != 0 ||
+        getnameinfo((struct sockaddr *)&addr, len, host, sizeof(host), port,
+                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return;
+    make_instant(&e, "mark", "connected from port", "t", "value", atoll(port));
+    emit(&e);
+}
+
 void trace_signal(int sig)
 {
     event_t e;

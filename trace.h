@@ -80,6 +80,10 @@ void trace_begin(const char *what);
 void trace_end(void);
 /* A moment, with a number: ("read *vargp", 7). */
 void trace_mark(const char *what, long long value);
+/* A client's connection is up: a mark "connected from port" with its own
+ * port, the port the server's "connection HOST:PORT" names, so a reader
+ * of the file can tell which connection is whose (demo/drawstep). */
+void trace_connected(int clientfd);
 /* In a signal handler: the program handles sig (its shutdown, say). */
 void trace_signal(int sig);
 

@@ -84,16 +84,6 @@ static int legends(FILE *out, const results_t *r, const layout_t *L, int top,
     return y + 6;
 }
 
-/* The picture's opening tag, on a white ground. */
-static void svg_open(FILE *out, int width, int height)
-{
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "
-            "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n<rect "
-            "width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n", width,
-            height, width, height);
-}
-
 /* The caption at y: what ran, on which machine, when; above it, for a
  * quick run, that its figures are rough. */
 static void svg_caption(FILE *out, const results_t *r, const layout_t *L, int y)

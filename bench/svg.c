@@ -25,32 +25,6 @@ const char *const family_color[NFAMILIES] = {
 static const char *const dashes[NDASHES] = {"", "7 4", "2 3", "9 3 2 3"};
 const char *const dash_name[NDASHES] = {"solid", "dashed", "dotted", "dash-dot"};
 
-/* Writes s with XML's five special characters escaped. */
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
-void svg_text(FILE *out, const char *cls, int x, int y, int size,
-              const char *text)
-{
-    fputs("<text", out);
-    if (cls != NULL)
-        fprintf(out, " class=\"%s\"", cls);
-    fprintf(out, " x=\"%d\" y=\"%d\" font-size=\"%d\">", x, y, size);
-    xml_text(out, text);
-    fputs("</text>\n", out);
-}
-
 static const char *color_of(const results_t *r, int s)
 {
     return family_color[r->family[s]];
@@ -92,7 +66,7 @@ static int note_lines(FILE *out, const layout_t *L, const char *note, int y)
         snprintf(line, sizeof(line), "%.*s", cut, note);
         fprintf(out, "<text class=\"note\" x=\"%d\" y=\"%d\" font-size=\"%d\" "
                 "fill=\"#7a3b00\">", L->left, y, L->small);
-        xml_text(out, line);
+        svg_escape(out, line);
         fputs("</text>\n", out);
         y += L->small + 4;
         note += cut;
@@ -259,7 +233,7 @@ static void line_series(FILE *out, const results_t *r, int s,
         fprintf(out, "<circle class=\"point\" r=\"4.5\" fill=\"%s\" "
                 "stroke=\"#fff\" cx=\"%.1f\" cy=\"%.1f\" data-server=\"", color,
                 px_of(sc, f->x), py_of(sc, f->value));
-        xml_text(out, r->series[s]);
+        svg_escape(out, r->series[s]);
         fprintf(out, "\" data-x=\"%g\" data-value=\"%.6g\"/>\n", f->x, f->value);
         if (f->x >= end_x) {
             end_x = f->x;
@@ -284,9 +258,9 @@ static void end_label(FILE *out, const results_t *r, const layout_t *L, int s,
             y - L->text / 3.0, color_of(r, s), dashes[dash_index(r, s)]);
     fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" "
             "fill=\"%s\" data-server=\"", x + SWATCH, y, L->text, color_of(r, s));
-    xml_text(out, r->series[s]);
+    svg_escape(out, r->series[s]);
     fputs("\">", out);
-    xml_text(out, r->series[s]);
+    svg_escape(out, r->series[s]);
     fputs("</text>\n", out);
 }
 
@@ -398,13 +372,13 @@ static void bar_row(FILE *out, const results_t *r, const layout_t *L,
 
     fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" "
             "text-anchor=\"end\">", L->bar_left - 6, base, size);
-    xml_text(out, r->series[f->series]);
+    svg_escape(out, r->series[f->series]);
     if (f->kind == KIND_CHURN)
         fprintf(out, ", %g client%s", f->x, f->x == 1 ? "" : "s");
     fprintf(out, "</text>\n<rect class=\"bar\" x=\"%d\" y=\"%d\" "
             "width=\"%.1f\" height=\"%d\" fill=\"%s\" data-server=\"",
             L->bar_left, y + 2, w, row - 4, color_of(r, f->series));
-    xml_text(out, r->series[f->series]);
+    svg_escape(out, r->series[f->series]);
     fprintf(out, "\" data-x=\"%g\" data-value=\"%.6g\"/>\n<text x=\"%.1f\" "
             "y=\"%d\" font-size=\"%d\">%s</text>\n", f->x, f->value,
             L->bar_left + w + 5, base, size, format_figure(f->value, f->kind));

@@ -8,6 +8,7 @@
 #define SVG_H
 
 #include "chart.h"
+#include "svgdoc.h"
 
 typedef struct {
     int width;                 /* the picture's width, in pixels */
@@ -39,9 +40,6 @@ int panel_list(const results_t *r, panel_t *list, int max);
  * height it may take (0: as much as it needs). */
 int panel_draw(FILE *out, const results_t *r, const layout_t *L, panel_t p,
                int top, int avail);
-/* A line of text at (x, y) of font size, escaped; cls may be NULL. */
-void svg_text(FILE *out, const char *cls, int x, int y, int size,
-              const char *text);
 
 /* What surprises in panel p, in a sentence or two, or NULL (notes.c). */
 const char *panel_note(const results_t *r, panel_t p, char *buf, size_t size);

@@ -13,6 +13,12 @@
 #include "echocheck.h"
 
 /* Text of the C advice that every exiting-wrapper cause shares. */
+/* What every text-decoding cause advises, in the student's language. */
+#define BYTES_NOT_TEXT                                                       \
+    "An echo server passes bytes, not text: read and write bytes (Python: " \
+    "bytes, no decode(); Java: InputStream and OutputStream, not a Reader " \
+    "or Writer; Node: Buffers, no setEncoding; Rust: Vec<u8>, not String)"
+
 #define LOWERCASE_CALLS                                                      \
     "inside the loop use the lowercase calls, which return the error, and " \
     "close that connection only (csapp.h explains the two layers; echo.c "  \
@@ -96,6 +102,39 @@ static const cause_t catalogue[] = {
       "bytes came back altered",
       "the echo must write back exactly the bytes it read, from the same "
       "buffer, in order", NULL },
+    { CAUSE_TEXT, "text-decoding", EV_HIGH_BYTE_CHANGED,
+      "bytes that are not UTF-8 are changed",
+      "text decoding: the first byte that came back changed is one of "
+      "0x80-0xFF, not valid UTF-8 there: a decoder replaced it (by '?' or "
+      "U+FFFD) or re-encoded it. " BYTES_NOT_TEXT, NULL },
+    { CAUSE_TEXT_REFUSED, "text-refused", EV_HIGH_LINE_REFUSED,
+      "a line of bytes that are not UTF-8 is refused",
+      "text decoding: the line of bytes that are not valid UTF-8 never came "
+      "back, while the ASCII line before it did: a decoder refused them. "
+      BYTES_NOT_TEXT, NULL },
+    { CAUSE_ONE_BYTE_END, "one-byte-read-ends", EV_ENDED_AT_ONE_BYTE,
+      "a read of one byte ends the connection",
+      "the connection ended where a read or a line was a single byte (an "
+      "empty line \"\\n\" alone, or a line arriving a byte at a time): "
+      "only a count of 0 is end of file",
+      "loop while rio_readlineb returns more than 0, as echo.c does" },
+    { CAUSE_EMPTY_LINE, "empty-line-lost", EV_EMPTY_LINE_LOST,
+      "empty lines are lost",
+      "an empty line, \"\\n\", is a line like any other, to echo "
+      "unchanged: no skipping of blank lines, no stripping", NULL },
+    { CAUSE_READ_IS_LINE, "read-taken-as-line", EV_PIECES_NOT_JOINED,
+      "a line that arrives in pieces is not echoed whole",
+      "each read is taken for a whole line; TCP carries a stream of bytes, "
+      "and a read returns whatever part of a line has come: collect bytes "
+      "until the newline",
+      "rio_readlineb does (echo.c)" },
+    { CAUSE_QUEUE_DROPPED, "half-close-drops-echo", EV_CLOSED_ECHO_DUE,
+      "a half-close cancels the echo still queued",
+      "at end of file the server closed the connection with echo still to "
+      "send: the end of a client's input (its half-close) is not the end of "
+      "its echo. Write everything pending, then close",
+      "a blocking server does (rio_writen returns once all is taken); an "
+      "event loop closes only once its queue is empty (echo_step.c)" },
     { CAUSE_LONG_LINE, "long-line-cut", EV_SOME_BACK,
       "a long line is cut short",
       "a line longer than the server's buffer is cut or lost: it arrives in "
@@ -213,6 +252,23 @@ static const cause_t catalogue[] = {
       "stack until a join that never comes",
       "call pthread_detach(pthread_self()) in the thread, as echoservert.c "
       "does (slide \"Issues With Thread-Based Servers\")" },
+    { CAUSE_NO_BACKPRESSURE, "no-back-pressure", EV_GREW_UNREAD,
+      "memory grows without limit under a client that does not read",
+      "no back-pressure: the server reads on from a client that does not "
+      "read, and keeps the echo it cannot write in memory, without limit. "
+      "Stop reading from a client while its echo waits",
+      "a blocking server does by itself (its write waits); an event loop "
+      "watches that client for writing only until its echo is out "
+      "(echo_step.c)" },
+    { CAUSE_SPINNING, "busy-after-eof", EV_BUSY_IDLE,
+      "it runs on with no client connected",
+      "threads or processes run on after their clients have gone: a loop "
+      "that ends only on an error spins at end of file, since read then "
+      "returns 0 at once, every time. End a client's loop when read returns "
+      "0, and let a thread with nothing to do block (in read, accept, a "
+      "semaphore or a condition variable), never poll",
+      "echo.c's loop ends when rio_readlineb returns 0; echoservert.c's "
+      "thread then returns" },
     { CAUSE_EMFILE, "fd-limit-fatal", EV_EMFILE_FATAL,
       "running out of descriptors ends the service",
       "running out of descriptors must drop that one connection (accept "
@@ -273,7 +329,8 @@ int blame(result_t *r, int id)
 void blame_echo(result_t *r, int specific)
 {
     static const int order[] = { CAUSE_HELD, CAUSE_NONE, CAUSE_CRLF,
-                                 CAUSE_NUL, CAUSE_CHANGED, CAUSE_EOF,
+                                 CAUSE_NUL, CAUSE_TEXT, CAUSE_CHANGED,
+                                 CAUSE_QUEUE_DROPPED, CAUSE_EOF,
                                  CAUSE_NO_ECHO };
 
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)

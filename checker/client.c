@@ -91,8 +91,10 @@ static int xfer_move(int fd, xfer_t *x)
         if (n > 0) {
             x->got += (size_t)n; /* past inlen: extra bytes, counted only */
             moved = 1;
-        } else if (n == 0)
+        } else if (n == 0) {
             x->eof = moved = 1;
+            x->eof_early = x->sent < x->outlen;
+        }
         else if (!would_wait(errno) && errno != EINTR)
             return x->err = errno, -1;
     }
@@ -190,6 +192,22 @@ static void note_sent(result_t *r, const char *data, size_t n, int shut)
          shut ? ", then shut down the sending side" : "");
 }
 
+/* 1 when want and got first differ at a byte of 0x80-0xFF that came back
+ * as '?' or U+FFFD (EF BF BD): what a text decoder puts for bytes it
+ * cannot read. */
+static int replaced_as_text(const char *want, size_t wantlen, const char *got,
+                            size_t gotlen)
+{
+    size_t i = 0, lim = wantlen < gotlen ? wantlen : gotlen;
+
+    while (i < lim && want[i] == got[i])
+        i++;
+    if (i == lim || (unsigned char)want[i] < 0x80)
+        return 0;
+    return got[i] == '?' ||
+           (gotlen - i >= 3 && memcmp(got + i, "\xef\xbf\xbd", 3) == 0);
+}
+
 /* The last newline of s[0..n), or NULL. */
 static const char *memrchr_nl(const char *s, size_t n)
 {
@@ -225,8 +243,12 @@ static int echo_failed(const xfer_t *x, int rc, result_t *r)
     if (rc == 1)
         note(r, "then nothing for %lld ms (%zu of %zu bytes sent)", x->idle_ms,
              x->sent, n);
+    if (changed && replaced_as_text(x->out, n, x->in, got))
+        return ECHO_TEXT;
     if (changed)
         return ECHO_CHANGED;
+    if ((x->eof && x->got < n) || (rc < 0 && x->err == ECONNRESET))
+        return ECHO_CLOSED;
     return rc == 1 && x->got >= n ? ECHO_NO_EOF : ECHO_SHORT;
 }
 
@@ -238,6 +260,9 @@ static void observe_echo(result_t *r, const xfer_t *x)
 
     while (i < got && x->in[i] == x->out[i])
         i++;
+    if (x->shut && x->got < n && !x->eof_early &&
+        (x->eof || x->err == ECONNRESET))
+        observe(r, EV_CLOSED_ECHO_DUE); /* it ended the connection first */
     if (x->got == 0) {
         observe(r, EV_NOTHING_BACK);
         return;
@@ -246,8 +271,11 @@ static void observe_echo(result_t *r, const xfer_t *x)
         observe(r, EV_DIFF_AT_CR);
     else if (i < n && (x->out[i] == '\0' || (i < got && x->in[i] == '\0')))
         observe(r, EV_DIFF_AT_NUL);
-    else if (i < got)
+    else if (i < got) {
         observe(r, EV_CHANGED);
+        if (replaced_as_text(x->out, n, x->in, got))
+            observe(r, EV_HIGH_BYTE_CHANGED);
+    }
     else if (got < n) {
         const char *first = memchr(x->out, '\n', n);
         const char *last = memrchr_nl(x->out, n);
@@ -279,9 +307,20 @@ static void try_held(int fd, const xfer_t *x, result_t *r)
     }
 }
 
+/* Judges one client's transfer (see xfer): 0 when every byte came back
+ * unchanged, else its ECHO_ kind with r failed. */
+static int echo_judged(const xfer_t *x, int rc, result_t *r)
+{
+    if (rc == 0 && x->got == x->outlen && memcmp(x->in, x->out, x->outlen) == 0)
+        return 0;
+    int kind = echo_failed(x, rc, r);
+    observe_echo(r, x);
+    return kind;
+}
+
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
 {
-    int fd = cl_connect(port), kind = 0;
+    int fd = cl_connect(port), kind;
 
     if (fd < 0) {
         fail(r, "cannot connect to 127.0.0.1:%d: %s", port, strerror(errno));
@@ -291,40 +330,124 @@ int echo_once(int port, const char *data, size_t n, int shut, result_t *r)
     xfer_t x = { .out = data, .outlen = n, .shut = shut, .in = in, .inlen = n,
                  .want_eof = shut };
     int rc = xfer(fd, &x, WAIT_MS);
-    if (rc != 0 || x.got != n || memcmp(in, data, n) != 0) {
-        kind = echo_failed(&x, rc, r);
-        observe_echo(r, &x);
-        if (rc == 1 && !shut && x.got < n)
-            try_held(fd, &x, r);
-    } else
+    kind = echo_judged(&x, rc, r);
+    if (kind == 0)
         served_clients++;
+    else if (rc == 1 && !shut && x.got < n)
+        try_held(fd, &x, r);
     close(fd);
     free(in);
     return kind;
 }
 
-/* Sends without reading until the socket takes nothing for a while:
- * the echo backs up into the server. Returns the bytes sent. */
-size_t flood(int fd)
+int echo_unread(int port, const char *data, size_t max, result_t *r)
 {
-    static char chunk[65536];
-    size_t total = 0;
-    long long end = now_ms() + WAIT_MS;
+    int fd = cl_connect(port), kind;
 
-    memset(chunk, 'f', sizeof(chunk));
-    for (size_t i = 63; i < sizeof(chunk); i += 64)
-        chunk[i] = '\n';
-    while (total < (64u << 20) && now_ms() < end) {
-        ssize_t n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
-        if (n > 0) {
-            total += (size_t)n;
-            continue;
+    if (fd < 0) {
+        fail(r, "cannot connect to 127.0.0.1:%d: %s", port, strerror(errno));
+        return ECHO_SHORT;
+    }
+    unread_t u = { .data = data, .len = max, .max = max, .limit_ms = WAIT_MS };
+    size_t n = send_unread(fd, &u), whole = n;
+    step("%zu bytes taken before the sending stalled", n);
+    while (whole > 0 && data[whole - 1] != '\n')
+        whole--; /* the last whole line: the rest is not judged here */
+    if (whole == 0) { /* nothing to judge: not a pass */
+        fail(r, "the connection took no whole line of the client's: %s",
+             u.err ? strerror(u.err) : "nothing for 300 ms");
+        close(fd);
+        return ECHO_SHORT;
+    }
+    shutdown(fd, SHUT_WR);
+    char *in = Malloc(whole + 1);
+    xfer_t x = { .out = data, .outlen = whole, .sent = whole, .shut = 1,
+                 .in = in, .inlen = whole, .want_eof = 1 };
+    int rc = xfer(fd, &x, WAIT_MS);
+    close(fd);
+    if (x.got > whole)
+        x.got = whole; /* the echo of the cut line: not judged here */
+    if ((kind = echo_judged(&x, rc, r)) == 0)
+        served_clients++;
+    else if (n > whole)
+        note(r, "(and %zu bytes of a line cut where the sending stalled, "
+             "not judged here)", n - whole);
+    free(in);
+    return kind;
+}
+
+int exchange(int fd, const char *piece, size_t n, int gap_ms, seen_t *seen,
+             result_t *r)
+{
+    xfer_t x = { .out = piece, .outlen = n, .in = seen->in, .inlen = n };
+
+    if (n > sizeof(seen->in))
+        n = x.outlen = x.inlen = sizeof(seen->in);
+    for (; gap_ms > 0 && x.sent < n; x.sent++) {
+        send(fd, piece + x.sent, 1, MSG_NOSIGNAL); /* a segment each */
+        nap(gap_ms);
+    }
+    int rc = xfer(fd, &x, WAIT_MS);
+    seen->got = x.got;
+    seen->eof = x.eof;
+    seen->kind = echo_judged(&x, rc, r);
+    if (seen->kind != 0 && rc == 1 && x.got < n)
+        try_held(fd, &x, r); /* the dialogue ends here: shutting is fine */
+    return seen->kind;
+}
+
+size_t send_unread(int fd, unread_t *u)
+{
+    size_t total = 0;
+    long long end = now_ms() + u->limit_ms, next_tick = now_ms() + 100;
+
+    while (total < u->max && now_ms() < end) {
+        size_t at = total % u->len, n = u->len - at;
+        if (n > u->max - total)
+            n = u->max - total;
+        ssize_t put = send(fd, u->data + at, n, MSG_NOSIGNAL);
+        if (put > 0)
+            total += (size_t)put;
+        if (u->tick && now_ms() >= next_tick) {
+            next_tick = now_ms() + 100;
+            if (u->tick(u->arg))
+                break;
         }
+        if (put > 0)
+            continue;
         struct pollfd p = { .fd = fd, .events = POLLOUT };
-        if (n < 0 && !would_wait(errno))
+        if (put < 0 && !would_wait(errno) && errno != EINTR) {
+            u->err = errno;
             break;
+        }
+        u->held = 1;
         if (poll(&p, 1, 300) == 0)
             break; /* full both ways */
     }
     return total;
+}
+
+/* Lines of 64 bytes, each numbered: n bytes of them (n a multiple of 64). */
+char *numbered_lines(size_t n)
+{
+    char *s = Malloc(n);
+
+    for (size_t i = 0; i < n; i += 64) {
+        memset(s + i, '.', 64);
+        int w = snprintf(s + i, 64, "line %zu of the flood ", i / 64);
+        s[i + (size_t)w] = '.'; /* snprintf's NUL */
+        s[i + 63] = '\n';
+    }
+    return s;
+}
+
+size_t flood(int fd)
+{
+    static char *lines;
+
+    if (lines == NULL)
+        lines = numbered_lines(65536);
+    unread_t u = { .data = lines, .len = 65536, .max = 64u << 20,
+                   .limit_ms = WAIT_MS };
+    return send_unread(fd, &u);
 }

@@ -17,6 +17,7 @@
  *               listening socket watched, stopping it
  *   procfs.c    what /proc shows (readiness, threads, descriptors, maps,
  *               zombies); a connect that is closed at once elsewhere
+ *   usage.c     what the server's group costs: CPU time and memory (PSS)
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
  *   provoke.c   whether a check met the condition it tests, as seen
@@ -177,12 +178,12 @@ int port_taken(int port);
 int count_threads(pid_t pid);
 int count_fds(pid_t pid);
 int count_maps(pid_t pid, long long *maps_bytes, int *stacks);
-/* The CPU process pid used over the next millis, in percent of one CPU;
- * -1 when unknown. */
-int cpu_percent(pid_t pid, int millis);
 /* Processes of group pgid; which: 0 all, 1 zombies (state Z) only, 2
  * living ones only. -1 when unknown. */
 int count_group(pid_t pgid, int which);
+/* The living processes of group pgid into pids (at most max); returns
+ * how many, or -1 when unknown. */
+int group_pids(pid_t pgid, pid_t *pids, int max);
 /* Descriptors held by the processes of group pgid together; -1 unknown. */
 int count_group_fds(pid_t pgid);
 /* 1 while any process of group pgid exists. */
@@ -229,6 +230,41 @@ void fail_from(result_t *r, const char *what, const result_t *from);
 /* Adds what the server printed to r (note_output). */
 void note_last_lines(result_t *r, instance_t *in);
 
+/* ---- What the server's group costs (usage.c) ---- */
+/* 1 where /proc/PID/smaps_rollup shows memory (Linux 4.14 and later). */
+int have_pss(void);
+/* The PSS of the group's processes, summed, in KiB; -1 when unknown. */
+long long group_pss_kib(pid_t pgid);
+
+#define CPU_TASKS 1024
+typedef struct {
+    pid_t pid, tid;       /* tid 0: the whole process, ended threads too */
+    long long ticks;      /* utime + stime, in clock ticks */
+    long long ready_ns;   /* threads: time running or waiting to run
+                           * (schedstat); -1 when not shown */
+    char name[16];
+} cpu_task_t;
+typedef struct {
+    long long at_ms;
+    int n;
+    cpu_task_t t[CPU_TASKS];
+} cpu_sample_t;
+
+/* The CPU time of group pgid's processes and threads now; 0, or -1 when
+ * unknown (no /proc, or no process left). */
+int cpu_sample(pid_t pgid, cpu_sample_t *s);
+/* The group's CPU use between a and b, in percent of one core. */
+double cpu_percent(const cpu_sample_t *a, const cpu_sample_t *b);
+/* The largest share of the time between a and b that one thread was
+ * ready to run (running, or waiting for a core: a spinning thread is, all
+ * along, however busy the machine), in percent; -1 when not shown. */
+double ready_percent(const cpu_sample_t *a, const cpu_sample_t *b);
+/* cpu_sample, millis apart; the percent, or -1 when unknown. */
+double cpu_over(pid_t pgid, int millis, cpu_sample_t *a, cpu_sample_t *b);
+/* Notes the threads that ran between a and b, the busiest by name with
+ * their CPU use (alive: they are in b). */
+void note_busy(result_t *r, const cpu_sample_t *a, const cpu_sample_t *b);
+
 /* ---- Causes (causes.c) ---- */
 /* What a check saw: the observation a likely cause requires. */
 enum {
@@ -270,6 +306,20 @@ enum {
     EV_EMFILE_FATAL,      /* with few descriptors, died or stopped serving */
     EV_SIGTERM_ALIVE,     /* still running after SIGTERM */
     EV_SIGTERM_LEFT,      /* processes of its group left after SIGTERM */
+    EV_ENDED_AT_ONE_BYTE, /* the line before came back; the connection
+                             ended at an empty line, or after the first
+                             byte of a line sent a byte per segment */
+    EV_EMPTY_LINE_LOST,   /* the line before came back; an empty line not */
+    EV_PIECES_NOT_JOINED, /* a line came back whole; one sent a byte per
+                             segment not, the connection open */
+    EV_HIGH_BYTE_CHANGED, /* the first difference at a byte of 0x80-0xFF */
+    EV_HIGH_LINE_REFUSED, /* an ASCII line came back, the next one of bytes
+                             that are not UTF-8 not at all */
+    EV_CLOSED_ECHO_DUE,   /* after the client's half-close the server ended
+                             the connection before the whole echo */
+    EV_GREW_UNREAD,       /* memory grew past its bound while a client sent
+                             without reading */
+    EV_BUSY_IDLE,         /* threads ran (or were ready to) with no client */
     EV_NOT_PROVOKED,      /* the check did not meet what it tests */
     EV_FLAKY,             /* the outcome varied between runs (--repeat) */
 };
@@ -287,6 +337,9 @@ enum {
     CAUSE_NEVER_REAPS, CAUSE_REAPS_ONE, CAUSE_THREADS_LEFT, CAUSE_FDS_LEFT,
     CAUSE_UNDETACHED, CAUSE_EMFILE,
     CAUSE_SIGTERM_ALIVE, CAUSE_CHILDREN_LEFT,
+    CAUSE_ONE_BYTE_END, CAUSE_EMPTY_LINE, CAUSE_READ_IS_LINE, CAUSE_TEXT,
+    CAUSE_TEXT_REFUSED, CAUSE_QUEUE_DROPPED, CAUSE_NO_BACKPRESSURE,
+    CAUSE_SPINNING,
     CAUSE_NOT_PROVOKED, CAUSE_FLAKY,
 };
 
@@ -348,9 +401,24 @@ void group_continue(instance_t *in);
 int cl_connect(int port);
 /* The same, not waiting for the connect to complete. */
 int cl_connect_later(int port);
-/* Sends lines without reading until the socket takes nothing for 300 ms
- * (the echo has backed up into the server), at most 64 MB or WAIT_MS.
- * Returns the bytes sent. */
+/* What send_unread sends, and when it stops besides. */
+typedef struct {
+    const char *data;     /* byte k sent is data[k % len] */
+    size_t len;
+    size_t max;           /* at most this many bytes */
+    int limit_ms;         /* for at most this long */
+    int (*tick)(void *arg); /* called about every 100 ms: nonzero stops */
+    void *arg;
+    int held;             /* out: the socket took nothing at some point */
+    int err;              /* out: errno of a failed send, else 0 */
+} unread_t;
+/* Sends without reading until the socket takes nothing for 300 ms (the
+ * echo has backed up into the server), or u's limits. Returns the bytes
+ * sent. */
+size_t send_unread(int fd, unread_t *u);
+/* n bytes (a multiple of 64) of 64-byte lines, each numbered. */
+char *numbered_lines(size_t n);
+/* send_unread of lines, at most 64 MB or WAIT_MS; returns the bytes sent. */
 size_t flood(int fd);
 /* Closes with a reset (SO_LINGER 0) instead of an orderly end. */
 void cl_reset(int fd);
@@ -363,6 +431,7 @@ typedef struct {
     size_t inlen, got;    /* want inlen bytes; got so far */
     int want_eof;         /* then wait for end of file */
     int eof, err;         /* seen end of file; errno of a failure */
+    int eof_early;        /* end of file came before all was sent */
     long long idle_ms;    /* how long it waited for nothing at the end */
 } xfer_t;
 
@@ -380,10 +449,36 @@ int readable_within(int fd, int millis);
  * of file after a shutdown when shut), compare. Returns 0, or with r
  * failed (what was sent, expected and seen) ECHO_CHANGED when bytes came
  * back altered, ECHO_SHORT when some never came, ECHO_NO_EOF when all came
- * but no end of file after them.
+ * but no end of file after them, ECHO_CLOSED when the server ended the
+ * connection (end of file or a reset) before all came, ECHO_TEXT when
+ * they first differ where a byte of 0x80-0xFF came back as '?' or U+FFFD
+ * (text decoding).
  */
-enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3 };
+enum { ECHO_CHANGED = 1, ECHO_SHORT = 2, ECHO_NO_EOF = 3, ECHO_CLOSED = 4,
+       ECHO_TEXT = 5 };
 int echo_once(int port, const char *data, size_t n, int shut, result_t *r);
+/*
+ * A client that sends lines of data without reading (send_unread, at most
+ * max bytes), then shuts down its sending side, and only then reads: it
+ * must get every whole line it sent back, then end of file (a last line
+ * cut where the sending stalled is echo/no-final-newline's to judge).
+ * Returns as echo_once.
+ */
+int echo_unread(int port, const char *data, size_t max, result_t *r);
+
+/* What came back to one exchange. */
+typedef struct {
+    char in[1024];        /* the echo, up to its piece's length */
+    size_t got;           /* bytes that came, more ones counted only */
+    int eof;              /* the server ended the connection */
+    int kind;             /* 0, or how it failed (ECHO_) */
+} seen_t;
+/* Sends piece (at most 1024 bytes) on fd, one byte per segment gap_ms
+ * apart when gap_ms > 0, and waits up to WAIT_MS for its echo. Returns as
+ * echo_once; seen says what came. When the echo stopped short, it shuts
+ * down fd's sending side to see whether the rest was held back. */
+int exchange(int fd, const char *piece, size_t n, int gap_ms, seen_t *seen,
+             result_t *r);
 /* Notes where want and got first differ, each shown escaped. */
 void note_difference(result_t *r, const char *want, size_t wantlen,
                      const char *got, size_t gotlen);
@@ -408,7 +503,7 @@ typedef void check_fn(check_ctx_t *c, result_t *r);
 typedef struct {
     const char *name;
     int models;           /* M_ONE|M_POOL|M_MANY it applies to */
-    int needs_proc;       /* 1: Linux /proc only */
+    int needs_proc;       /* 1: Linux /proc only; 2: and smaps_rollup */
     check_fn *fn;
 } check_t;
 
@@ -421,6 +516,14 @@ extern const check_t echo_checks[], conc_checks[], robust_checks[],
     res_checks[], shutdown_checks[];
 extern const int n_echo_checks, n_conc_checks, n_robust_checks,
     n_res_checks, n_shutdown_checks;
+
+/* resources/bounded-memory and resources/idle-cpu (g_cost.c). */
+check_fn bounded_memory, idle_cpu;
+/* Measures the threads of group pgid for 300 ms: when they use 5% of a
+ * core or more (or one was ready to run nearly all along) with no client
+ * connected, notes the busiest, blames their spinning (CAUSE_SPINNING)
+ * and returns 1; else 0, having noted their CPU use only when always. */
+int note_spinning(pid_t pgid, int always, result_t *r);
 
 /* A fresh client's line comes back (the server still serves). */
 int serves_next(int port, result_t *r);

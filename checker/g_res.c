@@ -13,6 +13,7 @@
  * serve again; it passes only where it met the limit (/proc shows the
  * descriptors held), so it is for model many: a server that serves one
  * or a pool at a time leaves the rest in its backlog and never holds 64.
+ * bounded-memory and idle-cpu, what the server costs, are in g_cost.c.
  */
 #include "echocheck.h"
 
@@ -182,15 +183,16 @@ static void no_zombies(check_ctx_t *c, result_t *r)
 
 /* Threads above the idle count, when there are, are the fault: what they
  * hold (descriptors, stacks) follows from it. Notes their count and CPU
- * use (alive, not "undetached"); returns 1 when so. */
+ * use, the busiest by name when they spin (alive, not "undetached");
+ * returns 1 when so. */
 static int threads_alive(pid_t pid, int idle, result_t *r)
 {
     int n = count_threads(pid);
 
     if (idle < 0 || n <= idle)
         return 0;
-    note(r, "%d threads are alive, %d when idle, using %d%% of a CPU", n,
-         idle, cpu_percent(pid, ms(200)));
+    note(r, "%d threads are alive, %d when idle", n, idle);
+    note_spinning(pid, 1, r); /* busy ones: their spinning is the cause */
     observe(r, EV_THREADS_LEFT);
     return 1;
 }
@@ -219,8 +221,10 @@ static void fds_back(check_ctx_t *c, result_t *r)
         return;
     fail(r, "%d open descriptors, %d when idle, %d ms after %d clients left",
          n, s->fds, WAIT_MS, CLIENTS);
-    if (!threads_alive(c->srv.pid, s->threads, r))
+    if (!threads_alive(c->srv.pid, s->threads, r)) {
+        note_spinning(c->srv.pid, 0, r); /* busy: it spins on them */
         observe(r, EV_FDS_LEFT);
+    }
     if (!blame(r, CAUSE_THREADS_LEFT))
         blame(r, CAUSE_FDS_LEFT);
 }
@@ -271,10 +275,11 @@ static void blame_held(instance_t *lim, int idle, int idle_fds, result_t *r)
 
 #define LIMIT 64      /* fd-limit-64: the descriptors it may hold */
 
-/* The most descriptors the limited server held: its listening process
- * alone (*one), and its group's processes together (*all). */
+/* What the crowd met at the limited server: the most descriptors its
+ * listening process held (one) and its processes together (all), and
+ * how many clients it closed before they had sent a byte (dropped). */
 typedef struct {
-    int one, all;
+    int one, all, dropped;
 } held_t;
 
 static void watch_held(instance_t *lim, held_t *h)
@@ -287,16 +292,32 @@ static void watch_held(instance_t *lim, held_t *h)
 }
 
 /* The limit was met: one process held all LIMIT descriptors (its next
- * accept fails with EMFILE), or its processes together held more than
- * one may (each under its own limit). Unknown without /proc: 1. */
+ * accept fails with EMFILE); or it held all but one and closed clients
+ * unasked (a server that keeps a spare descriptor to close them with
+ * sits at LIMIT - 1 between two); or its processes together held more
+ * than one may (each under its own limit). Unknown without /proc: 1. */
 static int limit_met(const held_t *h)
 {
-    return !have_procfs() || h->one >= LIMIT || h->all > LIMIT;
+    return !have_procfs() || h->one >= LIMIT || h->all > LIMIT ||
+           (h->one >= LIMIT - 1 && h->dropped > 0);
+}
+
+/* Clients of fdv[] the server has closed (end of file or a reset). */
+static int count_dropped(const int *fdv, int n)
+{
+    int dropped = 0;
+    char byte;
+
+    for (int i = 0; i < n; i++)
+        if (fdv[i] >= 0 && readable_within(fdv[i], 0) &&
+            recv(fdv[i], &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+            dropped++;
+    return dropped;
 }
 
 /* 100 clients connect at once to the instance limited to LIMIT
  * descriptors and each sends a line; they stay until the limit is met
- * (a small listen backlog lets them in a few at a time), WAIT_MS at
+ * (a small listen backlog lets them in a few at a time), 2 * WAIT_MS at
  * most, then all leave. */
 static void crowd_and_leave(instance_t *lim, held_t *h)
 {
@@ -304,10 +325,11 @@ static void crowd_and_leave(instance_t *lim, held_t *h)
 
     for (int i = 0; i < 100; i++)
         fdv[i] = cl_connect_later(lim->port);
-    long long end = now_ms() + WAIT_MS;
+    long long end = now_ms() + 2 * WAIT_MS;
     do {
-        nap(20);
+        nap(10);
         watch_held(lim, h);
+        h->dropped = count_dropped(fdv, 100);
     } while (!limit_met(h) && now_ms() < end);
     nap(ms(300)); /* the server meets the limit again and again */
     for (int i = 0; i < 100; i++)
@@ -334,10 +356,11 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
         return;
     }
     int idle = count_threads(lim.pid), idle_fds = count_fds(lim.pid);
-    held_t h = { 0, 0 };
+    held_t h = { 0, 0, 0 };
     crowd_and_leave(&lim, &h);
     step("with %d descriptors allowed: at most %d held by the server, %d "
-         "by its processes together", LIMIT, h.one, h.all);
+         "by its processes together; %d clients dropped", LIMIT, h.one,
+         h.all, h.dropped);
     nap(ms(200));
     if (!inst_alive(&lim)) {
         status_text(lim.status, how, sizeof(how));
@@ -355,10 +378,12 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
                     "allowed, and left");
             blame_held(&lim, idle, idle_fds, r);
             note_last_lines(r, &lim);
-        } else if (!limit_met(&h))
+        } else if (!limit_met(&h)) {
             not_provoked(r, "the limit of %d descriptors was never reached "
                          "(at most %d held by the server, %d by its "
                          "processes together)", LIMIT, h.one, h.all);
+            note_last_lines(r, &lim);
+        }
     }
     inst_stop(&lim);
 }
@@ -369,5 +394,7 @@ const check_t res_checks[] = {
     { "fds-back", M_ALL, 1, fds_back },
     { "maps-not-grown", M_ALL, 1, maps_not_grown },
     { "fd-limit-64", M_MANY, 0, fd_limit_64 },
+    { "bounded-memory", M_ALL, 2, bounded_memory },
+    { "idle-cpu", M_ALL, 1, idle_cpu },
 };
 const int n_res_checks = sizeof(res_checks) / sizeof(res_checks[0]);

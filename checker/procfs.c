@@ -261,23 +261,41 @@ int count_group(pid_t pgid, int zombies_only)
     return w.count;
 }
 
-static int group_fds(const char *pid, void *arg)
-{
-    group_walk_t *w = arg;
-    int n;
+typedef struct {
+    pid_t pgid;
+    pid_t *pids;
+    int n, max;
+} pid_list_t;
 
-    if (pgrp_of(pid, NULL) == w->pgid && (n = count_fds(atoi(pid))) > 0)
-        w->count += n;
+static int list_member(const char *pid, void *arg)
+{
+    pid_list_t *l = arg;
+    char st = 0;
+
+    if (l->n < l->max && pgrp_of(pid, &st) == l->pgid && st != 'Z')
+        l->pids[l->n++] = (pid_t)atoi(pid);
     return 0;
+}
+
+int group_pids(pid_t pgid, pid_t *pids, int max)
+{
+    pid_list_t l = { .pgid = pgid, .pids = pids, .max = max };
+
+    if (!have_procfs() || each_process(list_member, &l) < 0)
+        return -1;
+    return l.n;
 }
 
 int count_group_fds(pid_t pgid)
 {
-    group_walk_t w = { .pgid = pgid };
+    pid_t pids[512];
+    int n = group_pids(pgid, pids, 512), total = 0;
 
-    if (!have_procfs() || each_process(group_fds, &w) < 0)
-        return -1;
-    return w.count;
+    for (int i = 0; i < n; i++) {
+        int fds = count_fds(pids[i]);
+        total += fds > 0 ? fds : 0;
+    }
+    return n < 0 ? -1 : total;
 }
 
 int group_exists(pid_t pgid)
@@ -305,36 +323,4 @@ int count_user_tasks(void)
     if (!have_procfs() || each_process(user_tasks, &n) < 0)
         return -1;
     return n;
-}
-
-/* CPU time of process pid so far, in clock ticks; -1 when unreadable. */
-static long long cpu_ticks(pid_t pid)
-{
-    char path[64], buf[1024];
-    unsigned long long utime, stime;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    /* after the name: state and 10 fields, then utime and stime */
-    if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-                                    "%*u %llu %llu", &utime, &stime) != 2)
-        return -1;
-    return (long long)(utime + stime);
-}
-
-int cpu_percent(pid_t pid, int millis)
-{
-    long long before = cpu_ticks(pid), hz = sysconf(_SC_CLK_TCK);
-
-    nap(millis);
-    long long after = cpu_ticks(pid);
-    if (before < 0 || after < 0 || hz <= 0 || millis <= 0)
-        return -1;
-    return (int)((after - before) * 1000 * 100 / hz / millis);
 }

@@ -144,6 +144,9 @@ static const char *skip_why(const check_t *k)
         return model_name();
     if (k->needs_proc && !have_procfs())
         return "no /proc on this system to count with";
+    if (k->needs_proc == 2 && !have_pss())
+        return "no /proc/PID/smaps_rollup on this system to measure memory "
+               "with";
     return NULL;
 }
 

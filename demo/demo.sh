@@ -7,8 +7,8 @@
 # log line), or "[CONTRADICTS the lecture]". Exit status 0 exactly when every
 # step agreed.
 #
-# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]
-#        (or make demo [STEP=N] [PAUSE=1|beat])
+# Usage: demo/demo.sh [-p] [-b] [-f] [-l] [--pictures DIR] [STEP...]
+#        (or make demo [STEP=N] [PAUSE=1|beat] [PICTURES=DIR])
 #   STEP  run only these steps (by number); default: all, 10 to 25 s each
 #   -p    pause before each step until Enter (for a live lecture); without
 #         it the demo never reads the keyboard and runs unattended
@@ -19,8 +19,12 @@
 #   -f    fast: shorter waits (for the tests); same steps, same verdicts
 #   -l    list the steps and exit: number, name, usual length, title (make
 #         demo-list)
+#   --pictures DIR  writes, for each step it runs, DIR/stepN.json (the
+#         trace, ECHO_TRACE, of the step's servers and clients: it opens in
+#         Perfetto) and DIR/stepN.svg (the step's picture, demo/drawstep
+#         draws it from that trace; its caption is the step's verdict)
 # The environment can do the same: STEP="3 4", PAUSE=1 (-p), PAUSE=beat
-# (-b), FAST=1.
+# (-b), FAST=1, PICTURES=DIR.
 # Every line fits 80 columns (a projector's terminal): narration, verdicts
 # and logs are folded between words. The server's own log is shown live,
 # each line under "| " beneath the event it came with (a few lines at a
@@ -45,6 +49,7 @@
 #   - names its helpers NAME_something (sh has no local names).
 # After each step the driver stops all it started, as on exit, Ctrl-C or kill.
 set -u
+here=$PWD # a relative DIR of --pictures is the caller's
 cd "$(dirname "$0")/.." || exit 2
 
 # The tour, in order: a step's number is its place here. A new step is a
@@ -65,8 +70,9 @@ starvation
 nsteps=$(echo "$STEPS" | grep -c .)
 
 usage_text() {
-    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [STEP...]"
-    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list)"
+    echo "usage: demo/demo.sh [-p] [-b] [-f] [-l] [--pictures DIR] [STEP...]"
+    echo "  (STEP: 1..$nsteps; -p pause at steps; -b and at beats; -f fast; -l list;"
+    echo "   --pictures DIR: each step's trace and picture into DIR)"
 }
 # usage: a usage error (stderr, status 2); usage 0: asked for (-h).
 usage() {
@@ -102,8 +108,15 @@ steps=${STEP:-}
 list=
 pause=${PAUSE:-}
 fast=${FAST:-}
-for arg in "$@"; do
+pictures=${PICTURES:-}
+while [ $# -gt 0 ]; do
+    arg=$1
+    shift
     case $arg in
+    --pictures)
+        [ $# -gt 0 ] && [ -n "$1" ] || { echo "demo: --pictures needs a folder" >&2; usage; }
+        pictures=$1
+        shift ;;
     -p) pause=1 ;;
     -b) pause=beat ;;
     -f) fast=1 ;;
@@ -135,6 +148,7 @@ demo_check
 demo_pace "$fast"
 demo_pauses "$pause"
 demo_setup
+demo_pictures "$pictures"
 
 start=$(now)
 echo "The lecture, live: each step starts a real server on a free port on"
@@ -146,8 +160,10 @@ for step in $steps; do
         wait_enter "(press Enter for step $step) "
     fi
     step_id=$(step_name "$step")
+    picture_begin
     "step_$step_id"
     stop_all
+    picture_end
 done
 took=$(($(now) - start))
 echo

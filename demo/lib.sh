@@ -222,7 +222,8 @@ demo_server() {
 client_open() {
     mkfifo "$tmp/$2.in" || exit 2
     spawn_in=$tmp/$2.in
-    spawn "$tmp/$2.out" ./echoclient 127.0.0.1 "$port"
+    # Its track in a trace (--pictures): "client NAME".
+    spawn "$tmp/$2.out" env ECHO_TRACE_NAME="$2" ./echoclient 127.0.0.1 "$port"
     client=$spawned
     eval "exec $1>\"\$tmp/\$2.in\""
 }
@@ -286,6 +287,7 @@ at_then() {
     at_ms=$(($1 - t0))
     say "$(printf '  %3d.%02d s  %s' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$2")" \
         "            "
+    narrate "$(printf '%d.%02d s: %s' $((at_ms / 1000)) $((at_ms % 1000 / 10)) "$2")"
     log_news
 }
 # dur MS: "12 ms" or "3.01 s".
@@ -386,4 +388,51 @@ verdict() {
     hold
     # The tag is kept on one line ($keep: a space no fold falls on).
     say "observed (step $step): $2 $(echo "$tag" | tr ' ' "$keep")" "    "
+    verdict_line="observed (step $step): $2 $tag"
+}
+
+# ---- Pictures (--pictures DIR): each step's trace, drawn ----
+
+draw=demo/drawstep
+# demo_pictures DIR: where the pictures go ("": none), in $pictures (the
+# driver's option); a relative DIR is taken from where the demo was
+# started ($here).
+demo_pictures() {
+    pictures=$1
+    [ -n "$pictures" ] || return 0
+    case $pictures in /*) ;; *) pictures=$here/$pictures ;; esac
+    mkdir -p "$pictures" 2>/dev/null && [ -w "$pictures" ] ||
+        { echo "demo: cannot write pictures into $pictures" >&2; exit 2; }
+    [ -x "$draw" ] || { echo "demo: $draw is not built: run make demo first" >&2; exit 2; }
+}
+# picture_begin: every program the step starts traces into
+# DIR/stepN.json (ECHO_TRACE, trace.h); its timeline is kept for the
+# picture's narration.
+picture_begin() {
+    [ -n "$pictures" ] || return 0
+    trace=$pictures/step$step.json
+    rm -f "$trace" "$pictures/step$step.svg"
+    # A step's picture needs its first seconds, not a benchmark's millions
+    # of lines: the cap keeps the file small enough to read quickly.
+    ECHO_TRACE=$trace ECHO_TRACE_MAX=4000000
+    export ECHO_TRACE ECHO_TRACE_MAX
+    # The narration begins with what the step's file says it shows.
+    sed -n '/^#/!q; s/^# \{0,1\}//; s/^demo\/step_[a-z]*\.sh - step: //; p' \
+        "demo/step_$step_id.sh" >"$tmp/narration"
+    verdict_line=""
+}
+narrate() { [ -z "$pictures" ] || printf '%s\n' "$1" >>"$tmp/narration"; }
+# picture_end: the step's picture, DIR/stepN.svg, drawn from its trace,
+# its caption the verdict.
+picture_end() {
+    [ -n "$pictures" ] || return 0
+    unset ECHO_TRACE ECHO_TRACE_MAX
+    if "$draw" --kind "$step_id" --title "Step $step: $(about_title "$step_id")" \
+        --caption "$verdict_line" --narration "$tmp/narration" \
+        "$trace" "$pictures/step$step.svg" 2>"$tmp/draw.err"; then
+        say "  (picture: $pictures/step$step.svg; trace: $trace)"
+    else
+        echo "  demo: no picture for step $step:"
+        show "$tmp/draw.err"
+    fi
 }

@@ -25,20 +25,20 @@ trap 'exit 130' INT TERM
 # OUT.status; interrupted (SIGINT, which echocheck answers by cleaning
 # up) once SECONDS, scaled, are up, and OUT.late says so.
 within() {
-    secs=$(($1 * scale)) out=$2
+    w_secs=$(($1 * scale)) w_out=$2 # (names of its own: callers keep theirs)
     shift 2
-    "$@" >"$out" 2>&1 &
-    cmd=$!
+    "$@" >"$w_out" 2>&1 &
+    w_pid=$!
     (t=0
-     while kill -0 "$cmd" 2>/dev/null && [ "$t" -lt "$secs" ]; do
+     while kill -0 "$w_pid" 2>/dev/null && [ "$t" -lt "$w_secs" ]; do
          sleep 1 && t=$((t + 1))
      done
-     kill -0 "$cmd" 2>/dev/null && echo late >"$out.late" && kill -INT "$cmd") \
+     kill -0 "$w_pid" 2>/dev/null && echo late >"$w_out.late" && kill -INT "$w_pid") \
         >/dev/null 2>&1 &
-    guard=$!
-    wait "$cmd"
-    echo $? >"$out.status"
-    wait "$guard"
+    w_guard=$!
+    wait "$w_pid"
+    echo $? >"$w_out.status"
+    wait "$w_guard"
 }
 
 # The fixtures: name, the group of its defect, echocheck's other options.
@@ -55,6 +55,11 @@ zombies      resources
 reap_once    resources
 undetached   resources
 lingering    resources
+short_read   echo
+text_decode  echo
+queue_drop   echo
+no_backpressure resources
+spin_eof     resources
 uncaught_py  robustness  -m one
 EOF
 }

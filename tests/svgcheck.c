@@ -68,7 +68,7 @@ static int text_ok(const char *p, const char *end)
 }
 
 /* 1 when every tag closes in order and the root is <svg>. */
-static int well_formed(const char *svg)
+int svg_well_formed(const char *svg)
 {
     char stack[32][24];
     int depth = 0, roots = 0;
@@ -225,7 +225,7 @@ void svg_check_against(const char *svg, const char *results_path)
     int figures = 0;
     FILE *f = fopen(results_path, "r");
 
-    CHECK(well_formed(svg), "the SVG is not well-formed XML");
+    CHECK(svg_well_formed(svg), "the SVG is not well-formed XML");
     if (!CHECK(f != NULL, "cannot read %s", results_path))
         return;
     while (fgets(line, sizeof(line), f) != NULL)

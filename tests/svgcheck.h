@@ -6,6 +6,9 @@
 #ifndef SVGCHECK_H
 #define SVGCHECK_H
 
+/* 1 when every tag of svg closes in order and the root is <svg>; text
+ * holds no '>' and '&' only as one of XML's five entities. */
+int svg_well_formed(const char *svg);
 /* The whole file, NUL-terminated (caller frees), or NULL. */
 char *svg_read(const char *path);
 /* Records failed checks (testlib's CHECK) for what does not hold; also

@@ -12,6 +12,8 @@
 # saw) or "SKIP demo NAME", one line per test, as the C tests do.
 # Run from the top of the tree: tests/test_demo.sh (make test does).
 tmp=${TMPDIR:-/tmp}/test_demo.$$
+nl='
+'
 failed=0
 
 pass() { echo "PASS demo $1"; }
@@ -28,6 +30,9 @@ skip_all() {
     echo "SKIP demo readme_shows_every_step"
     for t in $steps; do echo "SKIP demo step_${t}_agrees_with_the_lecture"; done
     echo "SKIP demo swapped_server_contradicts_the_lecture"
+    echo "SKIP demo every_picture_is_well_formed_titled_and_agrees_with_its_trace"
+    echo "SKIP demo iterative_picture_has_two_client_columns_and_echoes_b_after_a_leaves"
+    echo "SKIP demo swapped_server_changes_the_picture"
     echo "SKIP demo loops_step_contradicts_a_server_without_loops"
     echo "SKIP demo prefork_step_contradicts_a_pool_of_threads"
     echo "SKIP demo deadlock_step_contradicts_a_program_that_never_deadlocks"
@@ -80,10 +85,11 @@ verdicts() {
          END { if (v != "") print v }' "$1"
 }
 
-trap 'rm -f "$tmp".*' EXIT
-# Unattended: no pause, whatever the caller's environment says.
-unset PAUSE STEP
-sh demo/demo.sh -f </dev/null >"$tmp.out" 2>&1
+trap 'rm -rf "$tmp".* "$tmp"-pics "$tmp"-swap-pics' EXIT
+# Unattended: no pause, whatever the caller's environment says. Each
+# step's trace and picture go to $tmp-pics (checked below).
+unset PAUSE STEP PICTURES
+sh demo/demo.sh -f --pictures "$tmp-pics" </dev/null >"$tmp.out" 2>&1
 status=$?
 verdicts "$tmp.out" >"$tmp.verdicts"
 
@@ -112,7 +118,8 @@ fi
 # from the demo's list.
 swapped() {
     n=$(sh demo/demo.sh -l | awk -v s="$4" '$2 == s { print $1 }')
-    env "$2=$3" sh demo/demo.sh -f "${n:-0}" </dev/null >"$tmp.$1" 2>&1
+    # shellcheck disable=SC2086 # swap_flags: words or none
+    env "$2=$3" sh demo/demo.sh -f ${swap_flags:-} "${n:-0}" </dev/null >"$tmp.$1" 2>&1
     swap_status=$?
     line=$(verdicts "$tmp.$1" | grep "^observed (step ${n:-0}): ")
     case $swap_status:$line in
@@ -122,11 +129,47 @@ swapped() {
     return 1
 }
 
-# A server that is not iterative, shown as one: step 1 must notice.
+# A server that is not iterative, shown as one: step 1 must notice, and
+# its picture must show it (checked below).
+swap_flags="--pictures $tmp-swap-pics"
 if swapped swap DEMO_ITERATIVE ./echoservert iterative; then
     pass swapped_server_contradicts_the_lecture
 else
     fail swapped_server_contradicts_the_lecture "$why"
+fi
+swap_flags=
+
+# The pictures (--pictures): each step's, well-formed, with its title,
+# its columns and echo arrows those of its trace (tests/picturecheck.c
+# reads ids and titles, not geometry). Step 1's has two client columns,
+# and B's echo arrow comes after A leaves; with a server that is not
+# iterative, B's echo comes while A is still there.
+check=tests/bin/picturecheck
+if [ ! -x "$check" ]; then
+    echo "SKIP demo every_picture_is_well_formed_titled_and_agrees_with_its_trace (no $check: make test builds it)"
+else
+    bad=""
+    for t in $steps; do
+        out=$("$check" svg "$tmp-pics/step$t.svg" "$tmp-pics/step$t.json" "$t") ||
+            bad="$bad step $t:$nl$out$nl"
+    done
+    if [ -n "$bad" ]; then
+        fail every_picture_is_well_formed_titled_and_agrees_with_its_trace "$bad"
+    else
+        pass every_picture_is_well_formed_titled_and_agrees_with_its_trace
+    fi
+    name=iterative_picture_has_two_client_columns_and_echoes_b_after_a_leaves
+    cols=$(grep -c '<g id="client-' "$tmp-pics/step1.svg" 2>/dev/null)
+    if ! order=$("$check" before "$tmp-pics/step1.svg" leave-A echo-B-1) || [ "$cols" != 2 ]; then
+        fail "$name" "$cols client columns (want 2); B's echo should come after A leaves:" "$order"
+    else
+        pass "$name"
+    fi
+    if ! order=$("$check" before "$tmp-swap-pics/step1.svg" echo-B-1 leave-A); then
+        fail swapped_server_changes_the_picture "with echoservert, B's echo should come before A leaves:" "$order"
+    else
+        pass swapped_server_changes_the_picture
+    fi
 fi
 
 # A deadlock demo whose locks are always taken in one order, shown as the

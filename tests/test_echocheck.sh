@@ -207,7 +207,9 @@ done
 # keep_connfd fails two: the descriptors it keeps are back neither after
 # 50 clients nor, under a limit of 64, ever (accept fails for good);
 # lingering's threads, alive after their clients left, hold threads,
-# descriptors and stacks, and those 64 too.
+# descriptors and stacks, and those 64 too. short_read's 1-byte reads
+# are an empty line's and a byte's per segment; text_decode changes the
+# random block's bytes too; spin_eof never closes what it spins on.
 expected() {
     cat <<'EOF'
 rio_copy     concurrency  lines-in-one-segment
@@ -219,6 +221,11 @@ zombies      resources    no-zombies
 reap_once    resources    no-zombies
 undetached   resources    maps-not-grown
 lingering    resources    threads-back fds-back maps-not-grown fd-limit-64
+short_read   echo         empty-line byte-at-a-time
+text_decode  echo         not-utf8 random-4mb
+queue_drop   echo         half-close-unread
+no_backpressure resources bounded-memory
+spin_eof     resources    fds-back idle-cpu
 EOF
 }
 
@@ -259,6 +266,11 @@ zombies      never-reaps
 reap_once    reaps-one-per-signal
 undetached   undetached
 lingering    threads-left
+short_read   one-byte-read-ends
+text_decode  text-decoding
+queue_drop   half-close-drops-echo
+no_backpressure no-back-pressure
+spin_eof     busy-after-eof
 EOF
 }
 
@@ -482,6 +494,26 @@ while read -r name keys; do
     fi
 done <"$tmp/causes"
 
+# The evidence a cause stands on, in a broken server's run (echocheck's
+# words; its lines joined, as they wrap): the busy thread named with its
+# CPU use, the memory measured.
+evidence() {
+    cat <<'EOF'
+spin_eof        busy_thread_named  busy: process [0-9]* (broken_spin_eof), its first thread, alive, using [0-9]*% of a core
+no_backpressure memory_measured    seen: its memory (PSS, summed over its processes) was [0-9.]* MiB after a warm-up client, [0-9.]* MiB
+queue_drop      half_close_said    then shut down the sending side
+EOF
+}
+evidence >"$tmp/evidence"
+while read -r name what words; do
+    [ -n "$(not_here "$name")" ] && continue
+    if tr '\n' ' ' <"$tmp/broken.$name" | sed 's/  */ /g' | grep -q -e "$words"; then
+        pass "broken_${name}_shows_$what"
+    else
+        fail "broken_${name}_shows_$what" "no \"$words\" in its output" "$tmp/broken.$name"
+    fi
+done <"$tmp/evidence"
+
 # Issue 27's fixtures: one root cause, KEY; its first check carries the
 # evidence and one likely cause, every other FAIL says "not judged"; the
 # advice is C's only where the server is C.
@@ -574,7 +606,7 @@ json_verdict() {
         fail "$4" "want $2 entries (run: $ran checks) with name, score, max_score, output, a total score, and /$3/" "$j"
     fi
 }
-json_verdict zombies 5 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
+json_verdict zombies 7 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
     json_scores_every_check_run_and_the_failure_0
 # A server that never started: the start entry failed, and every check
 # listed, not judged, each scoring 0.

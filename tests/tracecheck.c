@@ -7,79 +7,11 @@
 
 #define EPS_US 0.002 /* the trace's times have three decimals */
 
-static const char *text_of(const json_t *ev, const char *key)
-{
-    return json_string(ev, key, "");
-}
-
-/* The event's fields, from its JSON object. */
-static void read_event(const json_t *ev, size_t index, trace_event_t *e)
-{
-    const char *ph = text_of(ev, "ph");
-    const json_t *id2 = json_get(ev, "id2");
-    const json_t *flag;
-
-    e->ph = ph[0];
-    e->pid = (long)json_number(ev, "pid", -1);
-    e->tid = (long)json_number(ev, "tid", -1);
-    e->ts = json_number(ev, "ts", -1);
-    e->dur = json_number(ev, "dur", 0);
-    e->name = text_of(ev, "name");
-    e->cat = text_of(ev, "cat");
-    e->id = id2 != NULL ? json_number(id2, "global", -1)
-                        : json_number(ev, "bind_id", -1);
-    e->flow = 0;
-    if ((flag = json_get(ev, "flow_out")) != NULL && flag->number != 0)
-        e->flow = 1;
-    if ((flag = json_get(ev, "flow_in")) != NULL && flag->number != 0)
-        e->flow = -1;
-    e->args = json_get(ev, "args");
-    e->index = index;
-}
-
 int trace_load(const char *path, trace_t *t)
 {
-    FILE *f = fopen(path, "rb");
-    bytes_t b = {0};
-    char buf[65536], err[128];
-    size_t n;
+    char err[300];
 
-    memset(t, 0, sizeof(*t));
-    if (!CHECK(f != NULL, "no trace at %s: %s", path, strerror(errno)))
-        return -1;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        bytes_add(&b, buf, n);
-    fclose(f);
-    bytes_add(&b, "]", 1);
-    t->root = json_parse(b.data, b.len, err, sizeof(err));
-    CHECK(t->root != NULL, "%s plus \"]\" is not valid JSON: %s", path, err);
-    bytes_free(&b);
-    if (t->root == NULL)
-        return -1;
-    if (!CHECK(t->root->type == JSON_ARRAY, "%s is not a JSON array", path))
-        return -1;
-    t->n = t->root->n;
-    t->ev = calloc(t->n + 1, sizeof(*t->ev));
-    for (size_t i = 0; i < t->n; i++) {
-        CHECK(t->root->items[i]->type == JSON_OBJECT,
-              "event %zu is not an object", i);
-        read_event(t->root->items[i], i, &t->ev[i]);
-        CHECK(t->ev[i].pid >= 0 && t->ev[i].tid >= 0 && t->ev[i].ts >= 0,
-              "event %zu (%s) lacks a pid, tid or ts", i, t->ev[i].name);
-    }
-    return 0;
-}
-
-void trace_free(trace_t *t)
-{
-    json_free(t->root);
-    free(t->ev);
-    memset(t, 0, sizeof(*t));
-}
-
-double trace_arg(const trace_event_t *e, const char *key, double dflt)
-{
-    return json_number(e->args, key, dflt);
+    return CHECK(trace_read(path, t, err, sizeof(err)) == 0, "%s", err) ? 0 : -1;
 }
 
 /* ---- Names ---- */

@@ -2,37 +2,19 @@
  * tracecheck.h - reading an ECHO_TRACE file (trace.h) in the tests and
  * checking what any trace must keep: it parses once "]" is added, every
  * pid and tid is named, slices nest on each thread, every arrow has both
- * ends, every connection's life ends once. Built on json.h.
+ * ends, every connection's life ends once. Built on traceread.h.
  */
 #ifndef TRACECHECK_H
 #define TRACECHECK_H
 
-#include "json.h"
+#include "traceread.h"
 #include "testlib.h"
 
 #include <stddef.h>
 
-typedef struct {
-    char ph;              /* B E X b e i M ... */
-    long pid, tid;
-    double ts, dur;       /* microseconds; dur for X only */
-    const char *name, *cat; /* "" when missing */
-    double id;            /* id2.global (b, e) or bind_id (X), else -1 */
-    int flow;             /* 1: flow_out, -1: flow_in, 0: neither */
-    const json_t *args;   /* NULL when none */
-    size_t index;         /* its place in the file */
-} trace_event_t;
-
-typedef struct {
-    json_t *root;
-    trace_event_t *ev;
-    size_t n;
-} trace_t;
-
 /* Reads the trace at path, adds "]" and parses it: 0, or -1 after a
  * failed check that says where the JSON broke. */
 int trace_load(const char *path, trace_t *t);
-void trace_free(trace_t *t);
 
 /* Checks every pid has a process_name and every (pid, tid) a thread_name. */
 void trace_check_named(const trace_t *t);
@@ -55,8 +37,6 @@ int trace_count(const trace_t *t, char ph, const char *name);
 /* The bytes of the "line" events of connection conn ("127.0.0.1:4031"),
  * and in *lines how many. */
 long trace_line_bytes(const trace_t *t, const char *conn, int *lines);
-/* The number args.key of e, or dflt. */
-double trace_arg(const trace_event_t *e, const char *key, double dflt);
 
 /* ---- The test's trace file ---- */
 

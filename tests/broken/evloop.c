@@ -12,6 +12,16 @@ static conn_t conns[FD_SETSIZE]; /* the loop's one thread owns them */
 
 static size_t pending(const conn_t *c) { return c->outlen - c->outpos; }
 
+/* The rules the loop runs under: set once, before it starts. */
+static const evloop_rules_t right = { .high_water = 1 };
+static const evloop_rules_t *rules = &right;
+
+/* 1 when c may be read: no end of file yet, and little echo waiting. */
+static int may_read(const conn_t *c)
+{
+    return !c->eof && pending(c) < rules->high_water;
+}
+
 static void conn_close(conn_t *c)
 {
     close(c->fd);
@@ -82,7 +92,29 @@ static void add_clients(int listenfd)
             continue;
         }
         rio_readinitb(c->rio, connfd);
+        if (rules->sndbuf > 0)
+            setsockopt(connfd, SOL_SOCKET, SO_SNDBUF, &rules->sndbuf,
+                       sizeof(rules->sndbuf));
     }
+}
+
+int evloop_plain_step(conn_t *c)
+{
+    char buf[65536];
+    int flags = fcntl(c->fd, F_GETFL), rc = 1;
+
+    fcntl(c->fd, F_SETFL, flags | O_NONBLOCK);
+    while (rc == 1 && may_read(c)) {
+        ssize_t n = read(c->fd, buf, sizeof(buf));
+        if (n < 0 && (would_wait(errno) || errno == EINTR))
+            break; /* all that has come is read */
+        if (n < 0 || (n > 0 && conn_echo(c, buf, (size_t)n) < 0))
+            rc = -1;
+        else if (n == 0)
+            c->eof = 1; /* and may_read is over */
+    }
+    fcntl(c->fd, F_SETFL, flags);
+    return rc;
 }
 
 /* One round's work on a ready connection: -1 when it is to be closed. */
@@ -92,17 +124,24 @@ static int serve(conn_t *c, int readable, int writable, read_step_t *step)
         return -1;
     /* Lines the read step buffered while the echo waited: select cannot
      * see them, so they get a step as soon as the echo is out. */
-    if (pending(c) == 0 && !c->eof && (readable || rio_line_ready(c->rio))) {
+    if (may_read(c) && (readable || rio_line_ready(c->rio))) {
         int r = step(c);
         if (r < 0)
             return -1;
         c->held = r == 0;
     }
-    return c->eof && pending(c) == 0 ? -1 : 0;
+    return c->eof && (pending(c) == 0 || rules->close_at_eof) ? -1 : 0;
 }
 
 void evloop_run(int listenfd, read_step_t *step)
 {
+    evloop_run_rules(listenfd, step, &right);
+}
+
+void evloop_run_rules(int listenfd, read_step_t *step,
+                      const evloop_rules_t *how)
+{
+    rules = how;
     for (int i = 0; i < FD_SETSIZE; i++)
         conns[i].fd = -1;
     if (set_nonblocking(listenfd) < 0)
@@ -119,9 +158,9 @@ void evloop_run(int listenfd, read_step_t *step)
                 continue;
             if (pending(c) > 0)
                 FD_SET(fd, &wset);
-            else if (c->held)
+            if (c->held)
                 held = 1;
-            else
+            else if (may_read(c))
                 FD_SET(fd, &rset);
             maxfd = fd > maxfd ? fd : maxfd;
         }

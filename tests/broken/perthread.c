@@ -22,3 +22,11 @@ void serve_per_thread(int listenfd, void *(*serve)(void *))
         }
     }
 }
+
+void perthread_main(int argc, char **argv, void *(*serve)(void *))
+{
+    if (argc != 2)
+        usage_exit(argv[0], "<port>");
+    serve_per_thread(start_server(argv[0], argv[1]), serve);
+    exit(1); /* serve_per_thread never returns */
+}

@@ -7,6 +7,9 @@
 #   make bench      the lecture's summary slide measured, every server (bench-quick: ~2 min)
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
+#   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
+#                   its test; docs/grading-platforms.md)
+#   make check-corpus  echocheck held to servers written elsewhere (minutes)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 
@@ -135,6 +138,40 @@ check-server: echocheck
 	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
 	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
 
+# Grading on Gradescope (grading/gradescope/, docs/grading-platforms.md):
+# build/gradescope.zip holds setup.sh and run_autograder at its root, the
+# assignment's settings and rubric, echocheck's sources and a Makefile
+# that builds echocheck alone (and timelimit). zipstore writes it: no zip
+# program is assumed.
+GRADESCOPE = grading/gradescope
+GRADESCOPE_FILES = setup.sh run_autograder assignment.conf points.txt \
+                   timelimit.c
+ZIP_SOURCES = csapp.h $(LIB_SRCS) $(wildcard checker/*.c checker/*.h)
+# Tools of one file each: zipstore, timelimit (built in the zip; here
+# too, so that CI's warning-free builds cover it), the test's JSON check.
+build/zipstore: grading/zipstore.c
+build/timelimit: $(GRADESCOPE)/timelimit.c
+tests/bin/jsoncheck: tests/jsoncheck.c
+build/zipstore build/timelimit tests/bin/jsoncheck:
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@
+build/gradescope.zip: build/zipstore $(GRADESCOPE)/echocheck.mk \
+                      $(addprefix $(GRADESCOPE)/,$(GRADESCOPE_FILES)) $(ZIP_SOURCES)
+	rm -rf build/gradescope && mkdir -p build/gradescope/checker
+	cp $(addprefix $(GRADESCOPE)/,$(GRADESCOPE_FILES)) build/gradescope/
+	cp $(GRADESCOPE)/echocheck.mk build/gradescope/Makefile
+	for f in $(ZIP_SOURCES); do cp $$f build/gradescope/$$f || exit 1; done
+	cd build/gradescope && ../zipstore -c ../gradescope.zip.tmp \
+	    $(GRADESCOPE_FILES) Makefile $(ZIP_SOURCES)
+	mv build/gradescope.zip.tmp $@
+gradescope-zip: build/gradescope.zip
+	@echo "build/gradescope.zip: upload it on Gradescope's autograder page"
+# Its test: run_autograder on correct, broken, unbuildable and hanging
+# submissions, and killed mid-run; results.json must parse every time.
+check-gradescope: build/gradescope.zip build/zipstore tests/bin/jsoncheck \
+                  tests/bin/broken_sigpipe
+	sh tests/test_gradescope.sh
+
 # make stress: the driver, its clients and the server under test.
 tests/bin/stress: tests/stress_client.o tests/stress_server.o
 tests/stress.o tests/stress_client.o tests/stress_server.o: tests/stress.h
@@ -154,6 +191,18 @@ tests/bin/echoserverp_pre_timer: echoserverp_pre.c $(SERVER_LIB) children.o \
                                  csapp.h server.h children.h echo.h linelog.h
 	@mkdir -p tests/bin
 	$(CC) $(STD) -DNO_PDEATHSIG -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
+
+# The corpus (tests/corpus/): echo servers written the way others write
+# them, correct ones and ones with one defect each; make check-corpus holds
+# echocheck to them (tests/test_corpus.sh, minutes: CI runs it, not make
+# test). The C ones link the library; javac and rustc builds are the
+# script's, so that make needs neither.
+CORPUS_C = $(patsubst tests/corpus/%.c,tests/bin/corpus/%,$(wildcard tests/corpus/*.c))
+tests/bin/corpus/%: tests/corpus/%.c $(LIB) csapp.h
+	@mkdir -p tests/bin/corpus
+	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+check-corpus: echocheck $(CORPUS_C)
+	sh tests/test_corpus.sh
 
 # The harness every test links: runner and checks, running programs and
 # /proc, servers in the background, sockets, the list of servers, the
@@ -210,12 +259,13 @@ test: all $(TEST_BUILD)
 # each broken fixture's verdicts the same 5 times in a row, each correct
 # server passing echocheck --repeat 5 while two other runs load the
 # machine. See tests/repeat.sh.
-check-repeat: all echocheck $(BROKEN)
+check-repeat: all echocheck $(BROKEN) $(CORPUS_C)
 	sh tests/repeat.sh
 
 # Every C file of the tree, programs and tools and tests (CI builds this
 # with warnings as errors).
-build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench
+build-all: all $(TEST_BUILD) tests/bin/stress bench/bin/riobench \
+           build/gradescope.zip build/timelimit tests/bin/jsoncheck $(CORPUS_C)
 
 # Every server against echobench: one markdown table (a few minutes); also
 # spawncost and riobench (RIO's line reader alone, in bytes per second).
@@ -304,6 +354,6 @@ clean:
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \
-        check-valgrind fuzz stress stress-quick check-server check-repeat \
-        csapp-kit FORCE
+        check-valgrind fuzz stress stress-quick check-server csapp-kit FORCE \
+        gradescope-zip check-gradescope check-corpus check-repeat
 .SECONDARY: # keep test objects: no rebuild on every make test

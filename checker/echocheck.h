@@ -24,6 +24,7 @@
  *               from outside (/proc/net/tcp, a client's socket)
  *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
  *               before, tallies, the root causes, results.json
+ *   points.c    the rubric (--points FILE): what each check is worth
  *   g_*.c       the checks, a file per lesson (g_robust.c: also shutdown)
  * Every wait is bounded and scaled by TEST_TIME_SCALE (opt.scale).
  */
@@ -44,6 +45,7 @@ typedef struct {
     int port;             /* -p PORT, or 0: a free one per instance */
     const char *group;    /* -g GROUP, or NULL for all */
     const char *json;     /* -j FILE, or NULL */
+    const char *check;    /* --check ID (group/name), or NULL */
     int verbose;          /* -v */
     int no_mem_limit;     /* --no-mem-limit */
     int repeat;           /* --repeat N: runs of each check, >= 1 */
@@ -496,6 +498,14 @@ void note_death(result_t *r, instance_t *in);
 /* Clients served by echo_once since the start (client.c). */
 extern int served_clients;
 
+/* ---- The rubric (points.c) ---- */
+/* Reads --points FILE; exits 2 naming the line of a malformed line, an
+ * unknown check id, or a check listed twice. */
+void points_load(const char *path);
+/* What check "group/name" is worth: its points in the rubric, else 1.
+ * A passed check scores that much, a failed one 0, a skipped one 0 of 0. */
+int check_points(const char *id);
+
 /* ---- Checks (g_*.c) ---- */
 typedef struct check_ctx check_ctx_t;
 typedef void check_fn(check_ctx_t *c, result_t *r);
@@ -516,6 +526,9 @@ extern const check_t echo_checks[], conc_checks[], robust_checks[],
     res_checks[], shutdown_checks[];
 extern const int n_echo_checks, n_conc_checks, n_robust_checks,
     n_res_checks, n_shutdown_checks;
+/* The check whose id is "group/name", or NULL; *group (when group is
+ * not NULL) gets the group's name (run.c). */
+const check_t *find_check(const char *id, const char **group);
 
 /* resources/bounded-memory and resources/idle-cpu (g_cost.c). */
 check_fn bounded_memory, idle_cpu;

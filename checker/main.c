@@ -2,8 +2,9 @@
  * echocheck - checks any echo server against the lecture's lessons: the
  * checker a student runs on their own server before handing it in, and
  * an instructor on every submission.
- *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE] [-v]
- *               [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]
+ *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]
+ *               [-j FILE] [--points FILE] [-v] [--no-mem-limit]
+ *               [--repeat N] -- COMMAND [ARG...]
  * It starts COMMAND with {port} in its arguments replaced by a free port
  * (appended when no argument holds it), waits until it listens, and runs
  * the groups echo, concurrency, robustness, resources and shutdown, each
@@ -15,8 +16,9 @@
 #include <sys/resource.h>
 
 static const char usage_text[] =
-    "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [-j FILE]\n"
-    "                 [-v] [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]\n";
+    "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]\n"
+    "                 [-j FILE] [--points FILE] [-v] [--no-mem-limit]\n"
+    "                 [--repeat N] -- COMMAND [ARG...]\n";
 
 static const char help_text[] =
     "Checks an echo server: exact echo, concurrency as the model -m claims\n"
@@ -28,9 +30,13 @@ static const char help_text[] =
     "  -p PORT    use this port instead of a free one\n"
     "  -g GROUP   run one group: echo, concurrency, robustness, resources,\n"
     "             shutdown\n"
+    "  --check ID run one check, ID as group/name (echo/crlf); exit status\n"
+    "             0 when it passed or was skipped, 1 when it failed\n"
     "  -j FILE    also write the results as Gradescope's results.json:\n"
     "             every check with its status, written at the start and\n"
     "             replaced as each check ends\n"
+    "  --points FILE  the rubric: lines 'group/name points' (# comments);\n"
+    "             a check not listed is worth 1\n"
     "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
     "  --repeat N run each check N times (1 to 100), each on a fresh\n"
@@ -67,6 +73,22 @@ static void parse_model(const char *s)
 static const char *groups[] = { "echo", "concurrency", "robustness",
                                 "resources", "shutdown" };
 
+/* --check ID: the check's group alone, and in it that check alone. */
+static void only_check(void)
+{
+    const char *group;
+
+    if (find_check(opt.check, &group) == NULL) {
+        fprintf(stderr, "echocheck: unknown check '%s' (a check id is "
+                        "group/name, as the PASS and FAIL lines show it)\n",
+                opt.check);
+        exit(2);
+    }
+    if (opt.group && strcmp(opt.group, group) != 0)
+        usage_error("--check names a check outside -g's group");
+    opt.group = group;
+}
+
 /* The value of an option: the next argument, else a usage error. */
 static const char *value_of(char **argv, int *i)
 {
@@ -102,8 +124,12 @@ static void parse_options(int argc, char **argv)
             if (!known)
                 usage_error("bad group: want echo, concurrency, robustness, "
                             "resources or shutdown");
-        } else if (strcmp(a, "-j") == 0)
+        } else if (strcmp(a, "--check") == 0)
+            opt.check = value_of(argv, &i);
+        else if (strcmp(a, "-j") == 0)
             opt.json = value_of(argv, &i);
+        else if (strcmp(a, "--points") == 0)
+            points_load(value_of(argv, &i));
         else if (strcmp(a, "-v") == 0)
             opt.verbose = 1;
         else if (strcmp(a, "--no-mem-limit") == 0)
@@ -116,6 +142,8 @@ static void parse_options(int argc, char **argv)
         else
             usage_error("unknown option");
     }
+    if (opt.check)
+        only_check();
     if (i >= argc)
         usage_error("no server command given");
     opt.cmd = argv + i;

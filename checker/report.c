@@ -9,7 +9,8 @@
  * status, score, max_score, output, every check listed, a skipped one at
  * 0 of 0; the root causes as the top-level output; a total score),
  * written at the start with every check pending and replaced, whole, as
- * each check ends.
+ * each check ends. A check's max_score is its points (--points,
+ * points.c); it scores them when it passed, else 0.
  */
 #include "echocheck.h"
 
@@ -352,12 +353,13 @@ static const char *const state_names[] = { "failed", "passed", "failed",
 /* One entry of the tests array. */
 static void json_entry(FILE *f, const entry_t *e, int last)
 {
-    int max = e->state == SKIPPED ? 0 : 1;
+    int max = e->state == SKIPPED ? 0 : check_points(e->name);
 
     fputs("    {\"name\": ", f);
     json_string(f, e->name);
     fprintf(f, ", \"status\": \"%s\", \"score\": %d, \"max_score\": %d, "
-               "\"output\": ", state_names[e->state], e->state == PASSED, max);
+               "\"output\": ", state_names[e->state],
+            e->state == PASSED ? max : 0, max);
     json_string(f, e->output);
     if (e->runs > 0) /* --repeat: Gradescope keeps extra_data as given */
         fprintf(f, ", \"extra_data\": {\"failed_runs\": %d, \"runs\": %d}",
@@ -381,7 +383,7 @@ static int write_json(void)
     }
     fputs("{\n  \"tests\": [\n", f);
     for (int i = 0; i < n_entries; i++) {
-        score += entries[i].state == PASSED;
+        score += entries[i].state == PASSED ? check_points(entries[i].name) : 0;
         json_entry(f, &entries[i], i + 1 == n_entries);
     }
     roots_text(roots_buf, sizeof(roots_buf));

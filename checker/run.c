@@ -23,6 +23,26 @@ static const group_t all_groups[] = {
     { "shutdown", shutdown_checks, &n_shutdown_checks },
 };
 
+const check_t *find_check(const char *id, const char **group)
+{
+    const char *slash = strchr(id, '/');
+
+    for (size_t i = 0; slash && i < sizeof(all_groups) / sizeof(all_groups[0]);
+         i++) {
+        const group_t *g = &all_groups[i];
+        if (strlen(g->name) != (size_t)(slash - id) ||
+            strncmp(g->name, id, (size_t)(slash - id)) != 0)
+            continue;
+        for (int k = 0; k < *g->count; k++)
+            if (strcmp(g->checks[k].name, slash + 1) == 0) {
+                if (group != NULL)
+                    *group = g->name;
+                return &g->checks[k];
+            }
+    }
+    return NULL;
+}
+
 const char *model_name(void)
 {
     static char buf[32];
@@ -202,12 +222,20 @@ static void run_repeated(const char *group, const check_t *k, check_ctx_t *c,
     report_runs(group, k->name, failed_runs, opt.repeat);
 }
 
+/* 0 for a check that --check ID leaves out (its group: main.c). */
+static int chosen(const check_t *k)
+{
+    return !opt.check || strcmp(k->name, strchr(opt.check, '/') + 1) == 0;
+}
+
 static void run_check(const char *group, const check_t *k, check_ctx_t *c,
                       int *broken)
 {
     result_t r = { 0 };
     const char *skip = skip_why(k);
 
+    if (!chosen(k))
+        return;
     if (skip) {
         report_skip(group, k->name, skip);
         return;
@@ -225,8 +253,9 @@ static void plan(void)
     for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++)
         if (!opt.group || strcmp(opt.group, all_groups[i].name) == 0)
             for (int k = 0; k < *all_groups[i].count; k++)
-                report_plan(all_groups[i].name, all_groups[i].checks[k].name,
-                            skip_why(&all_groups[i].checks[k]));
+                if (chosen(&all_groups[i].checks[k]))
+                    report_plan(all_groups[i].name, all_groups[i].checks[k].name,
+                                skip_why(&all_groups[i].checks[k]));
     report_begin();
 }
 

@@ -10,7 +10,7 @@
 #   - all the while two other echocheck runs load the machine: the
 #     fixtures' runs, two lanes of them, and once those are done a plain
 #     run of a suite server again and again.
-# Servers run two at a time beside the two lanes. Prints "PASS repeat
+# Servers run three at a time beside the two lanes. Prints "PASS repeat
 # NAME", "FAIL ..." or "SKIP ...", then "N passed, N failed".
 # Run from the top of the tree, everything built: tests/repeat.sh
 . tests/serverlist.sh
@@ -132,13 +132,20 @@ correct_servers() {
     grep -v '^#' tests/corpus/corpus.txt |
         while read -r name needs kind model _fails _cause command; do
             [ "$kind" = correct ] || continue
-            first=${command%% *}
+            # shellcheck disable=SC2086 # the command's words
+            set -- $command
             case $needs in
-            cc | rustc) [ -x "$first" ] || { echo "$name SKIP not built: make check-corpus builds it" ; continue; } ;;
-            java) [ -d tests/bin/corpus ] && command -v java >/dev/null ||
-                      { echo "$name SKIP java or its build is missing"; continue; } ;;
-            *) command -v "$needs" >/dev/null || { echo "$name SKIP no $needs here"; continue; } ;;
+            cc | rustc) built=$1 ;;
+            java) built=tests/bin/corpus/$4.class ;; # java -cp DIR CLASS
+            *) built="" ;;
             esac
+            if [ -n "$built" ] && [ ! -e "$built" ]; then
+                echo "$name SKIP not built ($built): make check-corpus builds it"
+                continue
+            elif [ -z "$built" ] && ! command -v "$needs" >/dev/null; then
+                echo "$name SKIP no $needs here"
+                continue
+            fi
             echo "corpus_$name -m $model -- $command"
         done
 }
@@ -177,12 +184,15 @@ lane $(awk 'NR % 2 == 1' "$tmp/fixtures") &
 lane1=$!
 lane $(awk 'NR % 2 == 0' "$tmp/fixtures") &
 lane2=$!
-awk 'NR % 2 == 1' "$tmp/servers" >"$tmp/servers.1"
-awk 'NR % 2 == 0' "$tmp/servers" >"$tmp/servers.2"
+for k in 0 1 2; do
+    awk -v k=$k 'NR % 3 == k' "$tmp/servers" >"$tmp/servers.$k"
+done
 server_lane "$tmp/servers.1" &
 s1=$!
-server_lane "$tmp/servers.2"
-wait "$s1"
+server_lane "$tmp/servers.2" &
+s2=$!
+server_lane "$tmp/servers.0"
+wait "$s1" "$s2"
 touch "$tmp/done"
 wait "$lane1" "$lane2"
 

@@ -148,13 +148,16 @@ GRADESCOPE_FILES = setup.sh run_autograder assignment.conf points.txt \
                    timelimit.c
 ZIP_SOURCES = csapp.h $(LIB_SRCS) $(wildcard checker/*.c checker/*.h)
 # Tools of one file each: zipstore, timelimit (built in the zip; here
-# too, so that CI's warning-free builds cover it), the test's JSON check.
+# too, so that CI's warning-free builds cover it).
 build/zipstore: grading/zipstore.c
 build/timelimit: $(GRADESCOPE)/timelimit.c
-tests/bin/jsoncheck: tests/jsoncheck.c
-build/zipstore build/timelimit tests/bin/jsoncheck:
+build/zipstore build/timelimit:
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@
+# The test's JSON check, on the tests' one strict reader.
+tests/bin/jsoncheck: tests/jsoncheck.c tests/json.c tests/json.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(filter %.c,$^) -o $@
 build/gradescope.zip: build/zipstore $(GRADESCOPE)/echocheck.mk \
                       $(addprefix $(GRADESCOPE)/,$(GRADESCOPE_FILES)) $(ZIP_SOURCES)
 	rm -rf build/gradescope && mkdir -p build/gradescope/checker

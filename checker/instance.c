@@ -97,9 +97,12 @@ static int free_port(void)
         seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now_ms();
     for (int tries = 0; tries < 50; tries++) {
         /* Our own pick, not the kernel's: checkers started side by side
-         * would often be handed the very same port. */
+         * would often be handed the very same port. Below 32768, where
+         * Linux hands out no ports to connecting clients (its default
+         * ip_local_port_range), so that no client of another program takes
+         * the port before a slow server (valgrind's) has bound it. */
         seed = seed * 1103515245u + 12345u;
-        int port = 20000 + (int)((seed >> 8) % 30000);
+        int port = 20000 + (int)((seed >> 8) % 12768);
         if (try_bind(AF_INET6, port) != port && try_bind(AF_INET6, 0) > 0)
             continue; /* IPv6 works here, but not on this port */
         if (try_bind(AF_INET, port) == port)

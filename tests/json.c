@@ -128,6 +128,28 @@ static int escape(reader_t *r, char *out, size_t *n)
     return 0;
 }
 
+/* The length of the UTF-8 sequence at p (RFC 3629: shortest form, no
+ * surrogates, at most U+10FFFF), or 0 when the bytes are not one. */
+static size_t utf8_length(const char *p, const char *end)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    unsigned u;
+
+    if (len == 0 || s[0] > 0xF4 || (size_t)(end - p) < len)
+        return 0;
+    u = s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        u = u << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && u < 0x800) || (len == 4 && u < 0x10000) ||
+        (u >= 0xD800 && u <= 0xDFFF) || u > 0x10FFFF)
+        return 0;
+    return len;
+}
+
 /* A string's text, after its opening quote; NULL after a failure. */
 static char *string_text(reader_t *r)
 {
@@ -147,6 +169,17 @@ static char *string_text(reader_t *r)
         if (c < 0x20) {
             fail(r, "raw control byte in a string");
             break;
+        }
+        if (c >= 0x80) {
+            size_t len = utf8_length(r->p, r->end);
+            if (len == 0) {
+                fail(r, "a string's bytes are not UTF-8");
+                break;
+            }
+            memcpy(out + n, r->p, len);
+            n += len;
+            r->p += len;
+            continue;
         }
         r->p++;
         if (c != '\\')

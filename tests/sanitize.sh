@@ -61,7 +61,13 @@ valgrind)
     export TEST_VALGRIND
     export TEST_VALGRIND_LOGS="$reports"
     export TEST_SANITIZER=valgrind
-    export TEST_TIME_SCALE=10 ;;
+    export TEST_TIME_SCALE=10
+    # One test program at a time (tests/run.sh runs JOBS side by side):
+    # under valgrind a server takes a second or more to bind the port
+    # echocheck picked for it, and the other programs' client connections,
+    # whose local ports come from the same range, took that port meanwhile.
+    : "${JOBS:=1}"
+    export JOBS ;;
 *)
     echo "usage: tests/sanitize.sh asan|tsan|valgrind" >&2
     exit 2 ;;

@@ -10,6 +10,7 @@
 #   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
 #                   its test; docs/grading-platforms.md)
 #   make check-corpus  echocheck held to servers written elsewhere (minutes)
+#   make check-repeat  echocheck's verdicts the same run after run (minutes)
 #   make clean      remove what make built
 # CC and CFLAGS can be set on the command line: make CC=clang CFLAGS=-O0
 

@@ -294,6 +294,22 @@ static const cause_t catalogue[] = {
       "the processes serving clients outlive the server: on SIGTERM it must "
       "end them",
       "children.c, used by echoserverp.c and echoserverp_pre.c" },
+    /* ---- the checker's own (issue 29) ---- */
+    { CAUSE_NOT_PROVOKED, "not-provoked", EV_NOT_PROVOKED,
+      "the check did not provoke what it tests",
+      "echocheck's fault, not the server's: the check did not bring about "
+      "the condition it tests (said above), so its verdict would prove "
+      "nothing; run it again, on a less loaded machine, and report it to "
+      "echocheck's authors if it stays",
+      NULL },
+    { CAUSE_FLAKY, "flaky", EV_FLAKY,
+      "the outcome varies between runs",
+      "the same check on fresh instances of the same server passed in some "
+      "runs and failed in others: timing decides. That is often a race in "
+      "the server (data shared between threads or processes without a "
+      "lock, a signal handler that misses merged signals, an error handled "
+      "on one path only); the failing run's details above show where",
+      NULL },
 };
 
 const cause_t *cause_of(int id)

@@ -158,7 +158,7 @@ static void start_check(job_t *j)
     argv[k++] = (char *)opt.argv0;
     if (opt.model_arg)
         argv[k++] = "-m", argv[k++] = (char *)opt.model_arg;
-    if (opt.repeat) {
+    if (opt.repeat > 1) {
         snprintf(repeat, sizeof(repeat), "%d", opt.repeat);
         argv[k++] = "--repeat", argv[k++] = repeat;
     }

@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-options_t opt = { .model = M_MANY, .pool = 0, .scale = 1 };
+options_t opt = { .model = M_MANY, .pool = 0, .scale = 1, .repeat = 1 };
 
 int ms(int base) { return base * opt.scale; }
 

@@ -20,6 +20,8 @@
  *   usage.c     what the server's group costs: CPU time and memory (PSS)
  *   client.c    bounded clients: connect, send and receive, compare
  *   crowd.c     many clients at once, each with a line of its own
+ *   provoke.c   whether a check met the condition it tests, as seen
+ *               from outside (/proc/net/tcp, a client's socket)
  *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
  *               before, tallies, the root causes, results.json
  *   points.c    the rubric (--points FILE): what each check is worth
@@ -51,11 +53,11 @@ typedef struct {
     const char *check;    /* --check ID (group/name), or NULL */
     int verbose;          /* -v */
     int no_mem_limit;     /* --no-mem-limit */
+    int repeat;           /* --repeat N: runs of each check, >= 1 */
     int scale;            /* TEST_TIME_SCALE, >= 1 */
     char **cmd;           /* COMMAND [ARG...], NULL-terminated */
     const char *junit;    /* --junit FILE, or NULL */
     const char *model_arg; /* -m's text as given, for a class run's children */
-    int repeat;           /* --repeat N (0: not given) */
     const char *points;   /* --points FILE, or NULL: a class run's children */
     /* The class run (class.h): --class DIR and what goes with it. */
     const char *class_dir; /* --class DIR, or NULL: one server */
@@ -93,6 +95,8 @@ typedef struct {
     int output_shown;     /* the server's last lines are in detail */
     unsigned long long seen; /* bit 1 << EV_x: observations (causes.c) */
     int cause;            /* the first cause blamed: CAUSE_ id, or 0 */
+    int flaky_runs;       /* --repeat: runs of a flaky check, 0 when not */
+    int flaky_failed;     /* and how many of them failed */
 } result_t;
 
 /* ---- What the server printed (output.c) ---- */
@@ -205,6 +209,8 @@ int count_group(pid_t pgid, int which);
 /* The living processes of group pgid into pids (at most max); returns
  * how many, or -1 when unknown. */
 int group_pids(pid_t pgid, pid_t *pids, int max);
+/* Descriptors held by the processes of group pgid together; -1 unknown. */
+int count_group_fds(pid_t pgid);
 /* 1 while any process of group pgid exists. */
 int group_exists(pid_t pgid);
 /* Threads of every process of this user (for RLIMIT_NPROC). */
@@ -229,6 +235,12 @@ int report_begin(void);
 void report_check(const char *group, const char *name, result_t *r);
 void report_skip(const char *group, const char *name, const char *why);
 void report_tally(const char *group);
+/* --repeat: makes r, the first of failed of runs that failed, a flaky
+ * check's result ("failed K of N runs", its cause CAUSE_FLAKY unless
+ * echocheck did not provoke), that run's details kept. */
+void flaky(result_t *r, int failed, int runs);
+/* Records a check's failed runs of runs for the JSON's extra_data. */
+void report_runs(const char *group, const char *name, int failed, int runs);
 /* 1 when an earlier check of this run showed cause id. */
 int cause_shown(int id);
 /* The root causes, the last line and -j FILE; returns the exit status
@@ -336,6 +348,8 @@ enum {
                              sending */
     EV_NEWLINE_ADDED,     /* the echo is what was sent and then "\n" or
                              "\r\n", where what was sent ended without */
+    EV_NOT_PROVOKED,      /* the check did not meet what it tests */
+    EV_FLAKY,             /* the outcome varied between runs (--repeat) */
 };
 
 enum {
@@ -354,6 +368,7 @@ enum {
     CAUSE_ONE_BYTE_END, CAUSE_EMPTY_LINE, CAUSE_READ_IS_LINE, CAUSE_TEXT,
     CAUSE_TEXT_REFUSED, CAUSE_QUEUE_DROPPED, CAUSE_NO_BACKPRESSURE,
     CAUSE_SPINNING, CAUSE_NEWLINE_ADDED,
+    CAUSE_NOT_PROVOKED, CAUSE_FLAKY,
 };
 
 typedef struct {
@@ -416,6 +431,25 @@ void machine_take(int fd, int take);
 /* ---- Text (text.c) ---- */
 /* s with every token replaced by with; a new string (Malloc). */
 char *replace_all(const char *s, const char *token, const char *with);
+
+/* ---- Provoking what a check tests (provoke.c) ---- */
+/* Fails r as "not provoked: what", echocheck's fault, not the server's. */
+void not_provoked(result_t *r, const char *fmt, ...);
+/* The local port of a connected IPv4 socket, or 0. */
+int local_port(int fd);
+/* The TCP state (1 established ... 11) of the connection whose local
+ * port is lport and remote port rport, as /proc/net/tcp shows it; 0 when
+ * there is none (gone), -1 when unknown (no /proc). */
+int tcp_state(int lport, int rport);
+/* Waits up to millis until that connection is gone: 1 gone, 0 not,
+ * -1 unknown. */
+int wait_tcp_gone(int lport, int rport, int millis);
+/* Bytes that arrived on fd and were not read yet (peeked, up to 64 KB). */
+size_t bytes_waiting(int fd);
+/* Stops every process of the server's group (SIGSTOP), waiting until the
+ * leader has: 0, or -1 (it died); group_continue lets them all run. */
+int group_stop(instance_t *in);
+void group_continue(instance_t *in);
 
 /* ---- Clients (client.c) ---- */
 /* A non-blocking socket connected to 127.0.0.1:port within WAIT_MS, or

@@ -4,7 +4,7 @@
  * an instructor on every submission.
  *   ./echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]
  *               [-j FILE] [--points FILE] [--junit FILE] [-v]
- *               [--no-mem-limit] -- COMMAND [ARG...]
+ *               [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]
  *   ./echocheck --class DIR [--build CMD] [-P N] [-o OUT] ... -- COMMAND
  *   ./echocheck --list
  * It starts COMMAND with {port} in its arguments replaced by a free port
@@ -20,7 +20,7 @@
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]\n"
     "                 [-j FILE] [--points FILE] [--junit FILE] [-v]\n"
-    "                 [--no-mem-limit] -- COMMAND [ARG...]\n"
+    "                 [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]\n"
     "       echocheck --class DIR [--build CMD] [-P N] [-o OUT] [--time-limit S]\n"
     "                 [--only NAME] [-m MODEL] [--repeat N] -- COMMAND [ARG...]\n"
     "       echocheck --list\n";
@@ -45,11 +45,14 @@ static const char help_text[] =
     "  --junit FILE  also write them as JUnit XML (a testsuite per group)\n"
     "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
-    "  --repeat N run each check N times (read, not yet acted on)\n"
+    "  --repeat N run each check N times (1 to 100), each on a fresh\n"
+    "             instance; a check whose outcome varies prints \"FLAKY\n"
+    "             group/name: failed K of N runs\" and counts as failed\n"
     "  --list     print every check: id, group, what it checks, the lesson\n"
     "  -h, --help this text\n"
     "A fault is judged once: later checks it prevented say \"not judged\";\n"
-    "the root causes end the report.\n"
+    "the root causes end the report. A check passes only if it provoked\n"
+    "what it tests; else it fails as \"not provoked\", echocheck's fault.\n"
     "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
     "130 when interrupted.\n"
     "A class run: every direct subfolder of DIR is a submission; {dir} in CMD\n"

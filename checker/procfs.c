@@ -286,6 +286,18 @@ int group_pids(pid_t pgid, pid_t *pids, int max)
     return l.n;
 }
 
+int count_group_fds(pid_t pgid)
+{
+    pid_t pids[512];
+    int n = group_pids(pgid, pids, 512), total = 0;
+
+    for (int i = 0; i < n; i++) {
+        int fds = count_fds(pids[i]);
+        total += fds > 0 ? fds : 0;
+    }
+    return n < 0 ? -1 : total;
+}
+
 int group_exists(pid_t pgid)
 {
     return kill(-pgid, 0) == 0 || errno == EPERM;

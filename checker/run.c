@@ -168,6 +168,60 @@ static const char *skip_why(const check_t *k)
     return NULL;
 }
 
+/* One run of check k on c's instance (started here when there is none):
+ * fills r. */
+static void run_once(const char *group, const check_t *k, check_ctx_t *c,
+                     int *broken, result_t *r)
+{
+    /* It died after the last check was judged: this check is the first
+     * to meet it, and is not run on a dead server. */
+    if (c->srv.pid != 0 && !inst_alive(&c->srv))
+        charge_death(c, r, "before this check began");
+    if (c->srv.pid == 0 && !*broken && !r->failed && inst_start(&c->srv, 0) < 0) {
+        *broken = 1;
+        fail(r, "the server did not start again: %s", c->srv.why);
+        note_last_lines(r, &c->srv);
+        inst_stop(&c->srv);
+        observe(r, EV_NO_RESTART);
+        blame(r, CAUSE_NO_RESTART);
+    }
+    if (*broken && !r->failed) {
+        fail(r, "not run: the server did not start again (above)");
+        r->cause = CAUSE_NO_RESTART; /* shown above: not judged here */
+    }
+    if (!r->failed) {
+        step("%s/%s", group, k->name);
+        machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
+        k->fn(c, r);
+        after_check(c, r);
+        machine_take(machine_lock_fd(), 0);
+        if (r->failed && c->srv.pid != 0 && !r->output_shown)
+            note_last_lines(r, &c->srv);
+    }
+}
+
+/* --repeat N: the check N times, each on a fresh instance (its group's
+ * state measured again on it). The first failing run is the one shown. */
+static void run_repeated(const char *group, const check_t *k, check_ctx_t *c,
+                         int *broken, result_t *r)
+{
+    result_t *one = Malloc(sizeof(result_t));
+    int failed_runs = 0;
+
+    for (int i = 0; i < opt.repeat; i++) {
+        memset(one, 0, sizeof(*one));
+        inst_stop(&c->srv); /* a fresh instance for every run */
+        step("run %d of %d", i + 1, opt.repeat);
+        run_once(group, k, c, broken, one);
+        if (one->failed && failed_runs++ == 0)
+            *r = *one;
+    }
+    free(one);
+    if (failed_runs > 0 && failed_runs < opt.repeat)
+        flaky(r, failed_runs, opt.repeat);
+    report_runs(group, k->name, failed_runs, opt.repeat);
+}
+
 /* 0 for a check that --check ID leaves out (its group: main.c). */
 static int chosen(const check_t *k)
 {
@@ -186,31 +240,10 @@ static void run_check(const char *group, const check_t *k, check_ctx_t *c,
         report_skip(group, k->name, skip);
         return;
     }
-    /* It died after the last check was judged: this check is the first
-     * to meet it, and is not run on a dead server. */
-    if (c->srv.pid != 0 && !inst_alive(&c->srv))
-        charge_death(c, &r, "before this check began");
-    if (c->srv.pid == 0 && !*broken && !r.failed && inst_start(&c->srv, 0) < 0) {
-        *broken = 1;
-        fail(&r, "the server did not start again: %s", c->srv.why);
-        note_last_lines(&r, &c->srv);
-        inst_stop(&c->srv);
-        observe(&r, EV_NO_RESTART);
-        blame(&r, CAUSE_NO_RESTART);
-    }
-    if (*broken && !r.failed) {
-        fail(&r, "not run: the server did not start again (above)");
-        r.cause = CAUSE_NO_RESTART; /* shown above: not judged here */
-    }
-    if (!r.failed) {
-        step("%s/%s", group, k->name);
-        machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
-        k->fn(c, &r);
-        after_check(c, &r);
-        machine_take(machine_lock_fd(), 0);
-        if (r.failed && c->srv.pid != 0 && !r.output_shown)
-            note_last_lines(&r, &c->srv);
-    }
+    if (opt.repeat > 1)
+        run_repeated(group, k, c, broken, &r);
+    else
+        run_once(group, k, c, broken, &r);
     report_check(group, k->name, &r);
 }
 

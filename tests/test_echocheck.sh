@@ -301,6 +301,16 @@ run_bg verbose -v -g shutdown -- ./echoservert {port}
 # -j on a good server, model one: the skipped checks listed too.
 run_bg json.good -m one -g concurrency -j "$tmp/good.json" -- ./echoserveri {port}
 
+# Issue 29: a check that did not provoke what it tests fails as "not
+# provoked" (an iterative server, claimed many, never holds 64
+# descriptors); --repeat: a command that starts a broken server and a
+# correct one by turns is FLAKY in every check, K and N in its JSON.
+run_bg provoke.fdlimit -g resources -- ./echoserveri {port}
+flip=$tmp/flip
+run_bg repeat.flaky --repeat 2 -g echo -j "$tmp/flaky.json" -- sh -c \
+    "if [ -e $flip ]; then rm $flip; exec ./echoservert \"\$1\"; else : >$flip; exec tests/bin/broken_one_client \"\$1\"; fi" \
+    sh {port}
+
 # A tenth of a second where sleep takes fractions (POSIX promises whole
 # seconds only).
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
@@ -398,7 +408,8 @@ for h in -h --help; do
 done
 bad=0
 for args in "" "-m" "-m two -- ./echoserveri" "-m pool=0 -- ./echoserveri" \
-    "-g nosuch -- ./echoserveri" "-x -- ./echoserveri" "-m one"; do
+    "-g nosuch -- ./echoserveri" "-x -- ./echoserveri" "-m one" \
+    "--repeat 0 -- ./echoserveri" "--repeat -- ./echoserveri"; do
     # shellcheck disable=SC2086 # the words are the arguments
     ./echocheck $args >"$tmp/usage.out" 2>"$tmp/usage.err"
     st=$?
@@ -428,6 +439,28 @@ while read -r what; do
         fail "${what}_passes_every_check" "status $st, failed: ${fails:-none}" "$out"
     fi
 done <"$tmp/good.list"
+
+# Not provoked: that check failed as such, with that cause, the others
+# passed; the cause says it is echocheck's fault.
+out=$tmp/provoke.fdlimit
+if [ "$(cat "$out.status")" = 1 ] && [ "$(said FAIL "$out")" = "resources/fd-limit-64 " ] &&
+    grep -q '^FAIL resources/fd-limit-64: not provoked: the limit of 64' "$out" &&
+    grep -q "echocheck's fault, not the server's" "$out" &&
+    grep -q '^not-provoked: ' "$out"; then
+    pass fd_limit_64_unreached_is_not_provoked
+else
+    fail fd_limit_64_unreached_is_not_provoked "want only fd-limit-64 failed, as not provoked, status 1" "$out"
+fi
+# FLAKY: every echo check failed 1 of 2 runs; the JSON holds K and N.
+out=$tmp/repeat.flaky
+n_echo=$(grep -c '^FLAKY echo/[a-z0-9-]*: failed 1 of 2 runs$' "$out")
+if [ "$(cat "$out.status")" = 1 ] && [ "$n_echo" -ge 7 ] && [ -z "$(said PASS "$out")" ] &&
+    grep -q '^flaky: ' "$out" && grep -q 'often a race in' "$out" &&
+    [ "$(grep -c '"extra_data": {"failed_runs": 1, "runs": 2}' "$tmp/flaky.json")" = "$n_echo" ]; then
+    pass repeat_shows_a_varying_outcome_as_flaky
+else
+    fail repeat_shows_a_varying_outcome_as_flaky "want every echo check FLAKY, 1 of 2 runs, and so in the JSON" "$out"
+fi
 
 # A broken server's run: status 1, its defect's checks failed, the
 # group's others passed (or skipped as not of its model).

@@ -148,11 +148,11 @@ int Sigsuspend(const sigset_t *set)
 /* printf is not async-signal-safe (it takes a lock); write(2) is. */
 ssize_t sio_puts(const char *s) { return write(STDOUT_FILENO, s, strlen(s)); }
 
-ssize_t sio_putl(long v)
+const char *sio_ltoa(long long v, char digits[SIO_DIGITS])
 {
-    char digits[24];
-    size_t i = sizeof(digits);
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    size_t i = SIO_DIGITS;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
 
     digits[--i] = '\0';
     do {
@@ -161,7 +161,14 @@ ssize_t sio_putl(long v)
     } while (u > 0);
     if (v < 0)
         digits[--i] = '-';
-    return sio_puts(&digits[i]);
+    return &digits[i];
+}
+
+ssize_t sio_putl(long v)
+{
+    char digits[SIO_DIGITS];
+
+    return sio_puts(sio_ltoa(v, digits));
 }
 
 void sio_error(const char *s)

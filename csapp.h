@@ -121,6 +121,10 @@ int Sigsuspend(const sigset_t *set);
  */
 ssize_t sio_puts(const char *s);
 ssize_t sio_putl(long v);
+/* v in decimal, written from the end of digits; returns where it starts
+ * (async-signal-safe, for sio_putl and for trace.c's events). */
+#define SIO_DIGITS 24
+const char *sio_ltoa(long long v, char digits[SIO_DIGITS]);
 void sio_error(const char *s);
 ssize_t Sio_puts(const char *s);
 ssize_t Sio_putl(long v);

@@ -4,6 +4,13 @@
  * so that trace_signal may run in a signal handler), where it goes,
  * whether tracing is on.
  *
+ * Whole even after SIGKILL: a write(2) to a file is cut short only where
+ * the kernel copies it in page-sized pieces (Linux checks for a fatal
+ * signal between two pages), so every event goes out as one record of
+ * RECORD bytes, padded with spaces, and RECORD divides the page size:
+ * every writer appends whole records, no record ever straddles a page,
+ * and none is ever torn. (A file that held other bytes before is not
+ * aligned, and loses that guarantee.)
  * Bounded: once the file reaches ECHO_TRACE_MAX bytes, each process
  * writes one last global instant saying so and stops writing.
  * Off: trace_fd is -1 and every call returns at its first test.
@@ -25,6 +32,8 @@
 
 #define DEFAULT_CAP (64LL << 20)
 #define EVENT_MAX 768 /* bytes of one event: far below PIPE_BUF */
+#define RECORD 256    /* bytes of one event on file (see the top); the
+                         longest event, a name of NAME_MAX_LEN, is ~200 */
 #define NAME_MAX_LEN 96
 #define ADDR_MAX 64   /* "[IPv6]:port" */
 #define CONNS_MAX (1 << 17) /* descriptors whose connections are traced */
@@ -98,19 +107,9 @@ static void put_quoted(event_t *e, const char *s)
 
 static void put_int(event_t *e, long long v)
 {
-    char digits[24];
-    int i = (int)sizeof(digits) - 1;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-                                 : (unsigned long long)v;
+    char digits[SIO_DIGITS];
 
-    digits[i] = '\0';
-    do {
-        digits[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u > 0);
-    if (v < 0)
-        digits[--i] = '-';
-    PUT(e, digits + i);
+    PUT(e, sio_ltoa(v, digits));
 }
 
 /* Nanoseconds as microseconds with three decimals: "12.345". */
@@ -232,14 +231,28 @@ static void make_instant(event_t *e, const char *cat, const char *name,
 
 /* ---- Writing: one write per event, and the cap ---- */
 
+/* e as one record in rec: its text, spaces, a newline; 0 when it is too
+ * long to be one (then it is never written). */
+static size_t as_record(char rec[RECORD], const event_t *e)
+{
+    if (e->overflow || e->len > RECORD - 1)
+        return 0;
+    memcpy(rec, e->text, e->len);
+    memset(rec + e->len, ' ', RECORD - 1 - e->len);
+    rec[RECORD - 1] = '\n';
+    return RECORD;
+}
+
 static void cap_reached(void)
 {
     event_t e;
 
+    char rec[RECORD];
+
     make_instant(&e, "trace", "trace cap reached: ECHO_TRACE_MAX bytes "
                  "written, later events dropped", "g", "cap", cap);
-    if (!e.overflow)
-        (void)write(trace_fd, e.text, e.len);
+    if (as_record(rec, &e))
+        (void)write(trace_fd, rec, RECORD);
 }
 
 /* Writes e whole, or not at all; errno is left as the caller had it
@@ -247,14 +260,16 @@ static void cap_reached(void)
 static void emit(event_t *e)
 {
     int saved = errno;
+    char rec[RECORD];
 
-    if (e->overflow || atomic_load_explicit(&capped, memory_order_relaxed))
+    if (atomic_load_explicit(&capped, memory_order_relaxed) ||
+        as_record(rec, e) == 0)
         return;
-    if (write(trace_fd, e->text, e->len) != (ssize_t)e->len)
+    if (write(trace_fd, rec, RECORD) != RECORD)
         atomic_store(&capped, 1); /* disk full: stop before tearing one */
     /* Every cap/16 bytes this process writes, the file's size is checked:
      * with O_APPEND the offset is the end of the file, all writers'. */
-    else if (atomic_fetch_add(&unchecked, (long long)e->len) >= cap / 16 &&
+    else if (atomic_fetch_add(&unchecked, (long long)RECORD) >= cap / 16 &&
              (atomic_store(&unchecked, 0), lseek(trace_fd, 0, SEEK_CUR)) >=
                  cap - cap / 16 &&
              atomic_exchange(&capped, 1) == 0)
@@ -264,14 +279,16 @@ static void emit(event_t *e)
 
 /* ---- Opening the file ---- */
 
-/* Writes the first event, with "[" in front of it in a new file. */
+/* Writes the first event, with "[" for its "," in a new file. */
 static int write_first(int fd, const event_t *first, int new_file)
 {
-    if (!new_file) /* ",\n{...}" */
-        return rio_writen(fd, first->text, first->len) == (ssize_t)first->len;
-    return rio_writen(fd, "[", 1) == 1 && /* "[\n{...}" */
-           rio_writen(fd, first->text + 1, first->len - 1) ==
-               (ssize_t)first->len - 1;
+    char rec[RECORD];
+
+    if (as_record(rec, first) == 0)
+        return 0;
+    if (new_file) /* "[\n{...}", else ",\n{...}" */
+        rec[0] = '[';
+    return rio_writen(fd, rec, RECORD) == RECORD;
 }
 
 /* Writes "[" and the first event (a process_name) to a file of our own,
@@ -379,6 +396,16 @@ void trace_setup(const char *prog, const char *thread)
 
 /* ---- Names ---- */
 
+/* A name event of kind ("thread_name", "process_name") from fmt; the
+ * name is left in name[NAME_MAX_LEN]. */
+static void name_eventv(const char *kind, char *name, const char *fmt,
+                        va_list ap)
+{
+    vsnprintf(name, NAME_MAX_LEN, fmt, ap);
+    my_name_given = 1;
+    name_event(kind, name);
+}
+
 void trace_thread(const char *fmt, ...)
 {
     char name[NAME_MAX_LEN];
@@ -387,10 +414,8 @@ void trace_thread(const char *fmt, ...)
     if (trace_fd < 0)
         return;
     va_start(ap, fmt);
-    vsnprintf(name, sizeof(name), fmt, ap);
+    name_eventv("thread_name", name, fmt, ap);
     va_end(ap);
-    my_name_given = 1;
-    name_event("thread_name", name);
 }
 
 void trace_numbered(const char *role)
@@ -409,11 +434,10 @@ void trace_process(const char *fmt, ...)
 
     if (trace_fd < 0)
         return;
+    process_named = 1;
     va_start(ap, fmt);
-    vsnprintf(name, sizeof(name), fmt, ap);
+    name_eventv("process_name", name, fmt, ap);
     va_end(ap);
-    process_named = my_name_given = 1;
-    name_event("process_name", name);
     name_event("thread_name", name);
 }
 

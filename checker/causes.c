@@ -228,6 +228,19 @@ static const cause_t catalogue[] = {
       "a descriptor handed to a thread by address (&connfd) is overwritten "
       "by the next accept (race.c; slide \"Could This Race Occur?\"): pass "
       "each thread its own copy, as echoservert.c does" },
+    { CAUSE_SHARED_FD, "shared-descriptor", EV_EBADF_AT_ONCE,
+      "two connections likely share one descriptor",
+      "a descriptor shared between connections: the error report (quoted "
+      "above) says \"Bad file descriptor\" while clients were served at "
+      "once, most often two threads (or tasks) given the same connection: "
+      "the first to finish closes it, and the other's read, write or close "
+      "then fails. Each connection needs a descriptor of its own, used and "
+      "closed by one thread only",
+      "the address of connfd passed to a thread (&connfd) is read after the "
+      "main thread's next accept overwrote it, so two threads serve and close "
+      "one descriptor (race.c; slide \"Could This Race Occur?\"): pass each "
+      "thread its own copy, malloc'd as echoservert.c does, or the value "
+      "itself cast to a pointer" },
     /* ---- resources ---- */
     { CAUSE_NEVER_REAPS, "never-reaps", EV_ZOMBIES_ALL,
       "ended children are never reaped",

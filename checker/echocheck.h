@@ -131,6 +131,8 @@ void out_end(output_t *o, int s);
 int out_usage(output_t *o);
 /* Records in r what the output shows: EV_RUNTIME_REPORT, EV_WRAPPER_MSG. */
 void observe_output(result_t *r, output_t *o);
+/* 1 when the quoted error report holds words, in any case. */
+int out_report_says(output_t *o, const char *words);
 /* Notes the runtime's report, quoted, when r has observed it (the
  * evidence of a death), then each stream's first and last lines (or that
  * it printed nothing). */
@@ -350,6 +352,9 @@ enum {
                              "\r\n", where what was sent ended without */
     EV_NOT_PROVOKED,      /* the check did not meet what it tests */
     EV_FLAKY,             /* the outcome varied between runs (--repeat) */
+    EV_CLIENTS_AT_ONCE,   /* the check ran clients at the same time */
+    EV_EBADF_AT_ONCE,     /* it died reporting "Bad file descriptor" in a
+                             check that ran clients at once */
 };
 
 enum {
@@ -368,7 +373,7 @@ enum {
     CAUSE_ONE_BYTE_END, CAUSE_EMPTY_LINE, CAUSE_READ_IS_LINE, CAUSE_TEXT,
     CAUSE_TEXT_REFUSED, CAUSE_QUEUE_DROPPED, CAUSE_NO_BACKPRESSURE,
     CAUSE_SPINNING, CAUSE_NEWLINE_ADDED,
-    CAUSE_NOT_PROVOKED, CAUSE_FLAKY,
+    CAUSE_NOT_PROVOKED, CAUSE_FLAKY, CAUSE_SHARED_FD,
 };
 
 typedef struct {

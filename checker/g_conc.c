@@ -55,6 +55,7 @@ static void second_client(check_ctx_t *c, result_t *r)
     static const char line[] = "second client, while the first is silent\n";
     int first = cl_connect(c->srv.port);
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (first < 0) {
         fail(r, "the first client could not connect: %s", strerror(errno));
         return;
@@ -76,6 +77,7 @@ static void pool_serves_n(check_ctx_t *c, result_t *r)
 {
     int *fds = Calloc((size_t)opt.pool, sizeof(int));
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
         note(r, "the earlier clients stayed connected: a pool of %d serves %d "
                 "at once", opt.pool, opt.pool);
@@ -92,6 +94,7 @@ static void pool_next_waits(check_ctx_t *c, result_t *r)
     char got[sizeof(line)];
     int *fds = Calloc((size_t)opt.pool, sizeof(int)), next = -1;
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (hold_clients(c->srv.port, fds, opt.pool, r) < 0) {
         observe(r, EV_POOL_UNSERVED); /* pool-serves-n's fault, again */
         blame(r, CAUSE_POOL_SHORT);
@@ -132,6 +135,7 @@ static void one_at_a_time(check_ctx_t *c, result_t *r)
     char got[sizeof(line)];
     int first = -1, second = -1;
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (hold_clients(c->srv.port, &first, 1, r) < 0)
         return;
     if ((second = cl_connect(c->srv.port)) < 0) {
@@ -192,6 +196,7 @@ static void half_line(check_ctx_t *c, result_t *r)
     char got[16];
     int holder = cl_connect(c->srv.port);
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (holder < 0) {
         fail(r, "the first client could not connect: %s", strerror(errno));
         return;
@@ -219,6 +224,7 @@ static void flooder(check_ctx_t *c, result_t *r)
     static const char line[] = "a bystander's line\n";
     int fd = cl_connect(c->srv.port);
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     if (fd < 0) {
         fail(r, "the flooding client could not connect: %s", strerror(errno));
         return;
@@ -251,6 +257,7 @@ static void hundred_clients(check_ctx_t *c, result_t *r)
 {
     int crossed;
 
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     int answered = many_clients(c->srv.port, 100, &crossed, r);
     if (answered == 100)
         return;

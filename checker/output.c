@@ -170,6 +170,17 @@ void observe_output(result_t *r, output_t *o)
     pthread_mutex_unlock(&o->lock);
 }
 
+int out_report_says(output_t *o, const char *words)
+{
+    int found = 0;
+
+    pthread_mutex_lock(&o->lock);
+    for (int i = 0; i < o->report_lines; i++)
+        found |= holds_word(o->report[i], words);
+    pthread_mutex_unlock(&o->lock);
+    return found;
+}
+
 /* 1 when line is one of the report's (already quoted). */
 static int in_report(const output_t *o, const char *line)
 {

@@ -78,12 +78,19 @@ static void observe_death(result_t *r, instance_t *in)
 
 void note_death(result_t *r, instance_t *in)
 {
-    static const int order[] = { CAUSE_RUNTIME, CAUSE_WRAPPER, CAUSE_SIGPIPE,
+    static const int order[] = { CAUSE_SHARED_FD, CAUSE_RUNTIME,
+                                 CAUSE_WRAPPER, CAUSE_SIGPIPE,
                                  CAUSE_MEMORY, CAUSE_ONE_CLIENT, CAUSE_EXITED,
                                  CAUSE_KILLED };
 
     nap(50); /* its last words through the pipes */
     observe_death(r, in);
+    /* EBADF while clients ran at once: most likely one descriptor served
+     * by two of them, not one client's error (said "likely"; a server
+     * that dies of EBADF with one client at a time keeps exiting-wrapper). */
+    if (has_seen(r, EV_CLIENTS_AT_ONCE) &&
+        out_report_says(&in->out, "Bad file descriptor"))
+        observe(r, EV_EBADF_AT_ONCE);
     note_output(r, &in->out);
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         if (blame(r, order[i]))

@@ -120,6 +120,9 @@ fixture() {
 }
 fixture stdio held-output c -g echo -- tests/bin/broken_stdio {port}
 fixture one_client one-client c -g echo -- tests/bin/broken_one_client {port}
+# EBADF with one client at a time (a double close): the wrapper's exit,
+# not the shared descriptor of connfd_close's threads.
+fixture close_twice exiting-wrapper c -g echo -- tests/bin/broken_connfd_close {port} twice
 # The suite's servers under a model they do not serve.
 fixture claim_one not-one - -m one -g concurrency -- ./echoservert {port}
 fixture claim_pool not-a-pool - -m pool=2 -g concurrency -- ./echoservert {port}
@@ -222,6 +225,7 @@ expected() {
 rio_copy     concurrency  lines-in-one-segment
 blocking     concurrency  half-line-delays-nobody
 connfd_addr  concurrency  hundred-clients
+connfd_close concurrency  hundred-clients
 sigpipe      robustness   close-before-echo vanish-echo-pending
 keep_connfd  resources    fds-back fd-limit-64
 zombies      resources    no-zombies
@@ -260,7 +264,8 @@ done
 # The root causes each must name, and no other (a regex of keys of
 # checker/causes.c): sigpipe's server dies of SIGPIPE, or its wrapper
 # exits when the write fails with ECONNRESET instead; connfd_addr's lost
-# clients show as cross-talk or as unanswered ones. keep_connfd's and
+# clients show as cross-talk or as unanswered ones; connfd_close, the
+# same race with exiting wrappers, dies of EBADF: a shared descriptor. keep_connfd's and
 # lingering's later failures are their first one's fault, not judged
 # again; lingering's threads are alive, never "undetached".
 causes() {
@@ -268,6 +273,7 @@ causes() {
 rio_copy     segment-lines-lost
 blocking     blocking-read
 connfd_addr  crowd-unanswered|cross-talk
+connfd_close shared-descriptor
 sigpipe      sigpipe|exiting-wrapper
 keep_connfd  fds-left
 zombies      never-reaps
@@ -505,12 +511,13 @@ done <"$tmp/causes"
 
 # The evidence a cause stands on, in a broken server's run (echocheck's
 # words; its lines joined, as they wrap): the busy thread named with its
-# CPU use, the memory measured.
+# CPU use, the memory measured, the wrapper's EBADF quoted still.
 evidence() {
     cat <<'EOF'
 spin_eof        busy_thread_named  busy: process [0-9]* (broken_spin_eof), its first thread, alive, using [0-9]*% of a core
 no_backpressure memory_measured    seen: its memory (PSS, summed over its processes) was [0-9.]* MiB after a warm-up client, [0-9.]* MiB
 queue_drop      half_close_said    then shut down the sending side
+connfd_close    ebadf_quoted       a wrapper reported an error: > [a-z_]*: Bad file descriptor
 EOF
 }
 evidence >"$tmp/evidence"

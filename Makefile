@@ -8,7 +8,7 @@
 #   make stress     hundreds of clients per server, nothing lost (stress-quick)
 #   make check-asan, check-tsan, check-valgrind, fuzz: README, How we test
 #   make gradescope-zip   the autograder zip for Gradescope (check-gradescope:
-#                   its test; docs/grading-platforms.md)
+#                   its test; docs/grading.md)
 #   make check-corpus  echocheck held to servers written elsewhere (minutes)
 #   make check-class  echocheck --class's long proofs (-P, excesses, speed)
 #   make check-repeat  echocheck's verdicts the same run after run (minutes)
@@ -146,7 +146,7 @@ check-server: echocheck
 	@test -n "$(SERVER)" || { echo "usage: make check-server SERVER='./mine {port}' [MODEL=pool=4]" >&2; exit 2; }
 	./echocheck $(if $(MODEL),-m $(MODEL)) -- $(SERVER)
 
-# Grading on Gradescope (grading/gradescope/, docs/grading-platforms.md):
+# Grading on Gradescope (grading/gradescope/, docs/grading.md):
 # build/gradescope.zip holds setup.sh and run_autograder at its root, the
 # assignment's settings and rubric, echocheck's sources and a Makefile
 # that builds echocheck alone (and timelimit). zipstore writes it: no zip

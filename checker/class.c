@@ -132,6 +132,7 @@ static void clear_cells(sub_t *s)
         s->cells[i].verdict = V_NONE;
     }
     s->passed = s->failed = 0;
+    s->score = s->max_score = 0;
     s->why[0] = s->stopped[0] = '\0';
 }
 
@@ -424,6 +425,7 @@ static sub_t *make_subs(char **names, int n)
             sub_t read = *s; /* the saved status stays; the cells are read */
             read_results(json, &read);
             s->passed = read.passed, s->failed = read.failed;
+            s->score = read.score, s->max_score = read.max_score;
             free(json);
         }
         free(dir);

@@ -74,6 +74,7 @@ typedef struct {
     char why[300];        /* what the status needs said; "" when nothing */
     char stopped[200];    /* forked without end...; "" when not stopped */
     int passed, failed;
+    double score, max_score; /* the rubric's points (--points), summed */
     double seconds;
     cell_t *cells;        /* one per check, in class_check_ids() order */
 } sub_t;

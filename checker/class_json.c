@@ -317,6 +317,8 @@ static void take_test(sub_t *s, const char *name, const char *status,
                                                               : NULL;
             s->passed += v == V_PASSED;
             s->failed += v == V_FAILED || v == V_FLAKY;
+            s->score += score;
+            s->max_score += max_score;
         }
 }
 
@@ -399,6 +401,7 @@ int read_results(const char *path, sub_t *s)
     fclose(f);
     jp_t j = { buf, buf + size, 0 };
     s->passed = s->failed = 0;
+    s->score = s->max_score = 0;
     s->status = S_CHECKED;
     jread_t r = { s, 0, NULL };
     int rc = jobject(&j, top_member, &r), n;
@@ -416,7 +419,9 @@ int read_results(const char *path, sub_t *s)
         s->cells[i].cause = NULL;
         s->cells[i].verdict = V_NONE;
     }
-    if (s->status != S_CHECKED)
+    if (s->status != S_CHECKED) {
         s->passed = s->failed = 0;
+        s->score = s->max_score = 0;
+    }
     return rc;
 }

@@ -121,7 +121,7 @@ static int write_csv(const char *path, const sub_t *subs, int n)
 
     if (f == NULL)
         return -1;
-    fputs("submission,status,passed,failed,time", f);
+    fputs("submission,status,passed,failed,time,score,max_score", f);
     for (int k = 0; k < n_checks; k++)
         fprintf(f, ",%s", ids[k]);
     fputs(",note\n", f);
@@ -134,6 +134,10 @@ static int write_csv(const char *path, const sub_t *subs, int n)
         else
             fputc(',', f);
         fprintf(f, ",%.1f", s->seconds);
+        if (s->status == S_CHECKED)
+            fprintf(f, ",%g,%g", s->score, s->max_score);
+        else
+            fputs(",,", f);
         for (int k = 0; k < n_checks; k++)
             fprintf(f, ",%s", verdict_words[(int)s->cells[k].verdict]);
         fputc(',', f);
@@ -176,7 +180,7 @@ static void link_to(FILE *f, const char *name, const char *file)
 static void html_statuses(FILE *f, const sub_t *subs, int n)
 {
     fputs("<h2>Submissions</h2>\n<table><tr><th>submission</th><th>status</th>"
-          "<th>passed</th><th>failed</th><th>time</th><th>why</th>"
+          "<th>passed</th><th>failed</th><th>points</th><th>time</th><th>why</th>"
           "<th>its report</th></tr>\n", f);
     for (int i = 0; i < n; i++) {
         const sub_t *s = &subs[i];
@@ -184,9 +188,10 @@ static void html_statuses(FILE *f, const sub_t *subs, int n)
         xml_text(f, s->name);
         fprintf(f, "</td><td>%s</td>", status_word(s->status));
         if (s->status == S_CHECKED)
-            fprintf(f, "<td>%d</td><td>%d</td>", s->passed, s->failed);
+            fprintf(f, "<td>%d</td><td>%d</td><td>%g of %g</td>", s->passed,
+                    s->failed, s->score, s->max_score);
         else
-            fputs("<td></td><td></td>", f);
+            fputs("<td></td><td></td><td></td>", f);
         fprintf(f, "<td>%.0f s</td><td>", s->seconds);
         xml_text(f, s->why);
         if (s->stopped[0]) {

@@ -118,12 +118,20 @@ static void write_case(FILE *f, const jcase_t *c)
     xml_text(f, c->group);
     fputc('/', f);
     xml_text(f, c->name);
-    fprintf(f, "\" time=\"%.3f\"", c->seconds);
+    fprintf(f, "\" time=\"%.3f\">\n", c->seconds);
+    if (c->kind != 'S') { /* the rubric's points (--points): worth, scored */
+        char id[256];
+        snprintf(id, sizeof(id), "%s/%s", c->group, c->name);
+        int points = check_points(id);
+        fprintf(f, "      <properties><property name=\"points\" value=\"%d\"/>"
+                   "<property name=\"score\" value=\"%d\"/></properties>\n",
+                points, c->kind == 'P' ? points : 0);
+    }
     if (c->kind == 'P') {
-        fputs("/>\n", f);
+        fputs("    </testcase>\n", f);
         return;
     }
-    fputs(">\n      <", f);
+    fputs("      <", f);
     fputs(c->kind == 'F' ? "failure" : "skipped", f);
     fputs(" message=\"", f);
     xml_text(f, c->kind == 'F' ? c->summary : c->text);

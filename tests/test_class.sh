@@ -177,6 +177,8 @@ EOF
         "$1/class.csv")
     if [ "$row" = "checked,1,2,passed,failed,flaky,skipped," ]; then pass json_reader_takes_later_fields
     else fail json_reader_takes_later_fields "its row: $row" "$1/class.csv"; fi
+    points=$(awk -F, '/^"future",/ { print $6 " of " $7 }' "$1/class.csv")
+    expect points_reach_the_class_report [ "$points" = "1 of 4" ]
     expect html_names_the_cause grep -qF 'line ends &quot;changed&quot; é😀 by the server (1)' "$1/class.html"
     rm -rf "$tmp/subs/future"
 }

@@ -254,5 +254,16 @@ else
     sed 's/^/    | /' "$tmp/two.txt" "$tmp/three.txt"
 fi
 
+name=points_reach_the_junit_xml
+printf 'echo/crlf 3\n' >"$tmp/p4.txt"
+"$ec" --check echo/crlf --points "$tmp/p4.txt" --junit "$tmp/one.xml" -- \
+    "$server" '{port}' >"$tmp/four.txt" 2>&1
+if grep -q '<property name="points" value="3"/><property name="score" value="3"/>' \
+    "$tmp/one.xml"; then
+    pass $name
+else
+    fail $name "no points 3, score 3 in the testcase's properties" "$tmp/one.xml"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -273,8 +273,8 @@ csub() {
 # -P 1 and -P 4 give the same statuses and verdicts, on servers whose
 # verdicts are deterministic: the suite's, the broken ones, a build that
 # fails, a crash at start. Not the two &connfd fixtures: a data race is
-# theirs, and which checks besides hundred-clients it reaches (fd-limit-64
-# once, at -P 1 and -P 4 alike) is chance, not -P.
+# their defect, and whether it also reaches a check besides
+# hundred-clients (CI once saw fd-limit-64 fail too) is up to the race.
 p_independence() {
     rm -rf "$tmp/subs"
     for s in echoserverp echoservers echoservere echoservert; do link "$s" "$s"; done

@@ -232,7 +232,7 @@ usage_errors() {
 # Ctrl-C two seconds in: 130, a report, and nothing of the run left.
 ctrl_c() {
     out=$tmp/int
-    ./echocheck --class "$tmp/subs" -P 2 -o "$out" -- '{dir}/server' '{port}' >"$out.log" 2>&1 &
+    ./echocheck --class "$tmp/subs" -P 2 -o "$out" $flags -- '{dir}/server' '{port}' >"$out.log" 2>&1 &
     pid=$!
     sleep 2
     kill -INT "$pid"

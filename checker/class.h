@@ -77,6 +77,7 @@ typedef struct {
     double score, max_score; /* the rubric's points (--points), summed */
     double seconds;
     cell_t *cells;        /* one per check, in class_check_ids() order */
+    char isolation[16];   /* its check's mode: "namespaces", "none", "" */
 } sub_t;
 
 /* Every check's id ("group/name") in the order they run; n set. */

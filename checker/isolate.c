@@ -324,7 +324,11 @@ static int probe(const char *cmd0, char *why, size_t size)
         _exit(server > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 1);
     }
     close(fds[1]);
-    ssize_t n = pid < 0 ? 0 : read(fds[0], why, size - 1);
+    ssize_t n = 0, got; /* until every writer is gone: a message comes in parts */
+    while (pid > 0 && (size_t)n < size - 1 &&
+           ((got = read(fds[0], why + n, size - 1 - (size_t)n)) > 0 ||
+            (got < 0 && errno == EINTR)))
+        n += got > 0 ? got : 0;
     close(fds[0]);
     int st = 1;
     if (pid > 0)

@@ -295,8 +295,8 @@ static int spawn(instance_t *in, int nofile)
     int rd[2], wr[2];
     static int nproc = -1;
 
-    if (nproc < 0 && isolation.on) /* a fork bomb stops there, even root's */
-        nproc = isolation.nproc + (geteuid() == 0 ? 0 : count_user_tasks());
+    if (nproc < 0 && isolation.on) /* a fork bomb stops there, even root's: */
+        nproc = isolation.nproc; /* a user namespace counts from 0 (5.14+) */
     if (nproc < 0) { /* the user's tasks now, plus room for the server's */
         int tasks = count_user_tasks();
         nproc = tasks > 0 ? tasks + 512 : 0;

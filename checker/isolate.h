@@ -22,8 +22,9 @@ typedef struct {
     char why[240];        /* on: what is shut; off: the reason */
     uid_t uid;            /* the server's uid */
     gid_t gid;
-    int nproc;            /* its tasks under isolation (RLIMIT_NPROC counts
-                             the user's others too, where not root) */
+    int nproc;            /* its tasks under isolation: RLIMIT_NPROC, which
+                             counts the unused uid's, or in the user
+                             namespace of a user not root, its own */
 } isolation_t;
 
 /* Written once by isolate_start, before any thread; read-only after. */

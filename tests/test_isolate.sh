@@ -239,8 +239,9 @@ started=$(sed -n 's/.*escape: fork: .* (\([0-9]*\) of 300 children started).*/\1
 # left: the fixture's processes still running (zombies aside: the system
 # reaps those of a dead parent in its own time).
 left() { ps -A -o stat= -o comm= | grep -v '^Z' | grep -c 'escape_fork$'; }
+none_left() { [ "$(left)" = 0 ]; }
 if quoted fork && [ -n "$started" ] && [ "$started" -lt 300 ] &&
-    until_true 30 sh -c "[ \"\$(ps -A -o stat= -o comm= | grep -v '^Z' | grep -c 'escape_fork\$')\" = 0 ]"; then
+    until_true 30 none_left; then
     pass fork
 else fail fork "want 'escape: fork: <reason> (N of 300 children started)', N < 300, and none left ($(left) left)" "$tmp/fork"; fi
 

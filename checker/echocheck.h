@@ -67,6 +67,8 @@ typedef struct {
     int jobs;             /* -P N */
     int time_limit;       /* --time-limit S */
     const char *argv0;    /* how echocheck was run: a class run's children */
+    int isolate;          /* ISO_AUTO, ISO_REQUIRED (--isolate), ISO_OFF */
+    int run_build;        /* --run-build: a class run's isolated build */
 } options_t;
 
 extern options_t opt;

@@ -9,6 +9,7 @@
  * one started or a child of it, is the server watched.
  */
 #include "echocheck.h"
+#include "isolate.h"
 
 #include <poll.h>
 #include <sys/resource.h>
@@ -236,6 +237,7 @@ static void *drain(void *arg)
 static void exec_server(char **argv, const int out[2], int nofile, int nproc)
 {
     child_setup(out, nofile, nproc);
+    iso_child(); /* its mounts, cgroup and uid, where isolated */
     execvp(argv[0], argv);
     const char *parts[] = { "cannot run ", argv[0], ": ", strerror(errno),
                             "\n" };
@@ -244,6 +246,21 @@ static void exec_server(char **argv, const int out[2], int nofile, int nproc)
         (void)rc;
     }
     _exit(127);
+}
+
+/* What the forked child needs: iso_fork passes one pointer. */
+struct server_start {
+    char **argv;
+    const int *rd, *wr;
+    int nofile, nproc;
+};
+
+static void start_server(void *arg)
+{
+    struct server_start *s = arg;
+
+    close(s->rd[0]), close(s->rd[1]);
+    exec_server(s->argv, s->wr, s->nofile, s->nproc);
 }
 
 static void free_argv(char **argv)
@@ -278,6 +295,8 @@ static int spawn(instance_t *in, int nofile)
     int rd[2], wr[2];
     static int nproc = -1;
 
+    if (nproc < 0 && isolation.on) /* a fork bomb stops there, even root's */
+        nproc = isolation.nproc + (geteuid() == 0 ? 0 : count_user_tasks());
     if (nproc < 0) { /* the user's tasks now, plus room for the server's */
         int tasks = count_user_tasks();
         nproc = tasks > 0 ? tasks + 512 : 0;
@@ -287,11 +306,8 @@ static int spawn(instance_t *in, int nofile)
     char **argv = build_argv(in->port);
     say_command(in, argv);
     fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(rd[0]), close(rd[1]);
-        exec_server(argv, wr, nofile, nproc);
-    }
+    struct server_start start = { argv, rd, wr, nofile, nproc };
+    pid_t pid = iso_fork(start_server, &start);
     free_argv(argv);
     close(wr[0]), close(wr[1]);
     if (pid < 0) {

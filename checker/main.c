@@ -11,18 +11,22 @@
  * (appended when no argument holds it), waits until it listens, and runs
  * the groups echo, concurrency, robustness, resources and shutdown, each
  * on a fresh instance. It relies on no log line, no IPv6 and no program
- * name. This is not a sandbox: check untrusted code in a container or VM.
+ * name. Where Linux allows, the server runs shut in (isolate.c): loopback
+ * only, its own PIDs, writes to its folder and a private /tmp only.
  */
 #include "class.h"
+#include "isolate.h"
 
 #include <sys/resource.h>
 
 static const char usage_text[] =
     "usage: echocheck [-m one|many|pool=N] [-p PORT] [-g GROUP] [--check ID]\n"
     "                 [-j FILE] [--points FILE] [--junit FILE] [-v]\n"
-    "                 [--no-mem-limit] [--repeat N] -- COMMAND [ARG...]\n"
+    "                 [--no-mem-limit] [--repeat N] [--[no-]isolate]\n"
+    "                 -- COMMAND [ARG...]\n"
     "       echocheck --class DIR [--build CMD] [-P N] [-o OUT] [--time-limit S]\n"
-    "                 [--only NAME] [-m MODEL] [--repeat N] -- COMMAND [ARG...]\n"
+    "                 [--only NAME] [-m MODEL] [-p PORT] [--repeat N]\n"
+    "                 [--[no-]isolate] -- COMMAND [ARG...]\n"
     "       echocheck --list\n";
 
 static const char help_text[] =
@@ -45,6 +49,9 @@ static const char help_text[] =
     "  --junit FILE  also write them as JUnit XML (a testsuite per group)\n"
     "  -v         show each step and the exact command line started\n"
     "  --no-mem-limit  no address-space limit (for ASan and TSan builds)\n"
+    "  --isolate  isolation or nothing: exit 2 where it cannot be had\n"
+    "  --no-isolate  no namespaces: the server runs as echocheck's user,\n"
+    "             in a process group with limits\n"
     "  --repeat N run each check N times (1 to 100), each on a fresh\n"
     "             instance; a check whose outcome varies prints \"FLAKY\n"
     "             group/name: failed K of N runs\" and counts as failed\n"
@@ -55,6 +62,10 @@ static const char help_text[] =
     "what it tests; else it fails as \"not provoked\", echocheck's fault.\n"
     "Exit status: 0 when no check failed, 1 when one did, 2 usage error,\n"
     "130 when interrupted.\n"
+    "Isolation (Linux, where namespaces are allowed): the server runs in\n"
+    "its own network (loopback only), PID and mount namespaces, writing only\n"
+    "its folder (the current one) and a private /tmp, as an unused uid when\n"
+    "echocheck is root. A line says whether it is on, and why not.\n"
     "A class run: every direct subfolder of DIR is a submission; {dir} in CMD\n"
     "and in COMMAND is that folder. Each is built, checked, and given one\n"
     "status (checked, build failed, never listened, crashed at start, timed\n"
@@ -65,6 +76,8 @@ static const char help_text[] =
     "  -o OUT            the report's folder (default ./class-report)\n"
     "  --time-limit S    a submission taking longer is stopped (default 300)\n"
     "  --only NAME       run this one again, into the report in OUT\n"
+    "  -p PORT           every submission on this port (isolated, each has\n"
+    "                    it to itself: needs isolation with -P above 1)\n"
     "Exit status: 0 when every submission got a status, 1 when the run\n"
     "failed, 2 usage error, 130 after Ctrl-C.\n";
 
@@ -145,6 +158,12 @@ static int parse_more(char **argv, int *i)
         opt.only = value_of(argv, i);
     else if (strcmp(a, "-P") == 0)
         opt.jobs = number_of(argv, i, 1, 256, "bad -P: want 1 to 256");
+    else if (strcmp(a, "--isolate") == 0)
+        opt.isolate = ISO_REQUIRED;
+    else if (strcmp(a, "--no-isolate") == 0)
+        opt.isolate = ISO_OFF;
+    else if (strcmp(a, "--run-build") == 0) /* a class run's, not in usage */
+        opt.run_build = 1;
     else if (strcmp(a, "--time-limit") == 0)
         opt.time_limit = number_of(argv, i, 1, 86400,
                                    "bad --time-limit: want 1 to 86400 seconds");
@@ -162,8 +181,8 @@ static void check_class_options(void)
             usage_error("--build, -P, -o, --time-limit and --only go with --class");
         return;
     }
-    if (opt.json || opt.junit || opt.port || opt.group)
-        usage_error("-j, --junit, -p and -g do not go with --class");
+    if (opt.json || opt.junit || opt.group)
+        usage_error("-j, --junit and -g do not go with --class");
     if (opt.only && (strchr(opt.only, '/') || strcmp(opt.only, ".") == 0 ||
                      strcmp(opt.only, "..") == 0))
         usage_error("--only wants a submission's folder name");
@@ -175,6 +194,9 @@ static void check_class_options(void)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         opt.jobs = cores >= 2 ? (int)(cores / 2) : 1;
     }
+    if (opt.port && opt.jobs > 1 && opt.isolate == ISO_OFF)
+        usage_error("-p with -P above 1 needs isolation: each submission "
+                    "has the port to itself only in its own namespace");
 }
 
 static void parse_options(int argc, char **argv)
@@ -271,14 +293,41 @@ static void raise_nofile(void)
     }
 }
 
+/* Isolation, decided while echocheck still runs one thread; --isolate
+ * makes a refusal fatal. */
+static void start_isolation(void)
+{
+    if (isolate_start(opt.isolate, opt.cmd) < 0) {
+        fprintf(stderr, "echocheck: --isolate: isolation cannot be had "
+                "here: %s\n", isolation.why);
+        exit(2);
+    }
+}
+
+/* --run-build: a class run's build, isolated as its server will be;
+ * exits as the build did. */
+static int run_build(void)
+{
+    int st = iso_run(opt.cmd);
+
+    if (st < 0)
+        return 1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
     read_scale();
-    install_handlers();
     raise_nofile();
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (opt.class_dir)
+    if (opt.class_dir) {
+        install_handlers();
         return class_run();
+    }
+    start_isolation();
+    install_handlers();
+    if (opt.run_build)
+        return run_build();
     return run_groups();
 }

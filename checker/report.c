@@ -13,6 +13,7 @@
  * points.c); it scores them when it passed, else 0.
  */
 #include "echocheck.h"
+#include "isolate.h"
 
 enum { PENDING, PASSED, FAILED, SKIPPED };
 
@@ -393,7 +394,11 @@ static int write_json(void)
     roots_text(roots_buf, sizeof(roots_buf));
     fputs("  ],\n  \"output\": ", f);
     json_string(f, roots_buf);
-    fprintf(f, ",\n  \"score\": %d\n}\n", score);
+    fputs(",\n  \"extra_data\": {\"isolation\": {\"mode\": ", f);
+    json_string(f, isolation.on ? "namespaces" : "none");
+    fputs(", \"why\": ", f);
+    json_string(f, isolation.why);
+    fprintf(f, "}},\n  \"score\": %d\n}\n", score);
     if (fclose(f) != 0 || rename(tmp, opt.json) < 0) {
         fprintf(stderr, "echocheck: cannot write %s: %s\n", opt.json,
                 strerror(errno));

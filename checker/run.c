@@ -8,6 +8,7 @@
  * it again; so does a server that no longer serves.
  */
 #include "echocheck.h"
+#include "isolate.h"
 
 const group_t all_groups[] = {
     { "echo", echo_checks, &n_echo_checks },
@@ -290,6 +291,7 @@ int run_groups(void)
     check_ctx_t c = { 0 };
     int first = 1;
 
+    printf("%s\n", isolation_line());
     plan();
 
     for (size_t i = 0; i < sizeof(all_groups) / sizeof(all_groups[0]); i++) {

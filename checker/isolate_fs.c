@@ -1,0 +1,207 @@
+/*
+ * isolate_fs.c - what the isolated server sees of the files (see
+ * isolate.h): its own mount namespace, everything read-only but its
+ * folder (writable, where its uid may write), a private tmpfs on /tmp,
+ * /var/tmp and /dev/shm, and its command's own files there if a tmpfs
+ * would hide them (a server started from /tmp/x keeps /tmp/x, read-only);
+ * /proc mounted anew shows its own PID namespace only.
+ */
+#define _GNU_SOURCE /* unshare, mount: Linux's own calls */
+#include "isolate_fs.h"
+
+#ifdef __linux__
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_BINDS 8
+
+/* Filled by fs_prepare before any fork; the children only read. */
+static char folder[PATH_MAX];           /* the server's, writable */
+static char binds[MAX_BINDS][PATH_MAX]; /* its command's, under a tmpfs */
+static int n_binds;
+
+static const char *const hidden[] = { "/tmp", "/var/tmp", "/dev/shm" };
+
+/* ---- In a forked child: async-signal-safe only ---- */
+
+static void say(const char *a, const char *b, int err)
+{
+    const char *parts[] = { "echocheck: isolation: ", a, b, ": ",
+                            strerror(err), "\n" };
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        ssize_t rc = write(2, parts[i], strlen(parts[i]));
+        (void)rc;
+    }
+}
+
+void iso_die(const char *a, const char *b)
+{
+    say(a, b, errno);
+    _exit(126);
+}
+
+/* mount_setattr (Linux 5.12) sets a flag on a whole tree at once. */
+struct iso_mount_attr { unsigned long long set, clr, propagation, userns; };
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442 /* the same number on every architecture */
+#endif
+#define ISO_ATTR_RDONLY 0x1ULL
+#define ISO_AT_RECURSIVE 0x8000
+
+static int tree_attr(const char *path, int readonly)
+{
+    struct iso_mount_attr a = { 0, 0, 0, 0 };
+
+    if (readonly)
+        a.set = ISO_ATTR_RDONLY;
+    else
+        a.clr = ISO_ATTR_RDONLY;
+    return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, ISO_AT_RECURSIVE,
+                        &a, sizeof(a));
+}
+
+/* Before mount_setattr: every mount point of mountinfo, one by one,
+ * keeping the flags a remount may not drop. */
+static int remount_all_readonly(void)
+{
+    static char buf[1 << 16];
+    int fd = open("/proc/self/mountinfo", O_RDONLY), failed = 0;
+    ssize_t n, len = 0;
+
+    if (fd < 0)
+        return -1;
+    while (len < (ssize_t)sizeof(buf) - 1 &&
+           (n = read(fd, buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+        len += n;
+    close(fd);
+    buf[len] = '\0';
+    for (char *p = buf; *p;) {
+        char *end = strchr(p, '\n'), *mp = p;
+        if (end)
+            *end = '\0';
+        for (int field = 0; field < 4 && mp; field++) /* the 5th field */
+            if ((mp = strchr(mp, ' ')) != NULL)
+                mp++;
+        char *sp = mp ? strchr(mp, ' ') : NULL;
+        if (sp) {
+            *sp = '\0'; /* (a mount point with "\040" in it is skipped) */
+            if (mount(NULL, mp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+                      MS_NOSUID | MS_NODEV, NULL) < 0 &&
+                mount(NULL, mp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+                      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+                strcmp(mp, "/") == 0)
+                failed = 1;
+        }
+        p = end ? end + 1 : p + strlen(p);
+    }
+    return failed ? -1 : 0;
+}
+
+static int mkdir_all(const char *path)
+{
+    char buf[PATH_MAX];
+    size_t n = strlen(path);
+
+    if (n >= sizeof(buf))
+        return -1;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++)
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    return 0;
+}
+
+/* Mounts the folder open on fd at path again (path may now lie in a
+ * fresh tmpfs), writable or not. */
+static void bind_fd(int fd, const char *path, int writable)
+{
+    char src[64];
+
+    snprintf(src, sizeof(src), "/proc/self/fd/%d", fd); /* no malloc */
+    if (mkdir_all(path) < 0)
+        iso_die("mkdir ", path);
+    if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+        iso_die("bind ", path);
+    if (writable && tree_attr(path, 0) < 0 &&
+        mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV,
+              NULL) < 0)
+        iso_die("make writable ", path);
+    close(fd);
+}
+
+void fs_enter(void)
+{
+    int folder_fd, bind_fds[MAX_BINDS];
+
+    if (unshare(CLONE_NEWNS) < 0)
+        iso_die("unshare", "(CLONE_NEWNS)");
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        iso_die("mount --make-rprivate ", "/");
+    if ((folder_fd = open(folder, O_RDONLY | O_DIRECTORY)) < 0)
+        iso_die("open ", folder);
+    for (int i = 0; i < n_binds; i++)
+        bind_fds[i] = open(binds[i], O_RDONLY | O_DIRECTORY);
+    if (tree_attr("/", 1) < 0 && remount_all_readonly() < 0)
+        iso_die("read-only ", "/");
+    for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+        if (access(hidden[i], F_OK) == 0 &&
+            mount("tmpfs", hidden[i], "tmpfs", MS_NOSUID | MS_NODEV,
+                  "mode=1777,size=256m") < 0)
+            iso_die("tmpfs on ", hidden[i]);
+    for (int i = 0; i < n_binds; i++)
+        if (bind_fds[i] >= 0)
+            bind_fd(bind_fds[i], binds[i], 0);
+    bind_fd(folder_fd, folder, 1);
+    if (chdir(folder) < 0)
+        iso_die("chdir ", folder);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              NULL) < 0)
+        iso_die("mount ", "/proc");
+}
+
+/* The folder holding path, if a private tmpfs would hide it. */
+static void keep_readable(const char *path)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    if (n_binds == MAX_BINDS || realpath(path, real) == NULL ||
+        stat(real, &st) < 0)
+        return;
+    if (!S_ISDIR(st.st_mode))
+        *strrchr(real, '/') = '\0'; /* realpath's answer has one */
+    for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+        size_t n = strlen(hidden[i]);
+        if (strncmp(real, hidden[i], n) == 0 && real[n] == '/')
+            snprintf(binds[n_binds++], PATH_MAX, "%s", real);
+    }
+}
+
+void fs_prepare(char *const cmd[], const char *cmd0)
+{
+    if (getcwd(folder, sizeof(folder)) == NULL)
+        snprintf(folder, sizeof(folder), "/");
+    for (int i = 0; cmd && cmd[i]; i++)
+        keep_readable(i == 0 && cmd0 ? cmd0 : cmd[i]);
+}
+
+const char *fs_folder(void)
+{
+    return folder;
+}
+
+#endif

@@ -31,6 +31,7 @@ typedef struct {
     int why_stop;         /* 0, or T_*: why the driver stopped the child */
     long long next_watch; /* when to look at its server again */
     int reported;         /* its end is in the report */
+    struct owners *owners; /* root, isolated: its folder lent (class_iso.c) */
 } job_t;
 
 enum { T_TIME = 1, T_BUILD_TIME, T_FLOOD, T_CTRL_C };
@@ -145,13 +146,15 @@ static void finish(job_t *j, int status, const char *why)
         snprintf(j->s->why, sizeof(j->s->why), "%s", why);
     j->s->seconds = (double)(now_ms() - j->t0) / 1000.0;
     j->phase = P_DONE;
+    class_iso_give_back(j->dir, j->owners);
+    j->owners = NULL;
 }
 
 static void start_check(job_t *j)
 {
-    char *argv[16];
+    char *argv[24];
     int k = 0;
-    char repeat[16];
+    char repeat[16], port[16];
     char *json = path_join(j->outdir, "results.json");
     char *junit = path_join(j->outdir, "junit.xml");
 
@@ -167,6 +170,7 @@ static void start_check(job_t *j)
         argv[k++] = "--no-mem-limit";
     if (opt.points)
         argv[k++] = "--points", argv[k++] = (char *)opt.points;
+    class_iso_args(argv, &k, port, sizeof(port));
     argv[k++] = "-j", argv[k++] = json;
     argv[k++] = "--junit", argv[k++] = junit;
     argv[k++] = "--";
@@ -178,7 +182,8 @@ static void start_check(job_t *j)
     for (int i = 0; i < n; i++)
         full[k + i] = replace_all(opt.cmd[i], "{dir}", j->dir);
     FILE *f = open_in(j, "echocheck.txt");
-    if (f == NULL || child_start(&j->c, full, NULL, f, CHECK_CAP) < 0) {
+    class_iso_env(j->owners);
+    if (f == NULL || child_start(&j->c, full, j->dir, f, CHECK_CAP) < 0) {
         if (f)
             fclose(f);
         finish(j, S_NOT_RUN, "echocheck could not be started");
@@ -204,8 +209,10 @@ static void start_build(job_t *j)
         return;
     }
     char *quoted = shell_quoted(j->dir), *cmd = replace_all(opt.build, "{dir}", quoted);
-    char *argv[] = { "sh", "-c", cmd, NULL };
+    char *argv[8];
+    class_iso_build_argv(argv, cmd);
     fprintf(f, "$ %s\n", cmd);
+    class_iso_env(j->owners);
     if (child_start(&j->c, argv, j->dir, f, BUILD_CAP) < 0) {
         fclose(f);
         finish(j, S_NOT_RUN, "the build could not be started");
@@ -219,6 +226,7 @@ static void start_job(job_t *j)
     j->why_stop = 0;
     clear_cells(j->s);
     mkdir(j->outdir, 0777);
+    j->owners = class_iso_lend(j->dir);
     start_build(j);
 }
 
@@ -501,14 +509,20 @@ int class_run(void)
                 strerror(errno));
         return 1;
     }
+    char *out = absolute(opt.out), *points = NULL;
+    opt.out = out; /* the checks run in their submissions' folders */
+    if (opt.points)
+        opt.points = points = absolute(opt.points);
     sub_t *subs = make_subs(names, n);
     job_t *queue = make_queue(subs, n, &n_queue);
     if (opt.only && n_queue == 0) {
         fprintf(stderr, "echocheck: --only %s: no such submission in %s\n",
                 opt.only, opt.class_dir);
         free_run(names, subs, n, queue, n_queue);
+        free(out), free(points);
         return 2;
     }
+    class_iso_start();
     install_stop_handlers();
     /* The children's checks take turns on the machine (machine.c). */
     char *lock = path_join(opt.out, ".lock");
@@ -521,6 +535,7 @@ int class_run(void)
         failed_run = 1;
     print_class_summary(opt.out, subs, n);
     free_run(names, subs, n, queue, n_queue);
+    free(out), free(points);
     if (stop_signal)
         return 128 + stop_signal;
     return failed_run ? 1 : 0;

@@ -77,6 +77,7 @@ typedef struct {
     double score, max_score; /* the rubric's points (--points), summed */
     double seconds;
     cell_t *cells;        /* one per check, in class_check_ids() order */
+    char isolation[16];   /* its check's mode: "namespaces", "none", "" */
 } sub_t;
 
 /* Every check's id ("group/name") in the order they run; n set. */
@@ -101,6 +102,23 @@ void print_class_summary(const char *out, sub_t *subs, int n);
 /* Saves and loads what results.json does not hold: OUT/NAME/status.txt. */
 int save_status(const char *dir, const sub_t *s);
 int load_status(const char *dir, sub_t *s);
+
+/* ---- Isolation of a class run (class_iso.c) ---- */
+struct owners;
+/* Decides the mode for the whole class (exits 2 if --isolate cannot be
+ * had) and says it in one line. */
+void class_iso_start(void);
+/* A check's options for the mode and -p; port: room for the number. */
+void class_iso_args(char **argv, int *k, char *port, size_t size);
+/* A build's argv (sh -c cmd, through echocheck when isolated); its
+ * length. argv: room for 8. */
+int class_iso_build_argv(char **argv, char *cmd);
+/* Root and isolated: the folder lent to a fresh uid, its owners kept;
+ * else NULL. class_iso_env sets the uid for the next child started;
+ * class_iso_give_back restores the owners (and frees o). */
+struct owners *class_iso_lend(const char *dir);
+void class_iso_env(const struct owners *o);
+void class_iso_give_back(const char *dir, struct owners *o);
 
 /* The class run (class.c): the exit status. */
 int class_run(void);

@@ -329,12 +329,36 @@ typedef struct {
     char *root_causes;    /* the top-level output, or NULL */
 } jread_t;
 
+/* extra_data's {"isolation": {"mode": ...}}: the check's mode. */
+static int isolation_member(jp_t *j, const char *key, void *arg)
+{
+    sub_t *s = arg;
+    char *mode = NULL;
+
+    if (strcmp(key, "mode") != 0)
+        return jskip(j);
+    int rc = jstring(j, &mode);
+    if (mode)
+        snprintf(s->isolation, sizeof(s->isolation), "%s", mode);
+    free(mode);
+    return rc;
+}
+
+static int extra_member(jp_t *j, const char *key, void *arg)
+{
+    if (strcmp(key, "isolation") != 0)
+        return jskip(j);
+    return jobject(j, isolation_member, arg);
+}
+
 static int top_member(jp_t *j, const char *key, void *arg)
 {
     jread_t *r = arg;
 
     if (strcmp(key, "output") == 0 && r->root_causes == NULL)
         return jstring(j, &r->root_causes);
+    if (strcmp(key, "extra_data") == 0)
+        return jobject(j, extra_member, r->s);
     if (strcmp(key, "tests") != 0)
         return jskip(j);
     if (!eat(j, '['))
@@ -403,6 +427,7 @@ int read_results(const char *path, sub_t *s)
     s->passed = s->failed = 0;
     s->score = s->max_score = 0;
     s->status = S_CHECKED;
+    s->isolation[0] = '\0';
     jread_t r = { s, 0, NULL };
     int rc = jobject(&j, top_member, &r), n;
     free(buf);

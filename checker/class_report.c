@@ -124,7 +124,7 @@ static int write_csv(const char *path, const sub_t *subs, int n)
     fputs("submission,status,passed,failed,time,score,max_score", f);
     for (int k = 0; k < n_checks; k++)
         fprintf(f, ",%s", ids[k]);
-    fputs(",note\n", f);
+    fputs(",note,isolation\n", f);
     for (int i = 0; i < n; i++) {
         const sub_t *s = &subs[i];
         csv_field(f, s->name);
@@ -145,7 +145,7 @@ static int write_csv(const char *path, const sub_t *subs, int n)
         snprintf(note, sizeof(note), "%s%s%s", s->why,
                  s->why[0] && s->stopped[0] ? "; " : "", s->stopped);
         csv_field(f, note);
-        fputc('\n', f);
+        fprintf(f, ",%s\n", s->isolation);
     }
     return fclose(f);
 }
@@ -265,6 +265,21 @@ static void html_checks(FILE *f, const sub_t *subs, int n)
     fputs("</table>\n", f);
 }
 
+/* How the servers were shut in: the mode of each check run. */
+static void html_isolation(FILE *f, const sub_t *subs, int n)
+{
+    int on = 0, off = 0;
+
+    for (int i = 0; i < n; i++) {
+        on += strcmp(subs[i].isolation, "namespaces") == 0;
+        off += strcmp(subs[i].isolation, "none") == 0;
+    }
+    fprintf(f, "<p>Isolation: %d checked in namespaces (loopback only, its "
+               "own processes, writes to its folder and a private /tmp), %d "
+               "without (a process group with limits; see each "
+               "echocheck.txt for why).</p>\n", on, off);
+}
+
 static int write_html(const char *path, const sub_t *subs, int n)
 {
     FILE *f = fopen(path, "w");
@@ -283,6 +298,7 @@ static int write_html(const char *path, const sub_t *subs, int n)
             first = 0;
         }
     fputs(".</p>\n", f);
+    html_isolation(f, subs, n);
     html_statuses(f, subs, n);
     html_matrix(f, subs, n);
     html_checks(f, subs, n);

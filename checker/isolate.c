@@ -377,6 +377,29 @@ static void describe(void)
              "private /tmp; uid %u%s", (unsigned)isolation.uid, cg);
 }
 
+/* Everything before the probe: the server's folder, files and uid. */
+static const char *prepare(char *const cmd[], char *buf, size_t size)
+{
+    const char *cmd0 = cmd && cmd[0] ? find_command(cmd[0], buf, size) : NULL;
+
+    fs_prepare(cmd, cmd0);
+    isolation.uid = geteuid() == 0 ? unused_uid() : geteuid();
+    isolation.gid = geteuid() == 0 ? (gid_t)isolation.uid : getegid();
+    cg_start(NSERVER_TASKS);
+    isolation.on = 1; /* for the probe's copy of it */
+    return cmd0;
+}
+
+int isolate_probe(char *const cmd[], char *why, size_t size)
+{
+    char buf[PATH_MAX];
+    const char *cmd0 = prepare(cmd, buf, sizeof(buf));
+    int rc = probe(cmd0, why, size);
+
+    isolation.on = 0;
+    return rc;
+}
+
 int isolate_start(int want, char *const cmd[])
 {
     char buf[PATH_MAX], why[240] = "";
@@ -385,13 +408,7 @@ int isolate_start(int want, char *const cmd[])
         snprintf(isolation.why, sizeof(isolation.why), "--no-isolate");
         return 0;
     }
-    const char *cmd0 = cmd && cmd[0] ? find_command(cmd[0], buf, sizeof(buf))
-                                     : NULL;
-    fs_prepare(cmd, cmd0);
-    isolation.uid = geteuid() == 0 ? unused_uid() : geteuid();
-    isolation.gid = geteuid() == 0 ? (gid_t)isolation.uid : getegid();
-    cg_start(NSERVER_TASKS);
-    isolation.on = 1; /* for the probe's copy of it */
+    const char *cmd0 = prepare(cmd, buf, sizeof(buf));
     if (probe(cmd0, why, sizeof(why)) < 0 ||
         enter_network(why, sizeof(why)) < 0 ||
         start_forker(why, sizeof(why)) < 0) {
@@ -407,6 +424,13 @@ int isolate_start(int want, char *const cmd[])
 }
 
 #else /* not Linux: the process group and limits are all there is */
+
+int isolate_probe(char *const cmd[], char *why, size_t size)
+{
+    (void)cmd;
+    snprintf(why, size, "namespaces are Linux's");
+    return -1;
+}
 
 int isolate_start(int want, char *const cmd[])
 {

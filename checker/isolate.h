@@ -12,6 +12,7 @@
 #ifndef ISOLATE_H
 #define ISOLATE_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 enum { ISO_AUTO = 0, ISO_REQUIRED = 1, ISO_OFF = -1 };
@@ -34,6 +35,10 @@ extern isolation_t isolation;
  * Returns 0; -1 when want is ISO_REQUIRED and isolation cannot be had
  * (isolation.why says why). */
 int isolate_start(int want, char *const cmd[]);
+
+/* The same probe, in a child, without entering anything (a class run
+ * asks before it starts its children): 0, or -1 with why. */
+int isolate_probe(char *const cmd[], char *why, size_t size);
 
 /* The line the report prints: "isolation: on (...)" or "off (...)". */
 const char *isolation_line(void);

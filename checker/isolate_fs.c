@@ -173,22 +173,39 @@ void fs_enter(void)
         iso_die("mount ", "/proc");
 }
 
-/* The folder holding path, if a private tmpfs would hide it. */
-static void keep_readable(const char *path)
+/* dir, kept readable if a private tmpfs would hide it. */
+static void keep_dir(const char *dir)
 {
-    char real[PATH_MAX];
-    struct stat st;
-
-    if (n_binds == MAX_BINDS || realpath(path, real) == NULL ||
-        stat(real, &st) < 0)
-        return;
-    if (!S_ISDIR(st.st_mode))
-        *strrchr(real, '/') = '\0'; /* realpath's answer has one */
+    for (int i = 0; i < n_binds; i++)
+        if (strcmp(binds[i], dir) == 0)
+            return;
     for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
         size_t n = strlen(hidden[i]);
-        if (strncmp(real, hidden[i], n) == 0 && real[n] == '/')
-            snprintf(binds[n_binds++], PATH_MAX, "%s", real);
+        if (n_binds < MAX_BINDS && strncmp(dir, hidden[i], n) == 0 &&
+            dir[n] == '/')
+            snprintf(binds[n_binds++], PATH_MAX, "%s", dir);
     }
+}
+
+/* The folders a file of the command needs: the one it is named in (a
+ * symbolic link's) and the one it really is in. */
+static void keep_readable(const char *path)
+{
+    char real[PATH_MAX], named[PATH_MAX];
+    struct stat st;
+
+    if (realpath(path, real) == NULL || stat(real, &st) < 0)
+        return;
+    snprintf(named, sizeof(named), "%s", path);
+    char *slash = strrchr(named, '/');
+    if (!S_ISDIR(st.st_mode) && slash) {
+        *slash = '\0';
+        if (realpath(named[0] ? named : "/", named) != NULL)
+            keep_dir(named);
+    }
+    if (!S_ISDIR(st.st_mode))
+        *strrchr(real, '/') = '\0'; /* realpath's answer has one */
+    keep_dir(real);
 }
 
 void fs_prepare(char *const cmd[], const char *cmd0)

@@ -9,9 +9,10 @@
 # Before the isolated runs, the same servers run outside echocheck reach
 # their decoys (connect, signal, write): the decoys are live, so the test
 # can fail. Where isolation cannot be had, each test prints SKIP and why.
-#   tests/test_isolate.sh         as root: the tests as root, then again as
-#                                 uid 65534 (setpriv or su); as another
-#                                 user: as that user, the root part SKIP
+#   tests/test_isolate.sh         as root: the tests as root and, side by
+#                                 side, as uid 65534 (setpriv or su); as
+#                                 another user: as that user, the root
+#                                 part SKIP
 #   tests/test_isolate.sh --part LABEL   the tests once, as whoever runs
 #                                 them, names prefixed LABEL (the root run
 #                                 starts the unprivileged one so)
@@ -22,7 +23,7 @@ top=$(pwd)
 nobody=65534
 trap 'exit 130' INT TERM
 
-# ---- The whole run: as root, then as nobody ----
+# ---- The whole run: as root and as nobody ----
 
 if [ "${1:-}" != --part ]; then
     tmp=${TMPDIR:-/tmp}/test_isolate.$$
@@ -46,16 +47,23 @@ if [ "${1:-}" != --part ]; then
     # The two parts run side by side: each mostly waits.
     sh "$0" --part root >"$tmp/root.out" 2>&1 &
     root=$!
-    # setpriv first: su may ask PAM, which a container may refuse.
+    # as_nobody CMD...: CMD as uid 65534; setpriv first: su may ask PAM,
+    # which a container may refuse.
+    as_nobody() {
+        if [ "$how" = setpriv ]; then
+            setpriv --reuid=$nobody --regid=$nobody --clear-groups "$@"
+        else
+            su -s /bin/sh -c '"$@"' -- nobody sh "$@"
+        fi
+    }
+    how=""
     if command -v setpriv >/dev/null 2>&1 &&
         setpriv --reuid=$nobody --regid=$nobody --clear-groups true 2>/dev/null; then
-        as_nobody() { setpriv --reuid=$nobody --regid=$nobody --clear-groups "$@"; }
+        how=setpriv
     elif su nobody -s /bin/sh -c true 2>/dev/null; then
-        as_nobody() { su nobody -s /bin/sh -c '"$@"' sh "$@"; }
-    else
-        as_nobody=""
+        how=su
     fi
-    if [ -z "$(command -v as_nobody)" ]; then
+    if [ -z "$how" ]; then
         echo "SKIP isolate nobody (neither setpriv nor su could run a command as uid $nobody)" >"$tmp/nobody.out"
     elif ! as_nobody test -x "$top/echocheck" -a -r "$top/echocheck"; then
         echo "SKIP isolate nobody (uid $nobody cannot reach $top/echocheck)" >"$tmp/nobody.out"

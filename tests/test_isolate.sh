@@ -119,12 +119,15 @@ until_true() {
     done
 }
 
+# A sanitizer's build cannot start under echocheck's address-space limit.
+flags=""
+case ${TEST_SANITIZER:-} in address | thread) flags=--no-mem-limit ;; esac
 # check OUT ARGS...: ./echocheck ARGS run in the server's folder, stdout
 # and stderr in OUT, its status in OUT.rc; interrupted after 60 seconds.
 check() {
     out=$1
     shift
-    (cd "$tmp/srv" && exec "$top/echocheck" "$@") >"$out" 2>&1 &
+    (cd "$tmp/srv" && exec "$top/echocheck" $flags "$@") >"$out" 2>&1 &
     cpid=$!
     # The watcher takes its sleep along when it is stopped.
     (

@@ -176,7 +176,7 @@ if [ "$(cat "$tmp/probe.rc")" != 0 ] || ! isolation_lines "$tmp/probe" | grep -q
     why=$(grep -m 1 'echocheck: --isolate' "$tmp/probe")
     [ -n "$why" ] || why="echocheck --isolate: status $(cat "$tmp/probe.rc"): $(head -n 1 "$tmp/probe")"
     for t in decoys_reachable_outside isolation_line json_mode connect signal \
-        write fork class_same_port; do
+        write fork class_same_port class_build_cannot_write; do
         skip "$t" "$why"
     done
     # --no-isolate needs no isolation.
@@ -230,11 +230,13 @@ if [ "$(json_mode "$tmp/probe.json")" = namespaces ]; then pass json_mode
 else fail json_mode "want \"extra_data\": {\"isolation\": {\"mode\": \"namespaces\", ...}}" "$tmp/probe.json"; fi
 
 # Two submissions at once on one fixed port, from now on in the
-# background: a class run takes the longest.
+# background: a class run takes the longest. b's build also tries to
+# write beside the write decoy (the build is isolated too), and goes on.
 mkdir -p "$tmp/class/a" "$tmp/class/b"
-for s in a b; do
-    printf 'server:\n\tln -sf %s server\n' "$top/echoservere" >"$tmp/class/$s/Makefile"
-done
+built=$ESCAPE_DECOYS/built.$label.$$
+printf 'server:\n\tln -sf %s server\n' "$top/echoservere" >"$tmp/class/a/Makefile"
+printf 'server:\n\t-touch %s\n\tln -sf %s server\n' "$built" "$top/echoservere" \
+    >"$tmp/class/b/Makefile"
 check "$tmp/classrun" --class "$tmp/class" --build 'make -s -C {dir}' -P 2 -o "$tmp/out" \
     -p 15213 -- '{dir}/server' '{port}' &
 classjob=$!
@@ -303,4 +305,10 @@ else
     cat "$tmp/out/class.csv" >>"$tmp/classrun" 2>/dev/null
     fail class_same_port "want status 0, both submissions checked on -p 15213 at once, namespaces in class.csv's isolation column and in each results.json" "$tmp/classrun"
 fi
+if grep -q "touch.*$built" "$tmp/out/b/build.txt" 2>/dev/null && [ ! -e "$built" ]; then
+    pass class_build_cannot_write
+else
+    fail class_build_cannot_write "want b's build to have tried, and no $built" "$tmp/out/b/build.txt"
+fi
+rm -f "$built"
 finish

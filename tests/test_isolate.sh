@@ -4,8 +4,9 @@
 # test makes: a listener on the host's 127.0.0.1, a sleep, a folder
 # outside the server's folder and /tmp, 300 children. Under isolation each
 # attempt must fail, the decoy stay untouched and the report quote the
-# failure. Also: --no-isolate's line, the mode in the JSON, and two
-# submissions of a class run on the same fixed port at once.
+# failure. Also: --no-isolate's line, the mode in the JSON, two
+# submissions of a class run on the same fixed port at once, and a build
+# that tries to write outside its folder.
 # Before the isolated runs, the same servers run outside echocheck reach
 # their decoys (connect, signal, write): the decoys are live, so the test
 # can fail. Where isolation cannot be had, each test prints SKIP and why.

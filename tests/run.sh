@@ -35,8 +35,8 @@ estimates() {
 38 tests/test_demo.sh
 20 tests/test_class.sh
 16 tests/bin/test_tools
-15 tests/test_isolate.sh
 14 tests/bin/test_limits
+12 tests/test_isolate.sh
 8 tests/bin/test_kit
 EOF
 }

@@ -195,6 +195,12 @@ if [ "$(isolation_lines "$tmp/off")" = "isolation: off (--no-isolate)" ] &&
 else fail no_isolate_line "want status 0 and the one line 'isolation: off (--no-isolate)'" "$tmp/off"; fi
 if [ "$(json_mode "$tmp/off.json")" = none ]; then pass no_isolate_json_mode
 else fail no_isolate_json_mode "want \"extra_data\": {\"isolation\": {\"mode\": \"none\", ...}}" "$tmp/off.json"; fi
+# By default, isolation where --isolate gets it, else a reason why not.
+check "$tmp/default" --check echo/short-line -- "$top/echoserveri" {port}
+if [ "$iso" = on ]; then want='^isolation: on (.*)$'; else want='^isolation: off (..*)$'; fi
+if [ "$(isolation_lines "$tmp/default" | grep -c "$want")" = 1 ] &&
+    [ "$(isolation_lines "$tmp/default" | wc -l)" -eq 1 ]; then pass default_line
+else fail default_line "want one line matching '$want'" "$tmp/default"; fi
 
 [ "$iso" = on ] || finish
 

@@ -103,6 +103,18 @@ void print_class_summary(const char *out, sub_t *subs, int n);
 int save_status(const char *dir, const sub_t *s);
 int load_status(const char *dir, sub_t *s);
 
+/* ---- The submissions (class_subs.c) ---- */
+/* a/b; path made absolute (from the working directory): new strings. */
+char *path_join(const char *a, const char *b);
+char *absolute(const char *path);
+/* The direct subfolders of DIR, sorted, hidden ones and OUT left out;
+ * NULL and *n 0 when none (or DIR cannot be read). */
+char **list_submissions(int *n);
+/* Each submission's row: --only's others as saved, the rest not run. */
+sub_t *make_subs(char **names, int n);
+/* Frees names and the rows. */
+void free_subs(char **names, sub_t *subs, int n);
+
 /* ---- Isolation of a class run (class_iso.c) ---- */
 struct owners;
 /* Decides the mode for the whole class (exits 2 if --isolate cannot be

@@ -110,6 +110,16 @@ $(PERTHREAD_BROKEN:%=tests/bin/broken_%): tests/broken/perthread.o
 # make builds them too: the README shows echocheck on one, to try at once.
 all: $(BROKEN)
 tests/broken/evloop.o $(EVLOOP_BROKEN:%=tests/broken/%.o): tests/broken/evloop.h
+
+# Servers that try once to get out of echocheck's isolation, each at a
+# decoy the test makes (tests/escape/, issue 31; tests/test_isolate.sh).
+# escape.c is the outcome and the echo they share.
+ESCAPE = $(patsubst tests/escape/%.c,tests/bin/escape_%,\
+         $(filter-out tests/escape/escape.c,$(wildcard tests/escape/*.c)))
+tests/bin/escape_%: tests/escape/%.o tests/escape/escape.o $(SERVER_LIB)
+	@mkdir -p tests/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(ESCAPE:tests/bin/escape_%=tests/escape/%.o) tests/escape/escape.o: tests/escape/escape.h
 tests/broken/perthread.o $(PERTHREAD_BROKEN:%=tests/broken/%.o): tests/broken/perthread.h
 
 tests/bin/test_rio: tests/rio_script.o
@@ -261,7 +271,7 @@ $(TOOLS) $(PEERS) bench/bin/riobench bench/bin/bystander bench/bin/chart:
 
 # What make test runs besides the programs.
 TEST_BUILD = $(TESTS) $(PEERS) demo/demotool demo/drawstep tests/bin/picturecheck bench/bin/chart bench/bin/bystander \
-             tests/bin/echoserverp_pre_timer $(BROKEN)
+             tests/bin/echoserverp_pre_timer $(BROKEN) $(ESCAPE)
 
 test: all $(TEST_BUILD)
 	@SERVERS="$(SERVERS) $(VARIANTS)" sh tests/run.sh
@@ -361,7 +371,7 @@ csapp-kit:
 	@echo "wrote $(DIR)/csapp.h and $(DIR)/csapp.c; build with: gcc -O2 prog.c csapp.c -pthread"
 
 clean:
-	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o demo/*.o demo/demotool demo/drawstep echocheck checker/*.o
+	rm -f $(PROGS) *.o tests/*.o tests/broken/*.o tests/escape/*.o demo/*.o demo/demotool demo/drawstep echocheck checker/*.o
 	rm -rf tests/bin bench/bin bench/obj build
 
 .PHONY: all build-all test run demo demo-list clean bench bench-quick check-asan check-tsan \

@@ -36,6 +36,7 @@ estimates() {
 20 tests/test_class.sh
 16 tests/bin/test_tools
 14 tests/bin/test_limits
+12 tests/test_isolate.sh
 8 tests/bin/test_kit
 EOF
 }
@@ -70,6 +71,8 @@ add tests/bin/test_servers "$servers"
 add tests/test_echocheck.sh "$servers"
 # echocheck --class on a small class (make check-class: the long part).
 add tests/test_class.sh
+# echocheck's isolation against servers that try to get out (issue 31).
+add tests/test_isolate.sh
 # make demo's steps, unattended and fast, each verdict checked.
 add tests/test_demo.sh
 # make builds what the README's commands run.

@@ -7,9 +7,11 @@
  */
 #include "isolate_cg.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -77,6 +79,25 @@ static int write_in(const char *dir, const char *file, const char *text)
     return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+/* The cgroups of runs that ended by a signal (echocheck cannot wait for
+ * its servers to leave in a signal handler): removed when empty. */
+static void remove_stale(const char *base)
+{
+    DIR *d = opendir(base);
+    struct dirent *e;
+    char path[PATH_MAX + 300];
+    long pid;
+
+    while (d && (e = readdir(d)) != NULL)
+        if (sscanf(e->d_name, "echocheck.%ld", &pid) == 1 && pid > 0 &&
+            kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+            snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+            rmdir(path);
+        }
+    if (d)
+        closedir(d);
+}
+
 void cg_make(void)
 {
     char text[32];
@@ -85,6 +106,7 @@ void cg_make(void)
         tree_t *t = &trees[i];
         if (t->base[0] == '\0')
             continue;
+        remove_stale(t->base);
         snprintf(t->dir, PATH_MAX, "%.*s/echocheck.%ld", PATH_MAX - 40,
                  t->base, (long)getpid());
         int ok = mkdir(t->dir, 0755) == 0;

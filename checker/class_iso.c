@@ -1,9 +1,11 @@
 /*
- * class_iso.c - a class run's isolation (isolate.h): decided once, before
- * any child, so that the whole class is checked in one mode; then each
- * submission's build and check are run isolated, the check with the
- * same -p PORT for all where asked (each has it to itself in its own
- * network namespace). Run as root, each submission gets its own unused
+ * class_iso.c - a class run's isolation (isolate.h): probed once, before
+ * any child, and said in one line; then each submission's build and
+ * check are run isolated (each check's mode is in its results.json:
+ * one whose server the unused uid cannot run goes without), the check
+ * with the same -p PORT for all where asked (each has it to itself in
+ * its own network namespace). The class and its report are shown empty
+ * to each, but for its own folder. Run as root, each submission gets its own unused
  * uid, and its folder belongs to that uid while it is built and checked
  * (the build writes there); the owners are put back afterwards.
  */
@@ -20,6 +22,18 @@
 static int iso_on;             /* the children run with --isolate */
 static char self[PATH_MAX];    /* echocheck, absolute: builds run elsewhere */
 static uid_t first_uid;        /* root: submission i runs as first_uid + i */
+
+/* The class and its report, shown empty to each submission's server and
+ * build (isolate_fs.c), but for its own folder. */
+static void hide_class(void)
+{
+    char dir[PATH_MAX], out[PATH_MAX], both[2 * PATH_MAX + 2];
+
+    if (realpath(opt.class_dir, dir) == NULL || realpath(opt.out, out) == NULL)
+        return;
+    snprintf(both, sizeof(both), "%s\n%s", dir, out);
+    setenv("ECHOCHECK_HIDE", both, 1);
+}
 
 void class_iso_start(void)
 {
@@ -44,13 +58,18 @@ void class_iso_start(void)
         return;
     }
     iso_on = 1;
+    hide_class();
     printf("isolation: on, for each submission's build and check\n");
 }
 
 /* The options that carry the mode (and -p) to a child; k advanced. */
 void class_iso_args(char **argv, int *k, char *port, size_t size)
 {
-    argv[(*k)++] = iso_on ? "--isolate" : "--no-isolate";
+    /* As asked; by default each child finds its own way (a server
+     * command the unused uid cannot run is checked without, and its
+     * echocheck.txt and the isolation column say so). */
+    if (opt.isolate != ISO_AUTO)
+        argv[(*k)++] = opt.isolate == ISO_OFF ? "--no-isolate" : "--isolate";
     if (opt.port) {
         snprintf(port, size, "%d", opt.port);
         argv[(*k)++] = "-p", argv[(*k)++] = port;

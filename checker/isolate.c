@@ -76,8 +76,8 @@ void iso_child(void)
 {
     if (!isolation.on)
         return;
+    cg_join(); /* first: fs_enter makes /sys read-only */
     fs_enter();
-    cg_join();
     drop_privileges();
 }
 
@@ -282,7 +282,7 @@ static int enter_network(char *why, size_t size)
  * reach its folder and run its command? */
 static void probe_reach(const char *cmd0)
 {
-    errno = 0;
+    errno = 0; /* (cmd0: NULL when echocheck's own user cannot run it) */
     if (access(fs_folder(), X_OK) < 0)
         iso_die("the server's uid cannot enter ", fs_folder());
     if (cmd0 && access(cmd0, X_OK) < 0)
@@ -377,14 +377,18 @@ static void describe(void)
 
     cg_describe(cg, sizeof(cg));
     snprintf(isolation.why, sizeof(isolation.why),
-             "network: loopback only; own PIDs; writes: its folder and a "
-             "private /tmp; uid %u%s", (unsigned)isolation.uid, cg);
+             "network: loopback only; own PIDs; writes: a private /tmp and "
+             "%s where uid %u may; %s", fs_folder(), (unsigned)isolation.uid,
+             cg[0] ? cg + 2 : "no cgroup");
 }
 
 /* Everything before the probe: the server's folder, files and uid. */
 static const char *prepare(char *const cmd[], char *buf, size_t size)
 {
     const char *cmd0 = cmd && cmd[0] ? find_command(cmd[0], buf, size) : NULL;
+
+    if (cmd0 && access(cmd0, X_OK) < 0)
+        cmd0 = NULL; /* a typo, not isolation's fault: the server says so */
 
     fs_prepare(cmd, cmd0);
     isolation.uid = geteuid() == 0 ? unused_uid() : geteuid();

@@ -28,8 +28,13 @@
 static char folder[PATH_MAX];           /* the server's, writable */
 static char binds[MAX_BINDS][PATH_MAX]; /* its command's, under a tmpfs */
 static int n_binds;
+static char hides[MAX_BINDS][PATH_MAX]; /* others' folders: an empty tmpfs */
+static int n_hides;
 
-static const char *const hidden[] = { "/tmp", "/var/tmp", "/dev/shm" };
+/* Each gets a private tmpfs: what the server may write (/tmp), and what it
+ * must not reach: the host's sockets in /run (D-Bus, a container
+ * engine's) open to any user, which a read-only mount does not close. */
+static const char *const hidden[] = { "/tmp", "/var/tmp", "/dev/shm", "/run" };
 
 /* ---- In a forked child: async-signal-safe only ---- */
 
@@ -147,8 +152,10 @@ void fs_enter(void)
 {
     int folder_fd, bind_fds[MAX_BINDS];
 
-    if (unshare(CLONE_NEWNS) < 0)
-        iso_die("unshare", "(CLONE_NEWNS)");
+    /* Its own System V IPC and POSIX message queues too: the host's,
+     * shared by key, are no way out either. */
+    if (unshare(CLONE_NEWNS | CLONE_NEWIPC) < 0)
+        iso_die("unshare", "(CLONE_NEWNS|CLONE_NEWIPC)");
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         iso_die("mount --make-rprivate ", "/");
     if ((folder_fd = open(folder, O_RDONLY | O_DIRECTORY)) < 0)
@@ -162,6 +169,10 @@ void fs_enter(void)
             mount("tmpfs", hidden[i], "tmpfs", MS_NOSUID | MS_NODEV,
                   "mode=1777,size=256m") < 0)
             iso_die("tmpfs on ", hidden[i]);
+    for (int i = 0; i < n_hides; i++)
+        if (mount("tmpfs", hides[i], "tmpfs", MS_NOSUID | MS_NODEV,
+                  "mode=0755,size=1m") < 0)
+            iso_die("tmpfs on ", hides[i]);
     for (int i = 0; i < n_binds; i++)
         if (bind_fds[i] >= 0)
             bind_fd(bind_fds[i], binds[i], 0);
@@ -171,6 +182,10 @@ void fs_enter(void)
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
               NULL) < 0)
         iso_die("mount ", "/proc");
+    /* /sys of its own network namespace (only lo in /sys/class/net), where
+     * the system lets it; else the host's, read-only. */
+    mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+          NULL);
 }
 
 /* dir, kept readable if a private tmpfs would hide it. */
@@ -208,8 +223,26 @@ static void keep_readable(const char *path)
     keep_dir(real);
 }
 
+/* ECHOCHECK_HIDE: folders to show empty, a line each (a class run's:
+ * the class and its report, lest a submission read another's work or
+ * take the report's lock). Its own folder is mounted back inside. */
+static void hide_listed(void)
+{
+    const char *list = getenv("ECHOCHECK_HIDE");
+    char path[PATH_MAX], real[PATH_MAX];
+
+    for (const char *p = list; p && *p && n_hides < MAX_BINDS;) {
+        size_t n = strcspn(p, "\n");
+        snprintf(path, sizeof(path), "%.*s", (int)n, p);
+        if (realpath(path, real) != NULL && strcmp(real, "/") != 0)
+            snprintf(hides[n_hides++], PATH_MAX, "%s", real);
+        p += n + (p[n] == '\n');
+    }
+}
+
 void fs_prepare(char *const cmd[], const char *cmd0)
 {
+    hide_listed();
     if (getcwd(folder, sizeof(folder)) == NULL)
         snprintf(folder, sizeof(folder), "/");
     for (int i = 0; cmd && cmd[i]; i++)

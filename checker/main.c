@@ -158,10 +158,12 @@ static int parse_more(char **argv, int *i)
         opt.only = value_of(argv, i);
     else if (strcmp(a, "-P") == 0)
         opt.jobs = number_of(argv, i, 1, 256, "bad -P: want 1 to 256");
-    else if (strcmp(a, "--isolate") == 0)
-        opt.isolate = ISO_REQUIRED;
-    else if (strcmp(a, "--no-isolate") == 0)
-        opt.isolate = ISO_OFF;
+    else if (strcmp(a, "--isolate") == 0 || strcmp(a, "--no-isolate") == 0) {
+        int want = a[2] == 'i' ? ISO_REQUIRED : ISO_OFF;
+        if (opt.isolate != ISO_AUTO && opt.isolate != want)
+            usage_error("--isolate and --no-isolate: one or the other");
+        opt.isolate = want;
+    }
     else if (strcmp(a, "--run-build") == 0) /* a class run's, not in usage */
         opt.run_build = 1;
     else if (strcmp(a, "--time-limit") == 0)

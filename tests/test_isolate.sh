@@ -177,7 +177,8 @@ if [ "$(cat "$tmp/probe.rc")" != 0 ] || ! isolation_lines "$tmp/probe" | grep -q
     why=$(grep -m 1 'echocheck: --isolate' "$tmp/probe")
     [ -n "$why" ] || why="echocheck --isolate: status $(cat "$tmp/probe.rc"): $(head -n 1 "$tmp/probe")"
     for t in decoys_reachable_outside isolation_line json_mode connect signal \
-        write fork class_same_port class_build_cannot_write; do
+        write fork class_same_port class_build_cannot_write \
+        class_hides_the_others_and_the_report cgroup_holds_the_server; do
         skip "$t" "$why"
     done
     # --no-isolate needs no isolation.
@@ -239,12 +240,19 @@ else fail json_mode "want \"extra_data\": {\"isolation\": {\"mode\": \"namespace
 # Two submissions at once on one fixed port, from now on in the
 # background: a class run takes the longest. b's build also tries to
 # write beside the write decoy (the build is isolated too), and goes on.
-mkdir -p "$tmp/class/a" "$tmp/class/b"
+# c's server looks for a's files and the report's lock, and exits: the
+# class (outside /tmp, whose private copy would hide it anyway) and the
+# report must look empty to it.
+class=$ESCAPE_DECOYS/class.$label
+report=$ESCAPE_DECOYS/out.$label
+mkdir -p "$class/a" "$class/b" "$class/c"
 built=$ESCAPE_DECOYS/built.$label.$$
-printf 'server:\n\tln -sf %s server\n' "$top/echoservere" >"$tmp/class/a/Makefile"
+printf 'server:\n\tln -sf %s server\n' "$top/echoservere" >"$class/a/Makefile"
 printf 'server:\n\t-touch %s\n\tln -sf %s server\n' "$built" "$top/echoservere" \
-    >"$tmp/class/b/Makefile"
-check "$tmp/classrun" --class "$tmp/class" --build 'make -s -C {dir}' -P 2 -o "$tmp/out" \
+    >"$class/b/Makefile"
+printf '#!/bin/sh\nls %s/a/Makefile %s/.lock\nexit 3\n' "$class" "$report" >"$class/c/server.in"
+printf 'server: server.in\n\tcp server.in server && chmod +x server\n' >"$class/c/Makefile"
+check "$tmp/classrun" --class "$class" --build 'make -s -C {dir}' -P 2 -o "$report" \
     -p 15213 -- '{dir}/server' '{port}' &
 classjob=$!
 
@@ -288,7 +296,7 @@ started=$(tr '\n' ' ' <"$tmp/fork" | tr -s ' ' |
 # reaps those of a dead parent in its own time), among the server's uid,
 # which the isolation line names (the other part of this test may be
 # forking at the same time).
-server_uid=$(sed -n 's/^isolation: on (.*; uid \([0-9]*\).*/\1/p' "$tmp/fork")
+server_uid=$(sed -n 's/^isolation: on (.* uid \([0-9]*\) .*/\1/p' "$tmp/fork")
 left() {
     ps -u "${server_uid:-0}" -o stat= -o comm= | grep -v '^Z' | grep -c 'escape_fork$'
 }
@@ -303,19 +311,35 @@ else fail fork "want 'escape: fork: <reason> (N of 300 children started)', N < 3
 wait "$classjob"
 ok=1
 for s in a b; do
-    grep -q "^\"$s\",checked,.*,namespaces\$" "$tmp/out/class.csv" 2>/dev/null || ok=0
-    [ "$(json_mode "$tmp/out/$s/results.json" 2>/dev/null)" = namespaces ] || ok=0
+    grep -q "^\"$s\",checked,.*,namespaces\$" "$report/class.csv" 2>/dev/null || ok=0
+    [ "$(json_mode "$report/$s/results.json" 2>/dev/null)" = namespaces ] || ok=0
 done
-head -n 1 "$tmp/out/class.csv" 2>/dev/null | grep -q ',isolation$' || ok=0
+head -n 1 "$report/class.csv" 2>/dev/null | grep -q ',isolation$' || ok=0
 if [ "$ok" = 1 ] && [ "$(cat "$tmp/classrun.rc")" = 0 ]; then pass class_same_port
 else
-    cat "$tmp/out/class.csv" >>"$tmp/classrun" 2>/dev/null
+    cat "$report/class.csv" >>"$tmp/classrun" 2>/dev/null
     fail class_same_port "want status 0, both submissions checked on -p 15213 at once, namespaces in class.csv's isolation column and in each results.json" "$tmp/classrun"
 fi
-if grep -q "touch.*$built" "$tmp/out/b/build.txt" 2>/dev/null && [ ! -e "$built" ]; then
+if grep -q "touch.*$built" "$report/b/build.txt" 2>/dev/null && [ ! -e "$built" ]; then
     pass class_build_cannot_write
 else
-    fail class_build_cannot_write "want b's build to have tried, and no $built" "$tmp/out/b/build.txt"
+    fail class_build_cannot_write "want b's build to have tried, and no $built" "$report/b/build.txt"
 fi
 rm -f "$built"
+# c's ls found neither, while both are there.
+seen=$(grep -c 'No such file' "$report/c/echocheck.txt" 2>/dev/null)
+if [ -e "$class/a/Makefile" ] && [ -e "$report/.lock" ] && [ "$seen" = 2 ]; then
+    pass class_hides_the_others_and_the_report
+else
+    fail class_hides_the_others_and_the_report "want c's server to find neither $class/a/Makefile nor $report/.lock" "$report/c/echocheck.txt"
+fi
+
+# The cgroup, where echocheck makes one (its line says so): the server is in it.
+if grep -q '^isolation: on (.*cgroup: ' "$tmp/probe"; then
+    check "$tmp/cgroup" --isolate --check echo/short-line -- sh -c 'cat /proc/self/cgroup; exit 3'
+    if grep -q '| [0-9]*:[a-z,]*:.*/echocheck\.[0-9]*$' "$tmp/cgroup"; then pass cgroup_holds_the_server
+    else fail cgroup_holds_the_server "want the server's /proc/self/cgroup to name echocheck's cgroup" "$tmp/cgroup"; fi
+else
+    skip cgroup_holds_the_server "echocheck makes no cgroup here: $(grep -m 1 '^isolation:' "$tmp/probe")"
+fi
 finish

@@ -48,7 +48,7 @@ HELPERS  = demo/demotool demo/drawstep bench/bin/epollecho bench/bin/bookecho \
 all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 
 # Every object depends on the headers: a change to rio_t rebuilds all.
-%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h trace.h
+%.o: %.c csapp.h server.h echo.h echo_step.h linelog.h trials.h work.h trace.h trace_impl.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 
 # The library every program links (csapp.h): wrappers, threads and
@@ -56,7 +56,7 @@ all: $(PROGS) $(TOOLS) $(HELPERS) echocheck
 # csapp-kit joins into one csapp.c); and ECHO_TRACE's recorder (trace.h),
 # which the book's code does not need.
 LIB_SRCS = csapp.c threads.c rio.c sockets.c
-LIB = $(LIB_SRCS:.c=.o) trace.o
+LIB = $(LIB_SRCS:.c=.o) trace.o trace_event.o trace_conn.o
 
 # The servers' shared library: the start-up path and accept (server.o),
 # the blocking echo (echo.o), the event loops' step (echo_step.o), the

@@ -14,11 +14,14 @@
  * Bounded: once the file reaches ECHO_TRACE_MAX bytes, each process
  * writes one last global instant saying so and stops writing.
  * Off: trace_fd is -1 and every call returns at its first test.
+ * Its parts: trace_event.c encodes, trace_conn.c follows connections and
+ * lines (trace_impl.h is what they share).
  */
 #define _DEFAULT_SOURCE /* syscall(2) for the thread's id on Linux */
 
 #include "csapp.h"
 #include "trace.h"
+#include "trace_impl.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -31,100 +34,28 @@
 #endif
 
 #define DEFAULT_CAP (64LL << 20)
-#define EVENT_MAX 768 /* bytes of one event: far below PIPE_BUF */
 #define RECORD 256    /* bytes of one event on file (see the top); the
                          longest event, a name of NAME_MAX_LEN, is ~200 */
 #define NAME_MAX_LEN 96
-#define ADDR_MAX 64   /* "[IPv6]:port" */
-#define CONNS_MAX (1 << 17) /* descriptors whose connections are traced */
 
 /* Set by trace_setup before any thread or fork, only read afterwards. */
-static int trace_fd = -1;
+int trace_fd = -1;
 static long long cap;
 static char prog_label[NAME_MAX_LEN];
 /* This process: reset in a forked child (after_fork). */
-static pid_t trace_pid;
+pid_t trace_pid;
 static int process_named;
 static atomic_int capped;
-static atomic_llong next_id, next_thread;
+static atomic_llong next_thread;
 static atomic_llong unchecked; /* bytes written since the size was checked */
 
 /* The calling thread: its id (0: not known in this process yet). */
 static _Thread_local long my_tid;
 static _Thread_local int my_name_given;
 
-/* Each open connection's id and address, by descriptor; guarded by
- * conns_lock (the hand-offs between threads pass through it). */
-typedef struct {
-    long long id; /* 0: none */
-    char addr[ADDR_MAX];
-} conn_t;
-static conn_t *conns;
-static int nconns;
-static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* ---- Encoding one event: no stdio, no malloc, so a handler may ---- */
 
-typedef struct {
-    char text[EVENT_MAX];
-    size_t len;
-    int overflow; /* did not fit: never written, never half written */
-} event_t;
-
-/* Appends the strings, up to a NULL: PUT(e, "a", "b"). */
-#define PUT(e, ...) put(e, __VA_ARGS__, (const char *)NULL)
-static void put(event_t *e, ...)
-{
-    va_list ap;
-    const char *s;
-
-    va_start(ap, e);
-    while ((s = va_arg(ap, const char *)) != NULL) {
-        size_t n = strlen(s);
-        if (e->len + n >= sizeof(e->text))
-            e->overflow = 1;
-        else
-            memcpy(e->text + e->len, s, n);
-        e->len += e->overflow ? 0 : n;
-    }
-    va_end(ap);
-}
-
-/* A JSON string: quotes, backslashes and control bytes escaped. */
-static void put_quoted(event_t *e, const char *s)
-{
-    PUT(e, "\"");
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[7] = {'\\', (char)c, '\0'};
-        if (c < 0x20) /* \u00XX */
-            memcpy(esc + 1, (char[]){'u', '0', '0', "0123456789abcdef"[c >> 4],
-                                     "0123456789abcdef"[c & 15], '\0'}, 6);
-        PUT(e, c < 0x20 || c == '"' || c == '\\' ? esc : esc + 1);
-    }
-    PUT(e, "\"");
-}
-
-static void put_int(event_t *e, long long v)
-{
-    char digits[SIO_DIGITS];
-
-    PUT(e, sio_ltoa(v, digits));
-}
-
-/* Nanoseconds as microseconds with three decimals: "12.345". */
-static void put_us(event_t *e, long long ns)
-{
-    char frac[5] = {'.', 0, 0, 0, '\0'};
-    long long rest = ns % 1000;
-
-    put_int(e, ns / 1000);
-    for (int i = 3; i >= 1; i--, rest /= 10)
-        frac[i] = (char)('0' + rest % 10);
-    PUT(e, frac);
-}
-
-static long long now_ns(void)
+long long trace_now_ns(void)
 {
     struct timespec ts;
 
@@ -144,7 +75,6 @@ static long os_tid(void)
 #endif
 }
 
-static void emit(event_t *e);
 static void name_event(const char *which, const char *name);
 
 /* The calling thread's id; names it first if it never was, and names
@@ -164,7 +94,7 @@ static long tid(void)
     if (!my_name_given) {
         char name[32] = "thread ";
         event_t e = {.len = 0};
-        put_int(&e, atomic_fetch_add(&next_thread, 1) + 1);
+        trace_put_int(&e, atomic_fetch_add(&next_thread, 1) + 1);
         memcpy(name + 7, e.text, e.len);
         my_name_given = 1;
         name_event("thread_name", name);
@@ -174,38 +104,38 @@ static long tid(void)
 
 /* Opens an event: ",\n{"ph":PH,"pid":..,"tid":..,"ts":..". The "[" or
  * ",\n" in front is the file's business (emit and open_trace). */
-static void start(event_t *e, const char *ph, long long ns)
+void trace_event_start(event_t *e, const char *ph, long long ns)
 {
     long t = tid();
 
     e->len = 0;
     e->overflow = 0;
     PUT(e, ",\n{\"ph\":\"", ph, "\",\"pid\":");
-    put_int(e, trace_pid);
+    trace_put_int(e, trace_pid);
     PUT(e, ",\"tid\":");
-    put_int(e, t);
+    trace_put_int(e, t);
     PUT(e, ",\"ts\":");
-    put_us(e, ns);
+    trace_put_us(e, ns);
 }
 
-static void put_name(event_t *e, const char *cat, const char *name)
+void trace_put_name(event_t *e, const char *cat, const char *name)
 {
     if (cat != NULL) {
         PUT(e, ",\"cat\":");
-        put_quoted(e, cat);
+        trace_put_quoted(e, cat);
     }
     PUT(e, ",\"name\":");
-    put_quoted(e, name);
+    trace_put_quoted(e, name);
 }
 
 /* A metadata event naming this process or this thread ("process_name",
  * "thread_name"), and one emitted. */
 static void make_name(event_t *e, const char *which, const char *name)
 {
-    start(e, "M", now_ns());
-    put_name(e, NULL, which);
+    trace_event_start(e, "M", trace_now_ns());
+    trace_put_name(e, NULL, which);
     PUT(e, ",\"args\":{\"name\":");
-    put_quoted(e, name);
+    trace_put_quoted(e, name);
     PUT(e, "}}");
 }
 
@@ -214,7 +144,7 @@ static void name_event(const char *which, const char *name)
     event_t e;
 
     make_name(&e, which, name);
-    emit(&e);
+    trace_emit(&e);
 }
 
 /* An instant: on this thread (scope "t"), process ("p") or everywhere
@@ -222,10 +152,10 @@ static void name_event(const char *which, const char *name)
 static void make_instant(event_t *e, const char *cat, const char *name,
                          const char *scope, const char *key, long long value)
 {
-    start(e, "i", now_ns());
-    put_name(e, cat, name);
+    trace_event_start(e, "i", trace_now_ns());
+    trace_put_name(e, cat, name);
     PUT(e, ",\"s\":\"", scope, "\",\"args\":{\"", key, "\":");
-    put_int(e, value);
+    trace_put_int(e, value);
     PUT(e, "}}");
 }
 
@@ -257,7 +187,7 @@ static void cap_reached(void)
 
 /* Writes e whole, or not at all; errno is left as the caller had it
  * (a trace_unblocked after a failed accept must not change it). */
-static void emit(event_t *e)
+void trace_emit(event_t *e)
 {
     int saved = errno;
     char rec[RECORD];
@@ -387,9 +317,7 @@ void trace_setup(const char *prog, const char *thread)
                 prog, path, strerror(errno));
         exit(1);
     }
-    nconns = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < CONNS_MAX
-                 ? (int)rl.rlim_cur : CONNS_MAX;
-    conns = Calloc((size_t)nconns, sizeof(*conns));
+    trace_conns_setup(getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0);
     pthread_atfork(NULL, NULL, after_fork);
     name_event("thread_name", who != NULL && *who != '\0' ? prog_label : thread);
 }
@@ -449,10 +377,10 @@ static void begin_slice(const char *cat, const char *name)
 
     if (trace_fd < 0)
         return;
-    start(&e, "B", now_ns());
-    put_name(&e, cat, name);
+    trace_event_start(&e, "B", trace_now_ns());
+    trace_put_name(&e, cat, name);
     PUT(&e, "}");
-    emit(&e);
+    trace_emit(&e);
 }
 
 static void end_slice(void)
@@ -461,9 +389,9 @@ static void end_slice(void)
 
     if (trace_fd < 0)
         return;
-    start(&e, "E", now_ns());
+    trace_event_start(&e, "E", trace_now_ns());
     PUT(&e, "}");
-    emit(&e);
+    trace_emit(&e);
 }
 
 void trace_blocked(const char *call) { begin_slice("blocked", call); }
@@ -478,7 +406,7 @@ void trace_mark(const char *what, long long value)
     if (trace_fd < 0)
         return;
     make_instant(&e, "mark", what, "t", "value", value);
-    emit(&e);
+    trace_emit(&e);
 }
 
 void trace_connected(int clientfd)
@@ -494,7 +422,7 @@ void trace_connected(int clientfd)
                     sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
         return;
     make_instant(&e, "mark", "connected from port", "t", "value", atoll(port));
-    emit(&e);
+    trace_emit(&e);
 }
 
 void trace_signal(int sig)
@@ -507,136 +435,6 @@ void trace_signal(int sig)
                                : sig == SIGTERM ? "SIGTERM handled"
                                                 : "signal handled",
                  "p", "signal", sig);
-    emit(&e); /* keeps errno, as a handler must */
+    trace_emit(&e); /* keeps errno, as a handler must */
 }
 
-/* ---- Connections ---- */
-
-/* connfd's id and address (into addr), or 0 when it has none; forget:
- * it has none from now on (closed). */
-static long long conn_lookup(int connfd, char addr[ADDR_MAX], int forget)
-{
-    long long id = 0;
-
-    addr[0] = '\0';
-    if (connfd < 0 || connfd >= nconns)
-        return 0;
-    Pthread_mutex_lock(&conns_lock);
-    id = conns[connfd].id;
-    memcpy(addr, conns[connfd].addr, ADDR_MAX);
-    if (forget)
-        conns[connfd].id = 0;
-    Pthread_mutex_unlock(&conns_lock);
-    return id;
-}
-
-/* The connection's async event ("b" or "e") on its own global track. */
-static void life_event(const char *ph, long long id, const char *addr)
-{
-    char name[ADDR_MAX + 16] = "connection ";
-    event_t e;
-
-    memcpy(name + 11, addr, strlen(addr) + 1);
-    start(&e, ph, now_ns());
-    put_name(&e, "connection", name);
-    PUT(&e, ",\"id2\":{\"global\":");
-    put_int(&e, id);
-    PUT(&e, "}}");
-    emit(&e);
-}
-
-void trace_connection_opened(int connfd, const char *host, const char *port)
-{
-    char addr[ADDR_MAX];
-    long long id;
-
-    if (trace_fd < 0 || connfd < 0 || connfd >= nconns)
-        return;
-    snprintf(addr, sizeof(addr), strchr(host, ':') ? "[%s]:%s" : "%s:%s",
-             host, port);
-    id = ((long long)trace_pid << 20) +
-         (atomic_fetch_add(&next_id, 1) + 1) % (1 << 20);
-    Pthread_mutex_lock(&conns_lock);
-    conns[connfd].id = id;
-    memcpy(conns[connfd].addr, addr, sizeof(addr));
-    Pthread_mutex_unlock(&conns_lock);
-    life_event("b", id, addr);
-}
-
-void trace_connection_closed(int connfd)
-{
-    char addr[ADDR_MAX];
-    long long id;
-
-    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 1)) == 0)
-        return;
-    life_event("e", id, addr);
-}
-
-/* A zero-length slice: one end of a hand-off's arrow. */
-static void arrow_end(int connfd, const char *name, const char *direction)
-{
-    char addr[ADDR_MAX];
-    long long id;
-    event_t e;
-
-    if (trace_fd < 0 || (id = conn_lookup(connfd, addr, 0)) == 0)
-        return;
-    start(&e, "X", now_ns());
-    put_name(&e, "handoff", name);
-    PUT(&e, ",\"dur\":0,\"bind_id\":");
-    put_int(&e, id);
-    PUT(&e, ",\"", direction, "\":true,\"args\":{\"connection\":");
-    put_quoted(&e, addr);
-    PUT(&e, "}}");
-    emit(&e);
-}
-
-void trace_handoff(int connfd, const char *how)
-{
-    arrow_end(connfd, how, "flow_out");
-}
-
-void trace_received(int connfd) { arrow_end(connfd, "received", "flow_in"); }
-
-/* Names the process (or only the thread) made for connfd after it. */
-static void made_for(int connfd, int process)
-{
-    char addr[ADDR_MAX];
-
-    if (trace_fd < 0)
-        return;
-    conn_lookup(connfd, addr, 0);
-    if (process)
-        trace_process("child for %s", addr);
-    else
-        trace_thread("thread for %s", addr);
-    trace_received(connfd);
-}
-
-void trace_child_for(int connfd) { made_for(connfd, 1); }
-void trace_thread_for(int connfd) { made_for(connfd, 0); }
-
-/* ---- Lines ---- */
-
-long long trace_clock(void) { return trace_fd < 0 ? 0 : now_ns(); }
-
-void trace_line(int connfd, size_t n, long long since)
-{
-    char addr[ADDR_MAX];
-    event_t e;
-
-    if (trace_fd < 0)
-        return;
-    conn_lookup(connfd, addr, 0);
-    start(&e, "X", since);
-    put_name(&e, "line", "line");
-    PUT(&e, ",\"dur\":");
-    put_us(&e, now_ns() - since);
-    PUT(&e, ",\"args\":{\"connection\":");
-    put_quoted(&e, addr);
-    PUT(&e, ",\"bytes\":");
-    put_int(&e, (long long)n);
-    PUT(&e, "}}");
-    emit(&e);
-}

@@ -169,8 +169,9 @@ void fs_enter(void)
             mount("tmpfs", hidden[i], "tmpfs", MS_NOSUID | MS_NODEV,
                   "mode=1777,size=256m") < 0)
             iso_die("tmpfs on ", hidden[i]);
-    for (int i = 0; i < n_hides; i++)
-        if (mount("tmpfs", hides[i], "tmpfs", MS_NOSUID | MS_NODEV,
+    for (int i = 0; i < n_hides; i++) /* (under /tmp: gone already) */
+        if (access(hides[i], F_OK) == 0 &&
+            mount("tmpfs", hides[i], "tmpfs", MS_NOSUID | MS_NODEV,
                   "mode=0755,size=1m") < 0)
             iso_die("tmpfs on ", hides[i]);
     for (int i = 0; i < n_binds; i++)

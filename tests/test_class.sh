@@ -260,7 +260,7 @@ ctrl_c() {
 # ---- make check-class ----
 
 # The suite's library objects, for submissions that compile a server.
-objs="server.o echo.o echo_step.o linelog.o work.o csapp.o threads.o rio.o sockets.o trace.o children.o poller_poll.o"
+objs="server.o echo.o echo_step.o linelog.o work.o csapp.o threads.o rio.o sockets.o trace.o trace_event.o trace_conn.o children.o poller_poll.o"
 # csub NAME SOURCE: a submission with SOURCE as its server.c, and a
 # Makefile that compiles it against the suite's library.
 csub() {

@@ -335,8 +335,10 @@ static int probe(const char *cmd0, char *why, size_t size)
         waitpid(pid, &st, 0);
     why[n > 0 ? n : 0] = '\0';
     why[strcspn(why, "\n")] = '\0';
-    if (strncmp(why, "echocheck: isolation: ", 22) == 0)
-        memmove(why, why + 22, strlen(why + 22) + 1);
+    const char *prefix = "echocheck: isolation: ";
+    size_t skip = strlen(prefix), len = strlen(why);
+    if (len >= skip && strncmp(why, prefix, skip) == 0)
+        memmove(why, why + skip, len - skip + 1);
     if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
     if (why[0] == '\0')

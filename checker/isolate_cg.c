@@ -91,7 +91,8 @@ static void remove_stale(const char *base)
     while (d && (e = readdir(d)) != NULL)
         if (sscanf(e->d_name, "echocheck.%ld", &pid) == 1 && pid > 0 &&
             kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-            snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+            snprintf(path, sizeof(path), "%.*s/%.255s", PATH_MAX - 1, base,
+                     e->d_name);
             rmdir(path);
         }
     if (d)
@@ -107,8 +108,10 @@ void cg_make(void)
         if (t->base[0] == '\0')
             continue;
         remove_stale(t->base);
-        snprintf(t->dir, PATH_MAX, "%.*s/echocheck.%ld", PATH_MAX - 40,
-                 t->base, (long)getpid());
+        char base[PATH_MAX]; /* a copy: t->dir and t->base share trees */
+        snprintf(base, sizeof(base), "%.*s", PATH_MAX - 40, t->base);
+        snprintf(t->dir, PATH_MAX, "%.*s/echocheck.%ld", PATH_MAX - 40, base,
+                 (long)getpid());
         int ok = mkdir(t->dir, 0755) == 0;
         snprintf(text, sizeof(text), "%d\n", cap_tasks);
         if (ok && t->tasks_file)

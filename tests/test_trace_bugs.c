@@ -75,7 +75,7 @@ static void livelock_traces_every_attempt_and_back_off(void)
         return;
     }
     for (int id = 1; id <= 2; id++) {
-        char name[16], want[32];
+        char name[24], want[40];
         int attempts = -1;
         snprintf(name, sizeof(name), "thread %d", id);
         snprintf(want, sizeof(want), "thread %d: %%d attempts", id);

@@ -13,8 +13,9 @@
 
 /* A server group above these is stopped: far above what any check asks
  * for (100 clients: 101 processes; a few MiB each), far below what hurts
- * a machine. */
-#define MAX_GROUP_PROCS 300
+ * a machine, and below isolation's caps (256 tasks, a 4 GiB cgroup: see
+ * isolate.c), which would stop a bomb before it was seen, and unnamed. */
+#define MAX_GROUP_PROCS 200
 #define MAX_GROUP_MIB 2048
 
 #ifdef __linux__

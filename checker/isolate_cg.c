@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MEMORY_MIB 1024
+#define MEMORY_MIB 4096 /* a backstop, above a class run's 2 GiB watch */
 #define N_TREES 2
 
 typedef struct {

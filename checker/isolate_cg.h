@@ -17,7 +17,7 @@ void cg_make(void);
 void cg_join(void);
 /* Removes the cgroup once its processes are gone (waits up to 1 s). */
 void cg_remove(void);
-/* "; cgroup: 256 tasks, 1024 MiB", or "" without one. */
+/* "; cgroup: 256 tasks, 4096 MiB", or "" without one. */
 void cg_describe(char *buf, size_t size);
 
 #endif

@@ -3,7 +3,7 @@
  * (tests/test_class.sh): an echo server's start, then, at its first
  * client, a process forked every millisecond, each waiting forever:
  * a server forking without end, as the class run sees it. The class run
- * must stop it (its group killed past 300 processes) and say "forks
+ * must stop it (its group killed past 200 processes) and say "forks
  * without end". Bounded at 1000 all the same: on a machine where the
  * checker runs as root, no process limit would stop a real fork bomb
  * before the whole machine's process table is full.

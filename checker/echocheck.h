@@ -150,6 +150,9 @@ typedef struct {
     int out_fd[2];        /* read ends of its stdout and stderr pipes */
     pthread_t drain;
     atomic_int stop_drain; /* set by the main thread, read by drain */
+    atomic_int drain_done; /* set by drain as its last act (it is detached:
+                              a run ended by a signal leaves no finished
+                              thread unjoined, which TSan would report) */
     output_t out;
     char why[160];        /* why it never got ready */
     char cmdline[300];    /* the command line started */

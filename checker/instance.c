@@ -229,6 +229,7 @@ static void *drain(void *arg)
     }
     out_end(&in->out, 0);
     out_end(&in->out, 1);
+    in->drain_done = 1; /* in is not ours from here on */
     return NULL;
 }
 
@@ -320,7 +321,11 @@ static int spawn(instance_t *in, int nofile)
     in->pid = pid;
     in->out_fd[0] = rd[0], in->out_fd[1] = rd[1];
     in->stop_drain = 0;
-    pthread_create(&in->drain, NULL, drain, in);
+    in->drain_done = 0;
+    if (pthread_create(&in->drain, NULL, drain, in) == 0)
+        pthread_detach(in->drain);
+    else
+        in->drain_done = 1; /* its output goes unread: it may block, no more */
     return 0;
 }
 
@@ -422,7 +427,8 @@ void inst_stop(instance_t *in)
         in->reaped = 1;
     register_group(in->pid, 0);
     in->stop_drain = 1;
-    pthread_join(in->drain, NULL);
+    while (!in->drain_done) /* it polls every 100 ms: as a join would */
+        nap(1);
     close(in->out_fd[0]);
     close(in->out_fd[1]);
     in->pid = 0;

@@ -11,6 +11,7 @@
  * To add a cause: an EV_ bit and a CAUSE_ id in echocheck.h, a row here.
  */
 #include "echocheck.h"
+#include "pathsearch.h"
 
 /* Text of the C advice that every exiting-wrapper cause shares. */
 /* What every text-decoding cause advises, in the student's language. */
@@ -398,21 +399,12 @@ static int is_launcher(const char *base)
     return 0;
 }
 
-/* The path execvp would run for name (searched in PATH), into buf. */
+/* The path execvp would run for name (searched in PATH), into buf; name
+ * itself when none is found. */
 static const char *resolve(const char *name, char *buf, size_t size)
 {
-    const char *path = getenv("PATH");
-
-    if (strchr(name, '/') || path == NULL)
-        return name;
-    for (const char *p = path; *p;) {
-        size_t n = strcspn(p, ":");
-        snprintf(buf, size, "%.*s/%s", (int)n, n ? p : ".", name);
-        if (access(buf, X_OK) == 0)
-            return buf;
-        p += n + (p[n] == ':');
-    }
-    return name;
+    const char *found = path_search(name, buf, size);
+    return found ? found : name;
 }
 
 /* 1 when the file holds one of marks (a compiler's runtime leaves its

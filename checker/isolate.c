@@ -29,6 +29,7 @@
 #include "isolate.h"
 #include "isolate_cg.h"
 #include "isolate_fs.h"
+#include "pathsearch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -346,22 +347,6 @@ static int probe(const char *cmd0, char *why, size_t size)
     return -1;
 }
 
-/* argv[0] as exec would find it, or NULL. */
-static const char *find_command(const char *name, char *buf, size_t size)
-{
-    if (strchr(name, '/'))
-        return name;
-    const char *path = getenv("PATH");
-    for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-        size_t n = strcspn(p, ":");
-        snprintf(buf, size, "%.*s/%s", (int)n, n ? p : ".", name);
-        if (access(buf, X_OK) == 0)
-            return buf;
-        p += n + (p[n] == ':');
-    }
-    return NULL;
-}
-
 static uid_t unused_uid(void)
 {
     const char *env = getenv("ECHOCHECK_UID"); /* a class run's choice */
@@ -387,7 +372,7 @@ static void describe(void)
 /* Everything before the probe: the server's folder, files and uid. */
 static const char *prepare(char *const cmd[], char *buf, size_t size)
 {
-    const char *cmd0 = cmd && cmd[0] ? find_command(cmd[0], buf, size) : NULL;
+    const char *cmd0 = cmd && cmd[0] ? path_search(cmd[0], buf, size) : NULL;
 
     if (cmd0 && access(cmd0, X_OK) < 0)
         cmd0 = NULL; /* a typo, not isolation's fault: the server says so */

@@ -94,7 +94,7 @@ deadlock livelock starvation: trials.o
 
 # Small servers with one defect each, of the kind students and the
 # textbook make (tests/broken/): echocheck must catch every one
-# (tests/test_echocheck.sh). evloop.c is the correct loop some of them
+# (tests/test_broken.sh). evloop.c is the correct loop some of them
 # share, perthread.c the correct accept loop of others.
 BROKEN = $(patsubst tests/broken/%.c,tests/bin/broken_%,\
          $(filter-out tests/broken/evloop.c tests/broken/perthread.c,\

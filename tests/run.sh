@@ -31,9 +31,10 @@ ALONE="tests/bin/test_run tests/bin/test_work"
 # in docs/testing.md).
 estimates() {
     cat <<'EOF'
-120 tests/test_echocheck.sh
+40 tests/test_broken.sh
 38 tests/test_demo.sh
-20 tests/test_class.sh
+24 tests/test_class.sh
+22 tests/test_echocheck.sh
 16 tests/bin/test_tools
 14 tests/bin/test_limits
 12 tests/test_isolate.sh
@@ -69,6 +70,7 @@ add tests/bin/test_servers "$servers"
 # The checks any echo server must pass, by ./echocheck, on the same
 # servers; and each broken server of tests/broken/ caught by them.
 add tests/test_echocheck.sh "$servers"
+add tests/test_broken.sh
 # echocheck --class on a small class (make check-class: the long part).
 add tests/test_class.sh
 # echocheck's isolation against servers that try to get out (issue 31).

@@ -297,7 +297,7 @@ static int spawn(instance_t *in, int nofile)
     static int nproc = -1;
 
     if (nproc < 0 && isolation.on) /* a fork bomb stops there, even root's: */
-        nproc = isolation.nproc; /* a user namespace counts from 0 (5.14+) */
+        nproc = ISO_SERVER_TASKS; /* a user namespace counts from 0 (5.14+) */
     if (nproc < 0) { /* the user's tasks now, plus room for the server's */
         int tasks = count_user_tasks();
         nproc = tasks > 0 ? tasks + 512 : 0;

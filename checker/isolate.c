@@ -57,7 +57,6 @@ isolation_t isolation;
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#define NSERVER_TASKS 256 /* tasks of the server: threads count too */
 #define FIRST_FREE_UID 2000000000u /* far above any system's users */
 static void drop_privileges(void)
 {
@@ -380,7 +379,7 @@ static const char *prepare(char *const cmd[], char *buf, size_t size)
     fs_prepare(cmd, cmd0);
     isolation.uid = geteuid() == 0 ? unused_uid() : geteuid();
     isolation.gid = geteuid() == 0 ? (gid_t)isolation.uid : getegid();
-    cg_start(NSERVER_TASKS);
+    cg_start(ISO_SERVER_TASKS);
     isolation.on = 1; /* for the probe's copy of it */
     return cmd0;
 }
@@ -413,7 +412,6 @@ int isolate_start(int want, char *const cmd[])
     }
     cg_make();
     atexit(iso_end);
-    isolation.nproc = NSERVER_TASKS;
     describe();
     return 0;
 }

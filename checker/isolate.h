@@ -22,10 +22,12 @@ typedef struct {
     char why[240];        /* on: what is shut; off: the reason */
     uid_t uid;            /* the server's uid */
     gid_t gid;
-    int nproc;            /* its tasks under isolation: RLIMIT_NPROC, which
-                             counts the unused uid's, or in the user
-                             namespace of a user not root, its own */
 } isolation_t;
+
+/* The server's tasks under isolation (threads count too): its
+ * RLIMIT_NPROC, which counts the unused uid's tasks, or in the user
+ * namespace of a user not root, its own; and its cgroup's task cap. */
+#define ISO_SERVER_TASKS 256
 
 /* Written once by isolate_start, before any thread; read-only after. */
 extern isolation_t isolation;

@@ -259,8 +259,9 @@ ctrl_c() {
 
 # ---- make check-class ----
 
-# The suite's library objects, for submissions that compile a server.
-objs="server.o echo.o echo_step.o linelog.o work.o csapp.o threads.o rio.o sockets.o trace.o trace_event.o trace_conn.o children.o poller_poll.o"
+# The suite's library objects, for submissions that compile a server: the
+# Makefile's list (without the flags of a make this may run under).
+objs=$(MAKEFLAGS= MFLAGS= make -s --no-print-directory class-objs)
 # csub NAME SOURCE: a submission with SOURCE as its server.c, and a
 # Makefile that compiles it against the suite's library.
 csub() {

@@ -85,7 +85,7 @@ verdicts() {
          END { if (v != "") print v }' "$1"
 }
 
-trap 'rm -rf "$tmp".* "$tmp"-pics "$tmp"-swap-pics' EXIT
+trap 'rm -rf "$tmp".* "$tmp"-pics "$tmp"-swap-pics "$tmp"-started' EXIT
 # Unattended: no pause, whatever the caller's environment says. Each
 # step's trace and picture go to $tmp-pics (checked below).
 unset PAUSE STEP PICTURES
@@ -394,12 +394,17 @@ else
     fi
 fi
 
-# Every server the demo started (it prints each one's pid) is gone.
+# Every server the demo started (it prints each one's command and pid) is
+# gone. A pid still in use counts only if it still runs that program: with
+# thousands of processes started by the tests beside this one, a pid comes
+# round again within a minute (32768 of them, here).
 left=""
-# shellcheck disable=SC2013 # each line holds one pid: words are right
-for pid in $(sed -n 's/^Started .*(pid \([0-9]*\))$/\1/p' "$tmp".*); do
-    kill -0 "$pid" 2>/dev/null && left="$left $pid"
-done
+sed -n 's/^Started \([^ ]*\) .*(pid \([0-9]*\))$/\2 \1/p' "$tmp".* >"$tmp-started"
+while read -r pid prog; do
+    args=$(ps -o args= -p "$pid" 2>/dev/null) || continue
+    run=${args%% *}
+    [ "${run##*/}" = "${prog##*/}" ] && left="$left $pid"
+done <"$tmp-started"
 started=$(grep -c '^Started ' "$tmp.out")
 if [ "$started" -lt 5 ]; then
     fail leaves_no_server_running "the demo reported $started servers started, want 5"

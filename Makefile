@@ -150,7 +150,7 @@ echocheck: $(CHECKER_OBJS) $(LIB)
 # A class run's long proofs: -P 1 and -P 4 give the same matrix, servers
 # that fork without end or fill memory are stopped and named, and 30
 # correct C submissions are timed (tests/test_class.sh).
-check-class: all $(BROKEN)
+check-class: all $(BROKEN) tests/bin/escape_memcap
 	sh tests/test_class.sh --full
 # The objects a class fixture's server.c links (tests/test_class.sh asks).
 class-objs:

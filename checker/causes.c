@@ -71,6 +71,14 @@ static const cause_t catalogue[] = {
       "of Unintended Sharing\"" },
     { CAUSE_EXITED, "exited", EV_EXITED,
       "it exited by itself", NULL, NULL },
+    { CAUSE_MEMORY_CAP, "memory-cap", EV_MEMORY_CAP,
+      "killed for memory at echocheck's cap",
+      "its processes together used all the memory echocheck allows a "
+      "server (the cgroup's cap on its isolation line), and the kernel "
+      "killed it: memory that grows without bound, such as a buffer per "
+      "client or per line never freed, or a client's input read on while "
+      "its echo waits (back-pressure)",
+      NULL },
     { CAUSE_KILLED, "killed", EV_KILLED,
       "it was killed by a signal", NULL, NULL },
     { CAUSE_NEXT_UNSERVED, "next-unserved", EV_NEXT_UNSERVED,

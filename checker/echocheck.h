@@ -157,6 +157,7 @@ typedef struct {
     char why[160];        /* why it never got ready */
     char cmdline[300];    /* the command line started */
     int served_at_start;  /* served_clients when it started */
+    long oom_at_start;    /* cg_oom_kills() when it started */
     atomic_int flooded;   /* set by drain: it printed more than FLOOD_MIB,
                              so drain killed its group */
 } instance_t;

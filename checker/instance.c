@@ -10,6 +10,7 @@
  */
 #include "echocheck.h"
 #include "isolate.h"
+#include "isolate_cg.h"
 
 #include <poll.h>
 #include <sys/resource.h>
@@ -364,6 +365,7 @@ int inst_start(instance_t *in, int nofile)
     memset(in, 0, sizeof(*in));
     out_init(&in->out);
     in->served_at_start = served_clients;
+    in->oom_at_start = cg_oom_kills();
     for (int tries = 1;; tries++) {
         in->port = opt.port > 0 ? opt.port : free_port();
         if (start_once(in, nofile) == 0)

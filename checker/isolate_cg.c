@@ -147,6 +147,28 @@ void cg_remove(void)
     }
 }
 
+long cg_oom_kills(void)
+{
+    for (int i = 0; i < N_TREES; i++) {
+        const tree_t *t = &trees[i];
+        if (t->dir[0] == '\0' || t->memory_file == NULL)
+            continue;
+        char path[PATH_MAX + 64], line[128];
+        int v2 = strcmp(t->memory_file, "memory.max") == 0;
+        snprintf(path, sizeof(path), "%s/%s", t->dir,
+                 v2 ? "memory.events" : "memory.oom_control");
+        FILE *f = fopen(path, "r");
+        long n = -1;
+        while (f && n < 0 && fgets(line, sizeof(line), f))
+            if (sscanf(line, "oom_kill %ld", &n) != 1)
+                n = -1;
+        if (f)
+            fclose(f);
+        return n;
+    }
+    return -1;
+}
+
 void cg_describe(char *buf, size_t size)
 {
     int tasks = 0, memory = 0;

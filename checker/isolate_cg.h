@@ -19,5 +19,9 @@ void cg_join(void);
 void cg_remove(void);
 /* "; cgroup: 256 tasks, 4096 MiB", or "" without one. */
 void cg_describe(char *buf, size_t size);
+/* How many times the kernel has killed a process of the cgroup for
+ * memory so far (its memory.events or memory.oom_control); -1 without a
+ * memory cap or a kernel that counts. */
+long cg_oom_kills(void);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include "echocheck.h"
 #include "isolate.h"
+#include "isolate_cg.h"
 
 const group_t all_groups[] = {
     { "echo", echo_checks, &n_echo_checks },
@@ -68,7 +69,11 @@ static void observe_death(result_t *r, instance_t *in)
         observe(r, EV_DIED_SIGPIPE);
     else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
         observe(r, EV_DIED_MEMORY);
-    else if (sig != 0)
+    else if (sig == SIGKILL && cg_oom_kills() > in->oom_at_start) {
+        observe(r, EV_MEMORY_CAP);
+        note(r, "seen: its cgroup counts an out-of-memory kill since it "
+                "started");
+    } else if (sig != 0)
         observe(r, EV_KILLED);
     else {
         observe(r, EV_EXITED);
@@ -82,7 +87,7 @@ void note_death(result_t *r, instance_t *in)
     static const int order[] = { CAUSE_SHARED_FD, CAUSE_RUNTIME,
                                  CAUSE_WRAPPER, CAUSE_SIGPIPE,
                                  CAUSE_MEMORY, CAUSE_ONE_CLIENT, CAUSE_EXITED,
-                                 CAUSE_KILLED };
+                                 CAUSE_MEMORY_CAP, CAUSE_KILLED };
 
     nap(50); /* its last words through the pipes */
     observe_death(r, in);

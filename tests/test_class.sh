@@ -11,12 +11,13 @@
 #   tests/test_class.sh --full   make check-class: the same class with -P 1
 #                                and -P 4 gives the same matrix; a server
 #                                forking without end and one filling memory
-#                                are stopped and named; 30 correct C
+#                                are stopped and named (one run's own
+#                                memory cap too); 30 correct C
 #                                submissions with -P 2, timed, and a mixed
 #                                class of 30 (docs/measurements.md has the
 #                                figures)
 #   tests/test_class.sh --full PART   one of them: p_independence,
-#                                excesses, speed, mixed
+#                                excesses, memory_cap, speed, mixed
 # Prints "PASS class NAME", "FAIL ..." or "SKIP ...", one per test.
 # Run from the top of the tree, after make.
 scale=${TEST_TIME_SCALE:-1}
@@ -317,6 +318,26 @@ excesses() {
     expect excesses_leave_nothing [ -z "$left" ]
 }
 
+# One run's backstop, past the class run's watch: an isolated server's
+# cgroup caps its memory at 4 GiB; a server killed there is named so, not
+# "killed by SIGKILL" alone. It fills 4 GiB before it listens (seconds of
+# the kernel's time: the start's wait stretched); where no cgroup caps it
+# or swap would take the excess, skipped.
+memory_cap() {
+    TEST_TIME_SCALE=$((4 * scale)) ./echocheck --isolate --check echo/short-line \
+        -- tests/bin/escape_memcap {port} >"$tmp/memcap.log" 2>&1
+    if ! grep -q '^isolation: on (.*cgroup: .* MiB)' "$tmp/memcap.log"; then
+        skip memory_cap_named "no memory cgroup here: $(head -n 1 "$tmp/memcap.log")"
+    elif [ "$(grep -c . /proc/swaps 2>/dev/null)" -gt 1 ]; then
+        skip memory_cap_named "swap here: the cap would swap rather than kill"
+    elif grep -q '^memory-cap: killed for memory' "$tmp/memcap.log" &&
+        grep -q '^FAIL start: killed by SIGKILL' "$tmp/memcap.log"; then
+        pass memory_cap_named
+    else
+        fail memory_cap_named "want FAIL start: killed by SIGKILL, and the root cause memory-cap" "$tmp/memcap.log"
+    fi
+}
+
 # correct N: N correct C submissions, the suite's servers in turn.
 correct() {
     i=0 count=$1
@@ -369,12 +390,13 @@ kill -SEGV $$'
 }
 
 if [ -n "${2:-}" ]; then
-    "$2" # one part of --full: p_independence, excesses, speed or mixed
+    "$2" # one part of --full: p_independence, excesses, memory_cap, speed or mixed
 elif [ "${1:-}" = --full ]; then
     quick
     echo "    (the mixed class of 6 with -P 2: $mixed_t s)"
     p_independence
     excesses
+    memory_cap
     speed
     mixed
 else

@@ -69,6 +69,13 @@ static const cause_t catalogue[] = {
       "threads; run it under a memory checker",
       "valgrind or -fsanitize=address; see race.c and slide \"Potential Form "
       "of Unintended Sharing\"" },
+    { CAUSE_CANNOT_RUN, "cannot-run", EV_CANNOT_RUN,
+      "the command could not be run",
+      "the command's program could not be started (why is quoted above): "
+      "check its path, that the build makes a program of that name and "
+      "that it is executable, or name its interpreter first (python3 "
+      "server.py {port})",
+      NULL },
     { CAUSE_EXITED, "exited", EV_EXITED,
       "it exited by itself", NULL, NULL },
     { CAUSE_MEMORY_CAP, "memory-cap", EV_MEMORY_CAP,

@@ -17,6 +17,7 @@ enum {
     EV_DIED_SIGPIPE,      /* killed by SIGPIPE */
     EV_DIED_MEMORY,       /* killed by SIGSEGV, SIGBUS or SIGABRT */
     EV_EXITED,            /* exited by itself */
+    EV_CANNOT_RUN,        /* exit status 127 with "cannot run PROG: why" */
     EV_KILLED,            /* killed by another signal */
     EV_MEMORY_CAP,        /* killed by SIGKILL as its cgroup counted an
                              out-of-memory kill */
@@ -77,7 +78,7 @@ enum {
     CAUSE_NONE = 0,
     CAUSE_USAGE, CAUSE_START_REPORT, CAUSE_ONE_CLIENT, CAUSE_RUNTIME, CAUSE_WRAPPER,
     CAUSE_SIGPIPE, CAUSE_MEMORY, CAUSE_EXITED, CAUSE_KILLED,
-    CAUSE_MEMORY_CAP,
+    CAUSE_MEMORY_CAP, CAUSE_CANNOT_RUN,
     CAUSE_NEXT_UNSERVED, CAUSE_NO_RESTART,
     CAUSE_NO_ECHO, CAUSE_HELD, CAUSE_CRLF, CAUSE_NUL, CAUSE_CHANGED,
     CAUSE_LONG_LINE, CAUSE_SHORT_WRITE, CAUSE_LAST_PARTIAL, CAUSE_EOF,

@@ -129,8 +129,8 @@ void out_init(output_t *o);
 /* Takes n bytes of stream s (0 stdout, 1 stderr); out_end: its end. */
 void out_feed(output_t *o, int s, const char *buf, size_t n);
 void out_end(output_t *o, int s);
-/* 1 when its first lines hold "usage", in any case. */
-int out_usage(output_t *o);
+/* 1 when its first lines hold words, in any case ("usage"). */
+int out_head_says(output_t *o, const char *words);
 /* Records in r what the output shows: EV_RUNTIME_REPORT, EV_WRAPPER_MSG. */
 void observe_output(result_t *r, output_t *o);
 /* 1 when the quoted error report holds words, in any case. */

@@ -63,14 +63,24 @@ static void second_client(check_ctx_t *c, result_t *r)
     nap(ms(100)); /* the server takes the first client in */
     if (echo_once(c->srv.port, line, sizeof(line) - 1, 0, r) != 0) {
         note(r, "a first client was connected and silent all along");
-        if (has_seen(r, EV_NOTHING_BACK))
+        /* One at a time only if it serves a client once the first left:
+         * a server that serves nobody waits on nobody. */
+        close(first);
+        first = -1;
+        result_t next = { 0 };
+        if (has_seen(r, EV_NOTHING_BACK) &&
+            echo_once(c->srv.port, line, sizeof(line) - 1, 0, &next) == 0) {
+            note(r, "once the first client had left, a fresh client was "
+                    "served");
             observe(r, EV_SECOND_WAITED);
+        }
         blame_echo(r, CAUSE_ITERATIVE);
     } else if (readable_within(first, 0))
         not_provoked(r, "the first client was not held: its connection "
                      "ended (or it was answered) before the second was "
                      "served");
-    close(first);
+    if (first >= 0)
+        close(first);
 }
 
 static void pool_serves_n(check_ctx_t *c, result_t *r)
@@ -267,8 +277,9 @@ static void hundred_clients(check_ctx_t *c, result_t *r)
         observe(r, EV_CROSSTALK);
     else if (answered > 0)
         observe(r, EV_UNANSWERED); /* some were served: not the server's end */
-    if (!blame(r, CAUSE_HELD) && !blame(r, CAUSE_CROSSTALK))
-        blame(r, CAUSE_CROWD);
+    if (!blame(r, CAUSE_HELD) && !blame(r, CAUSE_CROSSTALK) &&
+        !blame(r, CAUSE_CROWD))
+        blame(r, CAUSE_NO_ECHO);
 }
 
 const check_t conc_checks[] = {

@@ -172,6 +172,7 @@ static void no_zombies(check_ctx_t *c, result_t *r)
             blame(r, CAUSE_REAPS_ONE);
         return;
     }
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     int merged = burst_and_leave(c);
     if ((n = wait_at_most(c, zombies, 0)) == 0) {
         if (!merged)
@@ -421,7 +422,9 @@ static void limit_death(instance_t *lim, result_t *r)
     observe(r, EV_EMFILE_FATAL);
     note_death(r, lim);
     if (r->cause == CAUSE_EXITED || r->cause == CAUSE_KILLED ||
-        r->cause == CAUSE_ONE_CLIENT)
+        r->cause == CAUSE_ONE_CLIENT ||
+        (r->cause == CAUSE_WRAPPER && /* no connection to close: accept's */
+         out_report_says(&lim->out, "Too many open files")))
         r->cause = CAUSE_NONE; /* the limit is the better evidence */
     blame(r, CAUSE_EMFILE);
 }
@@ -451,6 +454,7 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
     }
     int idle = count_threads(lim.pid), idle_fds = count_fds(lim.pid);
     held_t h = { 0, 0, 0 };
+    observe(r, EV_CLIENTS_AT_ONCE); /* a death here: shared-descriptor */
     crowd_and_leave(&lim, &h);
     step("with %d descriptors allowed: at most %d held by the server, %d "
          "by its processes together; %d clients dropped", LIMIT, h.one,
@@ -461,7 +465,11 @@ static void fd_limit_64(check_ctx_t *c, result_t *r)
         !dies_soon(&lim)) {
         note(r, "100 clients had come at once, with 64 descriptors "
                 "allowed, and left");
-        if (!blame(r, CAUSE_HELD)) /* the echo's fault, not the limit's */
+        if (blame(r, CAUSE_HELD)) /* the echo's fault, not the limit's */
+            ;
+        else if (!limit_met(&h)) /* the limit never met: not its fault */
+            blame_echo(r, CAUSE_NONE);
+        else
             blame_held(&lim, idle, idle_fds, s && s->fds_were_back, r);
         note_last_lines(r, &lim);
     } else if (!inst_alive(&lim)) {

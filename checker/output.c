@@ -150,14 +150,14 @@ static int holds_word(const char *line, const char *word)
     return 0;
 }
 
-int out_usage(output_t *o)
+int out_head_says(output_t *o, const char *words)
 {
     int found = 0;
 
     pthread_mutex_lock(&o->lock);
     for (int s = 0; s < 2; s++)
         for (int i = 0; i < o->s[s].lines && i < HEAD_LINES; i++)
-            found |= holds_word(o->s[s].head[i], "usage");
+            found |= holds_word(o->s[s].head[i], words);
     pthread_mutex_unlock(&o->lock);
     return found;
 }

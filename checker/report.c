@@ -441,7 +441,7 @@ int report_never_ready(instance_t *in)
     observe_output(&r, &in->out);
     if (has_seen(&r, EV_RUNTIME_REPORT) || has_seen(&r, EV_WRAPPER_MSG))
         observe(&r, EV_START_REPORT);
-    if (!inst_alive(in) && out_usage(&in->out))
+    if (!inst_alive(in) && out_head_says(&in->out, "usage"))
         observe(&r, EV_USAGE);
     if (!blame(&r, CAUSE_USAGE))
         blame(&r, CAUSE_START_REPORT);

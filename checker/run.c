@@ -75,7 +75,10 @@ static void observe_death(result_t *r, instance_t *in)
                 "started");
     } else if (sig != 0)
         observe(r, EV_KILLED);
-    else {
+    else if (WEXITSTATUS(in->status) == 127 &&
+             out_head_says(&in->out, "cannot run ")) {
+        observe(r, EV_CANNOT_RUN); /* exec_server's words (instance.c) */
+    } else {
         observe(r, EV_EXITED);
         if (one)
             observe(r, EV_ONE_CLIENT);
@@ -86,7 +89,8 @@ void note_death(result_t *r, instance_t *in)
 {
     static const int order[] = { CAUSE_SHARED_FD, CAUSE_RUNTIME,
                                  CAUSE_WRAPPER, CAUSE_SIGPIPE,
-                                 CAUSE_MEMORY, CAUSE_ONE_CLIENT, CAUSE_EXITED,
+                                 CAUSE_MEMORY, CAUSE_ONE_CLIENT,
+                                 CAUSE_CANNOT_RUN, CAUSE_EXITED,
                                  CAUSE_MEMORY_CAP, CAUSE_KILLED };
 
     nap(50); /* its last words through the pipes */
@@ -181,6 +185,30 @@ static const char *skip_why(const check_t *k)
     return NULL;
 }
 
+/* A server that has served no client in this run, after an earlier check
+ * showed that nothing came back at all: a later check's "nothing came
+ * back" is that fault again, not the one its check would make of a
+ * server that echoes (one client at a time, a crowd refused, the limit
+ * met), which would be guessed past the evidence. */
+static void still_no_echo(result_t *r)
+{
+    static const int guesses[] = { CAUSE_NONE, CAUSE_ITERATIVE,
+                                   CAUSE_POOL_SHORT, CAUSE_NOT_POOL,
+                                   CAUSE_NO_NEXT, CAUSE_BLOCK_READ,
+                                   CAUSE_BLOCK_WRITE, CAUSE_PARTIAL_LINE,
+                                   CAUSE_CROWD, CAUSE_NEXT_UNSERVED,
+                                   CAUSE_EMFILE };
+
+    if (!r->failed || served_clients > 0 || !cause_shown(CAUSE_NO_ECHO) ||
+        !(has_seen(r, EV_NOTHING_BACK) || has_seen(r, EV_UNANSWERED)))
+        return;
+    for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++)
+        if (r->cause == guesses[i]) {
+            r->cause = CAUSE_NO_ECHO; /* judged where it was shown */
+            return;
+        }
+}
+
 /* One run of check k on c's instance (started here when there is none):
  * fills r. */
 static void run_once(const char *group, const check_t *k, check_ctx_t *c,
@@ -207,6 +235,7 @@ static void run_once(const char *group, const check_t *k, check_ctx_t *c,
         machine_take(machine_lock_fd(), 1); /* a class run's: see machine.c */
         k->fn(c, r);
         after_check(c, r);
+        still_no_echo(r);
         machine_take(machine_lock_fd(), 0);
         if (r->failed && c->srv.pid != 0 && !r->output_shown)
             note_last_lines(r, &c->srv);

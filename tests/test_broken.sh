@@ -45,6 +45,10 @@ fixture close_twice exiting-wrapper c -g echo -- tests/bin/broken_connfd_close {
 fixture claim_one not-one - -m one -g concurrency -- ./echoservert {port}
 fixture claim_pool not-a-pool - -m pool=2 -g concurrency -- ./echoservert {port}
 fixture claim_bigger_pool pool-short c -m pool=4 -g concurrency -- ./echoservert_pre {port} 2 2
+# A server that never accepts: nothing comes back, and no check guesses
+# past that (one client at a time, a crowd refused). Not a fixture()
+# above: "nothing came back" is the fault itself, with no likely cause.
+launch "$tmp/no_accept" ./echocheck $flags -g concurrency -- tests/bin/broken_no_accept {port}
 # A script's uncaught error: the runtime's report is the evidence.
 # (name, the runtime's mark, how it runs; built into tests/bin once.)
 runtimes() {
@@ -265,5 +269,18 @@ while read -r rt; do
     skip "fixture_uncaught_${rt}_is_judged_once_as_uncaught_error" \
         "no $rt toolchain here: $(head -n 1 "$tmp/build.$rt")"
 done <"$tmp/runtimes.skip"
+
+# The server that never accepts: its one root cause is no-echo, shown by
+# the first FAIL; every later FAIL is not judged; no likely cause at all.
+out=$tmp/no_accept
+fails=$(grep -c '^FAIL ' "$out")
+if [ "$(cat "$out.status")" = 1 ] && [ "$(roots "$out" | tr '\n' ' ')" = "no-echo " ] &&
+    [ "$fails" -ge 4 ] && [ "$(grep '^FAIL ' "$out" | sed 1d | grep -c -v ': not judged: nothing came back at all$')" = 0 ] &&
+    ! grep -q 'likely cause' "$out"; then
+    pass never_accepting_server_is_judged_once_as_no_echo
+else
+    fail never_accepting_server_is_judged_once_as_no_echo \
+        "want status 1, the one root cause no-echo, the later FAILs not judged, no likely cause" "$out"
+fi
 
 [ "$failed" -eq 0 ]

@@ -294,10 +294,11 @@ json_verdict() {
 }
 json_verdict zombies 7 '"name" *: *"resources/no-zombies"[^}]*"score" *: *0[^.1-9]' \
     json_scores_every_check_run_and_the_failure_0
-# A server that never started: the start entry failed, and every check
-# listed, not judged, each scoring 0.
+# A server that never started: the start entry failed, worth nothing (so
+# the total is out of as many points as a run's that listened), and every
+# check listed, not judged, each scoring 0.
 j=$tmp/start.json
-if json_whole "$j" && grep -q '^    {"name": "start", "status": "failed", "score": 0' "$j" &&
+if json_whole "$j" && grep -q '^    {"name": "start", "status": "failed", "score": 0, "max_score": 0,' "$j" &&
     grep -q '"output": "not judged: the server never listened"' "$j" &&
     ! grep -q '"score": 1' "$j" && grep -q '^  "score": 0$' "$j"; then
     pass json_lists_every_check_for_a_server_that_never_started

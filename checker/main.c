@@ -26,7 +26,7 @@ static const char usage_text[] =
     "                 -- COMMAND [ARG...]\n"
     "       echocheck --class DIR [--build CMD] [-P N] [-o OUT] [--time-limit S]\n"
     "                 [--only NAME] [-m MODEL] [-p PORT] [--repeat N]\n"
-    "                 [--[no-]isolate] -- COMMAND [ARG...]\n"
+    "                 [--points FILE] [--[no-]isolate] -- COMMAND [ARG...]\n"
     "       echocheck --list\n";
 
 static const char help_text[] =
@@ -241,8 +241,11 @@ static void parse_options(int argc, char **argv)
             opt.no_mem_limit = 1;
         else if (strcmp(a, "--list") == 0)
             exit(list_checks());
-        else if (parse_more(argv, &i) < 0)
-            usage_error("unknown option");
+        else if (parse_more(argv, &i) < 0) {
+            char why[128];
+            snprintf(why, sizeof(why), "unknown option '%.100s'", a);
+            usage_error(why);
+        }
     }
     if (opt.check)
         only_check();

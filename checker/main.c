@@ -272,8 +272,11 @@ static void read_scale(void)
 static void on_fatal(int sig)
 {
     kill_registered_groups();
-    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+        if (!opt.class_dir) /* a class run's tally is its report's */
+            report_interrupted();
         _exit(128 + sig);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }

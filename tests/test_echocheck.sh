@@ -167,6 +167,13 @@ sigint_leaves_nothing() {
         fail sigint_exits_130_with_whole_json "status $ec_status, want 130 and a whole results file with pending checks" \
             "$tmp/sigint.json"
     fi
+    # The output says so, and ends with the tally so far.
+    if grep -q '^== interrupted' "$tmp/sigint.out" &&
+        tail -n 1 "$tmp/sigint.out" | grep -q '^[0-9]* passed, [0-9]* failed'; then
+        pass sigint_ends_with_the_tally_so_far
+    else
+        fail sigint_ends_with_the_tally_so_far "want '== interrupted...' and 'N passed, N failed' last" "$tmp/sigint.out"
+    fi
 }
 sigint_leaves_nothing
 

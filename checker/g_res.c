@@ -165,7 +165,9 @@ static void no_zombies(check_ctx_t *c, result_t *r)
     int n = wait_at_most(c, zombies, 0);
     if (n > 0) {
         fail(r, "%d zombie children remained %d ms after %d clients left, "
-             "one after another", n, WAIT_MS, CLIENTS);
+             "one after another%s", n, WAIT_MS, CLIENTS,
+             n == CLIENTS + 1 ? " (and a client's before them)"
+             : n > CLIENTS   ? " (and clients' before them)" : "");
         /* Every client's child (a reap per signal misses only some). */
         observe(r, n >= CLIENTS ? EV_ZOMBIES_ALL : EV_ZOMBIES_SOME);
         if (!blame(r, CAUSE_NEVER_REAPS))

@@ -454,6 +454,11 @@ const char *isolation_line(void)
         snprintf(out, size, "isolation: on (%s)", isolation.why);
     else if (strcmp(isolation.why, "--no-isolate") == 0)
         snprintf(out, size, "isolation: off (--no-isolate)");
+    else if (strncmp(isolation.why, "the server's uid cannot", 23) == 0)
+        snprintf(out, size, "isolation: off (%s; the server runs in a "
+                 "process group with limits; for isolation, name a program "
+                 "and folder every user may reach, such as /usr/bin/python3)",
+                 isolation.why);
     else
         snprintf(out, size, "isolation: off (%s; the server runs in a "
                  "process group with limits)", isolation.why);

@@ -86,6 +86,11 @@ void points_load(const char *path)
 
 int check_points(const char *id)
 {
+    /* "start" (a server that never listened) is not a check: worth
+     * nothing, so that such a server is out of as many points as one
+     * that listened. */
+    if (strncmp(id, "start", 5) == 0 && (id[5] == '\0' || id[5] == '/'))
+        return 0;
     const weight_t *w = lookup(id);
     return w ? w->points : 1;
 }

@@ -355,13 +355,10 @@ static size_t roots_text(char *buf, size_t size)
 static const char *const state_names[] = { "failed", "passed", "failed",
                                            "passed" };
 
-/* One entry of the tests array. "start" (a server that never listened)
- * is not a check: it is worth nothing, so that such a server is out of
- * as many points as one that listened. */
+/* One entry of the tests array. */
 static void json_entry(FILE *f, const entry_t *e, int last)
 {
-    int max = e->state == SKIPPED || strcmp(e->name, "start") == 0
-                  ? 0 : check_points(e->name);
+    int max = e->state == SKIPPED ? 0 : check_points(e->name);
 
     fputs("    {\"name\": ", f);
     json_string(f, e->name);
@@ -502,12 +499,25 @@ int report_never_ready(instance_t *in)
     failed++;
     char *out = Malloc(strlen(r.summary) + r.len + 2);
     sprintf(out, "%s\n%s", r.summary, r.detail);
-    for (int i = 0; i < n_entries; i++)
-        if (entries[i].state == PENDING) {
-            free(entries[i].output);
-            entries[i].output = strdup("not judged: the server never listened");
-            entries[i].state = FAILED;
+    static const char never[] = "not judged: the server never listened";
+    for (int i = 0; i < n_entries; i++) {
+        entry_t *e = &entries[i];
+        if (e->state == PENDING) {
+            free(e->output);
+            e->output = strdup(never);
+            e->state = FAILED;
         }
+        char group[sizeof(e->name)]; /* the JUnit file lists them too */
+        memcpy(group, e->name, sizeof(group));
+        char *slash = strchr(group, '/');
+        if (slash == NULL)
+            continue;
+        *slash = '\0';
+        if (e->state == SKIPPED) /* its output: "SKIP: why" */
+            junit_add(group, slash + 1, 'S', NULL, e->output + 6);
+        else
+            junit_add(group, slash + 1, 'F', never, NULL);
+    }
     root_t *root = root_of(r.cause, 1);
     if (root) {
         snprintf(root->summary, sizeof(root->summary), "%s", r.summary);

@@ -71,7 +71,7 @@ run_bg start.exit3 -- sh -c 'exit 3'
 run_bg start.silent -- sleep 600
 # -j on a run with a failure and on a server that never started.
 run_bg json.zombies -g resources -j "$tmp/zombies.json" -- tests/bin/broken_zombies
-run_bg json.start -j "$tmp/start.json" -- false
+run_bg json.start -j "$tmp/start.json" --junit "$tmp/start.xml" -- false
 # -v: the exact command line started, its port in place of {port}.
 run_bg verbose -v -g shutdown -- ./echoservert {port}
 # -j on a good server, model one: the skipped checks listed too.
@@ -312,6 +312,15 @@ if json_whole "$j" && grep -q '^    {"name": "start", "status": "failed", "score
 else
     fail json_lists_every_check_for_a_server_that_never_started \
         "want every check failed and not judged, the start failed, score 0" "$j"
+fi
+# The JUnit file of that run lists the same: start and every check.
+n_json=$(grep -c '^    {"name": ' "$j")
+n_xml=$(grep -c '<testcase ' "$tmp/start.xml" 2>/dev/null)
+if [ "$n_json" -gt 1 ] && [ "$n_xml" = "$n_json" ]; then
+    pass junit_lists_every_check_for_a_server_that_never_started
+else
+    fail junit_lists_every_check_for_a_server_that_never_started \
+        "$n_xml test cases in the JUnit file, $n_json entries in the JSON" "$tmp/start.xml"
 fi
 # Every check listed, a skipped one scoring 0 of 0 with "SKIP: why"; the
 # root causes in the top-level output (none for a good server).

@@ -43,18 +43,6 @@ static void on_stop(int sig)
     stop_signal = sig;
 }
 
-/* s in single quotes for sh, each ' as '\''; a new string. */
-static char *shell_quoted(const char *s)
-{
-    char *out = Malloc(strlen(s) * 4 + 3), *o = out;
-    *o++ = '\'';
-    for (; *s; s++)
-        o += *s == '\'' ? sprintf(o, "'\\''") : sprintf(o, "%c", *s);
-    *o++ = '\'';
-    *o = '\0';
-    return out;
-}
-
 static FILE *open_in(const job_t *j, const char *file)
 {
     char *path = path_join(j->outdir, file);

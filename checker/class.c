@@ -43,18 +43,6 @@ static void on_stop(int sig)
     stop_signal = sig;
 }
 
-/* s in single quotes for sh, each ' as '\''; a new string. */
-static char *shell_quoted(const char *s)
-{
-    char *out = Malloc(strlen(s) * 4 + 3), *o = out;
-    *o++ = '\'';
-    for (; *s; s++)
-        o += *s == '\'' ? sprintf(o, "'\\''") : sprintf(o, "%c", *s);
-    *o++ = '\'';
-    *o = '\0';
-    return out;
-}
-
 static FILE *open_in(const job_t *j, const char *file)
 {
     char *path = path_join(j->outdir, file);
@@ -100,7 +88,6 @@ static void start_check(job_t *j)
     char *json = path_join(j->outdir, "results.json");
     char *junit = path_join(j->outdir, "junit.xml");
 
-    unlink(json), unlink(junit); /* never a stale file read as this run's */
     argv[k++] = (char *)opt.argv0;
     if (opt.model_arg)
         argv[k++] = "-m", argv[k++] = (char *)opt.model_arg;
@@ -162,12 +149,27 @@ static void start_build(job_t *j)
     free(quoted), free(cmd);
 }
 
+/* A check's files of an earlier run (--only) removed: never read as this
+ * run's results, nor linked from the report when this build fails. */
+static void forget_check(const job_t *j)
+{
+    static const char *const files[] = { "echocheck.txt", "results.json",
+                                         "junit.xml" };
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char *path = path_join(j->outdir, files[i]);
+        unlink(path);
+        free(path);
+    }
+}
+
 static void start_job(job_t *j)
 {
     j->t0 = now_ms();
     j->why_stop = 0;
     clear_cells(j->s);
     mkdir(j->outdir, 0777);
+    forget_check(j);
     j->owners = class_iso_lend(j->dir);
     start_build(j);
 }

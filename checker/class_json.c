@@ -8,6 +8,8 @@
  */
 #include "class.h"
 
+#include <ctype.h>
+
 typedef struct {
     const char *p, *end;
     int depth;
@@ -214,6 +216,33 @@ static int test_member(jp_t *j, const char *key, void *arg)
 }
 
 /*
+ * The note whose text starts at p, col columns into its line, with the
+ * lines it was wrapped onto (report.c: indented 6, 80 columns at most)
+ * joined: a space where the wrap took one, none where it cut a word too
+ * long for a line. Into out, size bytes.
+ */
+static void joined_note(const char *p, int col, char *out, size_t size)
+{
+    size_t o = 0;
+
+    while (*p && o + 1 < size) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n > size - 1 - o)
+            n = size - 1 - o;
+        memcpy(out + o, p, n);
+        o += n;
+        if (e == NULL || strncmp(e + 1, "      ", 6) != 0)
+            break; /* the end of the note */
+        if (col + (e - p) < 80 && o + 1 < size)
+            out[o++] = ' ';
+        for (p = e + 7, col = 6; *p == ' '; p++)
+            col++;
+    }
+    out[o] = '\0';
+}
+
+/*
  * What caused a failure, from its output: the text of its "likely cause:"
  * line (continuation lines joined), else its first line with long
  * numbers (ports, pids, byte counts) as N, so that the same fault in two
@@ -222,22 +251,18 @@ static int test_member(jp_t *j, const char *key, void *arg)
 static char *failure_cause(const char *output)
 {
     char *cause = Malloc(161), *o = cause;
-    const char *p = strstr(output, "likely cause: ");
-    int joined = p != NULL;
+    const char *p = strstr(output, "likely cause: "), *line = p;
 
-    p = p ? p + strlen("likely cause: ") : output;
-    while (*p && o < cause + 160) {
-        if (*p == '\n') {
-            if (!joined || strncmp(p + 1, "      ", 6) != 0)
-                break; /* the end of the cause's paragraph */
-            p += 7;
-            while (*p == ' ')
-                p++;
-            *o++ = ' ';
-            continue;
-        }
+    if (p) {
+        while (line > output && line[-1] != '\n')
+            line--;
+        p += strlen("likely cause: ");
+        joined_note(p, (int)(p - line), cause, 161);
+        return cause;
+    }
+    for (p = output; *p && *p != '\n' && o < cause + 160;) {
         size_t digits = strspn(p, "0123456789");
-        if (!joined && digits >= 3) {
+        if (digits >= 3) {
             *o++ = 'N';
             p += digits;
         } else
@@ -271,11 +296,52 @@ static int verdict_of(const char *status, const char *output, double score,
     return flaky ? V_FLAKY : V_FAILED;
 }
 
+/* 1 when a quoted line says something itself: not a header ("Traceback
+ * (most recent call last):") nor an indented frame of a stack trace. */
+static int says_something(const char *text)
+{
+    size_t n = strlen(text);
+
+    return n > 0 && !isspace((unsigned char)text[0]) && text[n - 1] != ':';
+}
+
+/*
+ * The server's first words in a start's output (its notes, detail): the
+ * first quoted line ("    > " a runtime's report, "    | " what it
+ * printed) that says something (else the first quoted line), else the
+ * first note that is no header ("the server printed nothing"). Into
+ * out; 0 when there is none.
+ */
+static int first_words(const char *detail, char *out, size_t size)
+{
+    const char *note = NULL, *quoted = NULL;
+
+    for (const char *d = detail; d && strncmp(d, "    ", 4) == 0;) {
+        const char *e = strchr(d, '\n');
+        int quote = d[4] == '>' || d[4] == '|'; /* "    |" alone: an empty line */
+        if (quote && d[5] == ' ' && strncmp(d + 6, "... (", 5) != 0) {
+            joined_note(d + 6, 6, out, size);
+            if (says_something(out))
+                return 1;
+            quoted = quoted ? quoted : d;
+        } else if (!quote && note == NULL && d[4] != ' ' &&
+                   (e ? e[-1] : d[strlen(d) - 1]) != ':')
+            note = d;
+        d = e ? e + 1 : NULL;
+    }
+    if (quoted)
+        joined_note(quoted + 6, 6, out, size);
+    else if (note)
+        joined_note(note + 4, 4, out, size);
+    return quoted || note;
+}
+
 /* A run that never started: never listened, or crashed (the signal). */
 static void take_start(sub_t *s, const char *output)
 {
     const char *nl = strchr(output, '\n'), *sig = strstr(output, "killed by ");
     int first = nl ? (int)(nl - output) : (int)strlen(output);
+    char words[sizeof(s->why)];
 
     if (sig && sig < output + first) {
         s->status = S_CRASHED;
@@ -287,11 +353,10 @@ static void take_start(sub_t *s, const char *output)
     }
     s->status = S_NEVER_LISTENED;
     snprintf(s->why, sizeof(s->why), "%.*s", first, output);
-    if (nl && strncmp(nl + 1, "    ", 4) == 0) { /* the server's first words */
-        const char *d = nl + 5, *e = strchr(d, '\n');
-        size_t len = strlen(s->why);
-        snprintf(s->why + len, sizeof(s->why) - len, d[0] == '(' ? " %.*s" : ": %.*s",
-                 e ? (int)(e - d) : (int)strlen(d), d);
+    if (nl && first_words(nl + 1, words, sizeof(words))) {
+        size_t at = strlen(s->why);
+        snprintf(s->why + at, sizeof(s->why) - at, words[0] == '(' ? " %s" : ": %s",
+                 words);
     }
 }
 

@@ -4,9 +4,9 @@
  * one): OUT/class.csv, a row per submission and a column per check;
  * OUT/class.html, one page that loads nothing from elsewhere and prints
  * well: the statuses, the matrix by lesson, and for each check the share
- * of the class that failed it and its most frequent cause. A name may
- * hold any byte but '/': CSV fields are quoted, HTML text escaped, links
- * percent-encoded. Also OUT/NAME/status.txt, what results.json does not
+ * of the submissions checked that failed it and its most frequent cause.
+ * A name may hold any byte but '/': CSV fields are quoted, HTML text
+ * escaped, links percent-encoded. Also OUT/NAME/status.txt, what results.json does not
  * hold, so that --only can rebuild the report from what was saved.
  */
 #include "class.h"
@@ -78,6 +78,16 @@ typedef struct {
     int cause_count;
 } check_sum_t;
 
+/* The submissions whose checks ran: what a share is of. */
+static int count_checked(const sub_t *subs, int n)
+{
+    int checked = 0;
+
+    for (int i = 0; i < n; i++)
+        checked += subs[i].status == S_CHECKED;
+    return checked;
+}
+
 static check_sum_t sum_check(const sub_t *subs, int n, int k)
 {
     check_sum_t c = { 0, NULL, 0 };
@@ -113,8 +123,9 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int write_csv(const char *path, const sub_t *subs, int n)
+static int write_csv(const char *path, const char *out, const sub_t *subs, int n)
 {
+    (void)out;
     int n_checks;
     const char *const *ids = class_check_ids(&n_checks);
     FILE *f = fopen(path, "w");
@@ -177,7 +188,24 @@ static void link_to(FILE *f, const char *name, const char *file)
     fprintf(f, "/%s\">%s</a>", file, file);
 }
 
-static void html_statuses(FILE *f, const sub_t *subs, int n)
+/* Links to those of a submission's files that are in OUT/NAME/ (a build
+ * that failed leaves no check's files). */
+static void link_files(FILE *f, const char *out, const char *name)
+{
+    static const char *const files[] = { "echocheck.txt", "build.txt",
+                                         "results.json", "junit.xml" };
+    char path[4096];
+
+    for (size_t i = 0, shown = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s/%s", out, name, files[i]);
+        if (access(path, F_OK) != 0)
+            continue;
+        fputs(shown++ ? " " : "", f);
+        link_to(f, name, files[i]);
+    }
+}
+
+static void html_statuses(FILE *f, const char *out, const sub_t *subs, int n)
 {
     fputs("<h2>Submissions</h2>\n<table><tr><th>submission</th><th>status</th>"
           "<th>passed</th><th>failed</th><th>points</th><th>time</th><th>why</th>"
@@ -199,13 +227,7 @@ static void html_statuses(FILE *f, const sub_t *subs, int n)
             xml_text(f, s->stopped);
         }
         fputs("</td><td>", f);
-        link_to(f, s->name, "echocheck.txt");
-        fputs(" ", f);
-        link_to(f, s->name, "build.txt");
-        fputs(" ", f);
-        link_to(f, s->name, "results.json");
-        fputs(" ", f);
-        link_to(f, s->name, "junit.xml");
+        link_files(f, out, s->name);
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -247,15 +269,15 @@ static void html_matrix(FILE *f, const sub_t *subs, int n)
 
 static void html_checks(FILE *f, const sub_t *subs, int n)
 {
-    int n_checks;
+    int n_checks, checked = count_checked(subs, n);
     const char *const *ids = class_check_ids(&n_checks);
 
     fputs("<h2>Each check across the class</h2>\n<table><tr><th>check</th>"
           "<th>failed it</th><th>most frequent cause</th></tr>\n", f);
     for (int k = 0; k < n_checks; k++) {
         check_sum_t c = sum_check(subs, n, k);
-        fprintf(f, "<tr><td>%s</td><td>%d of %d (%d%%)</td><td>", ids[k],
-                c.failed, n, n ? c.failed * 100 / n : 0);
+        fprintf(f, "<tr><td>%s</td><td>%d of %d checked (%d%%)</td><td>", ids[k],
+                c.failed, checked, checked ? c.failed * 100 / checked : 0);
         if (c.cause) {
             xml_text(f, c.cause);
             fprintf(f, " (%d)", c.cause_count);
@@ -265,12 +287,14 @@ static void html_checks(FILE *f, const sub_t *subs, int n)
     fputs("</table>\n", f);
 }
 
-/* How the servers were shut in: the mode of each check run. */
+/* How the servers were shut in: the mode of each submission checked. */
 static void html_isolation(FILE *f, const sub_t *subs, int n)
 {
     int on = 0, off = 0;
 
     for (int i = 0; i < n; i++) {
+        if (subs[i].status != S_CHECKED)
+            continue;
         on += strcmp(subs[i].isolation, "namespaces") == 0;
         off += strcmp(subs[i].isolation, "none") == 0;
     }
@@ -280,7 +304,7 @@ static void html_isolation(FILE *f, const sub_t *subs, int n)
                "echocheck.txt for why).</p>\n", on, off);
 }
 
-static int write_html(const char *path, const sub_t *subs, int n)
+static int write_html(const char *path, const char *out, const sub_t *subs, int n)
 {
     FILE *f = fopen(path, "w");
     int count[N_STATUS] = { 0 };
@@ -299,7 +323,7 @@ static int write_html(const char *path, const sub_t *subs, int n)
         }
     fputs(".</p>\n", f);
     html_isolation(f, subs, n);
-    html_statuses(f, subs, n);
+    html_statuses(f, out, subs, n);
     html_matrix(f, subs, n);
     html_checks(f, subs, n);
     fputs("</body></html>\n", f);
@@ -308,13 +332,13 @@ static int write_html(const char *path, const sub_t *subs, int n)
 
 /* Written to NAME.tmp, then renamed: a reader never sees half a file. */
 static int write_whole(const char *out, const char *name, const sub_t *subs, int n,
-                       int (*fn)(const char *, const sub_t *, int))
+                       int (*fn)(const char *, const char *, const sub_t *, int))
 {
     char path[4096], tmp[4200];
 
     snprintf(path, sizeof(path), "%s/%s", out, name);
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    if (fn(tmp, subs, n) != 0 || rename(tmp, path) != 0) {
+    if (fn(tmp, out, subs, n) != 0 || rename(tmp, path) != 0) {
         fprintf(stderr, "echocheck: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
@@ -343,6 +367,7 @@ void print_class_summary(const char *out, sub_t *subs, int n)
         }
     printf("\n");
     int *failed = Calloc((size_t)n_checks, sizeof(int)), shown = 0;
+    int checked = count_checked(subs, n);
     for (int k = 0; k < n_checks; k++)
         failed[k] = sum_check(subs, n, k).failed;
     for (; shown < 5; shown++) {
@@ -352,8 +377,8 @@ void print_class_summary(const char *out, sub_t *subs, int n)
                 best = k;
         if (best < 0)
             break;
-        printf("%s %s: failed by %d of %d\n", shown ? "  " : "failed most:",
-               ids[best], failed[best], n);
+        printf("%s %s: failed by %d of %d checked\n", shown ? "  " : "failed most:",
+               ids[best], failed[best], checked);
         failed[best] = 0;
     }
     if (shown == 0)

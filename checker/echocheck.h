@@ -330,6 +330,8 @@ void machine_take(int fd, int take);
 /* ---- Text (text.c) ---- */
 /* s with every token replaced by with; a new string (Malloc). */
 char *replace_all(const char *s, const char *token, const char *with);
+/* s in single quotes for sh, each ' as '\''; a new string (Malloc). */
+char *shell_quoted(const char *s);
 
 /* ---- Provoking what a check tests (provoke.c) ---- */
 /* Fails r as "not provoked: what", echocheck's fault, not the server's. */

@@ -129,10 +129,12 @@ static void command_text(char **argv, char *buf, size_t size)
 
     buf[0] = '\0';
     for (int i = 0; argv[i] && o + 4 < size; i++) {
-        int plain = argv[i][0] && strcspn(argv[i], " \t'\"\\$*?;&|<>()") ==
+        int plain = argv[i][0] && strcspn(argv[i], " \t\n'\"\\$`*?[;&|<>()~#!") ==
                                    strlen(argv[i]);
-        int w = snprintf(buf + o, size - o, plain ? "%s%s" : "%s'%s'",
-                         i ? " " : "", argv[i]);
+        char *word = plain ? NULL : shell_quoted(argv[i]);
+        int w = snprintf(buf + o, size - o, "%s%s", i ? " " : "",
+                         word ? word : argv[i]);
+        free(word);
         o += w > 0 ? (size_t)w : 0;
     }
 }

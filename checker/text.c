@@ -1,6 +1,7 @@
 /*
- * text.c - the text helper the checker's rooms share: a token replaced
- * in a command's argument ({port} by instance.c, {dir} by the class run).
+ * text.c - the text helpers the checker's rooms share: a token replaced
+ * in a command's argument ({port} by instance.c, {dir} by the class run),
+ * and a word quoted for sh (the command line shown, a build's {dir}).
  */
 #include "echocheck.h"
 
@@ -18,6 +19,17 @@ char *replace_all(const char *s, const char *token, const char *with)
         } else
             *o++ = *s++;
     }
+    *o = '\0';
+    return out;
+}
+
+char *shell_quoted(const char *s)
+{
+    char *out = Malloc(strlen(s) * 4 + 3), *o = out;
+    *o++ = '\'';
+    for (; *s; s++)
+        o += *s == '\'' ? sprintf(o, "'\\''") : sprintf(o, "%c", *s);
+    *o++ = '\'';
     *o = '\0';
     return out;
 }

@@ -2,11 +2,15 @@
 # test_class.sh - echocheck --class on a small class built in a temporary
 # folder: a correct server, a broken one (tests/broken), a folder whose
 # build fails, a server that never listens, one that crashes at start
-# printing bytes no XML may hold, and one whose name holds a space, quotes
-# and '<'. Checked: each status, each submission's files, class.csv and
-# class.html (escaping), --junit parsed by a standard XML parser (python3;
-# SKIP without it), --list, --only into the report, --time-limit, the
-# usage errors (2) and Ctrl-C (130, nothing left running).
+# printing bytes no XML may hold, one whose name holds a space, quotes
+# and '<', one that prints its usage and exits, and one (a ' in its name)
+# whose build makes no server. Checked: each status and its why (the
+# server's own words), each submission's files, class.csv and class.html
+# (escaping, links only to files there, shares of those checked), the
+# command line shown as sh takes it back, --junit parsed by a standard
+# XML parser (python3; SKIP without it), --list, --only into the report,
+# --time-limit, the usage errors (2) and Ctrl-C (130, nothing left
+# running).
 #   tests/test_class.sh          the quick part (make test, about 30 s)
 #   tests/test_class.sh --full   make check-class: the same class with -P 1
 #                                and -P 4 gives the same matrix; a server
@@ -77,6 +81,12 @@ while :; do sleep 1; done'
 sub crash - '#!/bin/sh
 printf "bad bytes \001\002\033[31m \377\376 <&> \"q\" ]]>\n"
 kill -SEGV $$'
+sub usage - '#!/bin/sh
+echo "$0: wrong arguments:" >&2
+echo "usage: $0 <host> <port>" >&2
+exit 2'
+noserver="no'server"
+sub "$noserver" true # builds, but no ./server: the commonest mistake
 
 # class OUT ARGS...: one class run into OUT, bounded (SIGINT at $bound
 # seconds, 200 unless set); its output in OUT.log, its exit status in
@@ -113,7 +123,8 @@ quick() {
     mixed_t=$(($(date +%s) - t0))
     expect exit_0 [ "$(cat "$out.rc")" = 0 ]
     for pair in good:checked sigpipe:checked nobuild:"build failed" \
-                hang:"never listened" crash:"crashed at start"; do
+                hang:"never listened" crash:"crashed at start" \
+                usage:"never listened" "$noserver:never listened"; do
         name=${pair%%:*} want=${pair#*:}
         got=$(status "$out" "$name")
         if [ "$got" = "$want" ]; then pass "status_$name"
@@ -136,7 +147,11 @@ quick() {
     expect html_has_no_raw_name sh -c "! grep -qF '<name>' '$out/class.html'"
     expect html_links_the_report grep -qF 'href="we%27ird%20%3Cname%3E%20%22x%22/echocheck.txt"' "$out/class.html"
     expect html_loads_nothing sh -c "! grep -qiE '(src|href)=\"(https?:)?//' '$out/class.html'"
-    expect summary_counts grep -q '^== the class: 6 submissions: 3 checked, 1 build failed, 1 never listened, 1 crashed at start' "$out.log"
+    expect summary_counts grep -q '^== the class: 8 submissions: 3 checked, 1 build failed, 3 never listened, 1 crashed at start' "$out.log"
+    never_listened_words "$out"
+    command_quoted "$out"
+    links_exist "$out"
+    shares_of_checked "$out" 3
     n=$(./echocheck --list | awk -F'\t' 'NF == 4' | wc -l)
     cols=$(head -n 1 "$out/class.csv" | tr , '\n' | grep -c /)
     [ "$n" -gt 0 ] && ok=1 || ok=0
@@ -151,9 +166,77 @@ quick() {
     expect only_keeps_the_rest [ "$(status "$out" good)" = checked ]
     expect only_keeps_the_rest_failing [ "$(status "$out" nobuild)" = "build failed" ]
 
+    # --only again, the build failing now: the last check's files go.
+    printf 'server:\n\texit 4\n' >"$tmp/subs/$noserver/Makefile"
+    class "$out" --only "$noserver"
+    ls "$out/$noserver" >"$tmp/last.out"
+    ok=0
+    [ "$(status "$out" "$noserver")" = "build failed" ] && [ ! -e "$out/$noserver/echocheck.txt" ] &&
+        [ ! -e "$out/$noserver/results.json" ] && [ -e "$out/$noserver/build.txt" ] && ok=1
+    expect only_build_failed_leaves_no_check_files [ "$ok" = 1 ]
+    expect only_html_no_stale_link sh -c "! grep -qF 'no%27server/echocheck.txt' '$out/class.html'"
+
     future_json "$out"
     usage_errors
     ctrl_c
+}
+
+# A server that never listened: its own words are the why, in class.csv,
+# status.txt, the terminal and class.html; not the header above them.
+never_listened_words() {
+    cant="exit status 127: cannot run $tmp/subs/$noserver/server: No such file or directory"
+    expect why_cannot_run_in_csv grep -qF ",\"$cant\"," "$1/class.csv"
+    expect why_cannot_run_in_status grep -qxF "why: $cant" "$1/$noserver/status.txt"
+    expect why_cannot_run_on_terminal grep -qF "$noserver: never listened: $cant (" "$1.log"
+    expect why_cannot_run_in_html grep -qF "no&#39;server/server: No such file" "$1/class.html"
+    expect why_usage_in_csv grep -q '^"usage",never listened,.*"exit status 2: usage: .*/usage/server <host> <port>"' "$1/class.csv"
+    expect why_is_no_header sh -c "! grep -q 'its std[a-z]* ([0-9]* lines*):' '$1/class.csv' '$1/class.html'"
+}
+
+# The command line echocheck shows is one sh takes back as it was run,
+# a ' in the path included.
+command_quoted() {
+    cmd=$(sed -n 's/^    the command: //p' "$1/$noserver/echocheck.txt")
+    got=$(eval "set -- $cmd" 2>/dev/null && printf '%s|%s' "$1" "$#")
+    echo "the command: $cmd -> $got" >"$tmp/last.out"
+    expect command_shown_as_sh_takes_it [ "$got" = "$tmp/subs/$noserver/server|2" ]
+}
+
+# Every link of class.html leads to a file in OUT (a failed build has no
+# check's files); the build's output is still linked.
+links_exist() {
+    sed -n 's/.*<td><a href=/<a href=/p' "$1/class.html" | tr '<' '\n' |
+        sed -n 's/^a href="\([^"]*\)".*/\1/p' | awk '
+        BEGIN { for (i = 0; i < 256; i++) hex[sprintf("%02X", i)] = sprintf("%c", i) }
+        { out = ""
+          while ((i = index($0, "%")) > 0) {
+              out = out substr($0, 1, i - 1) hex[substr($0, i + 1, 2)]
+              $0 = substr($0, i + 3)
+          }
+          print out $0 }' >"$tmp/links"
+    missing=0 n=0
+    while IFS= read -r l; do
+        n=$((n + 1))
+        [ -e "$1/$l" ] || { missing=$((missing + 1)); echo "no $l"; }
+    done <"$tmp/links" >"$tmp/last.out"
+    ok=0
+    [ "$missing" = 0 ] && [ "$n" -gt 8 ] && ok=1
+    expect html_links_only_files_there [ "$ok" = 1 ]
+    expect html_links_a_failed_build grep -qF 'href="nobuild/build.txt"' "$1/class.html"
+    expect html_no_check_files_of_a_failed_build sh -c "! grep -qE 'href=\"nobuild/(echocheck.txt|results.json|junit.xml)\"' '$1/class.html'"
+}
+
+# Shares are of the submissions checked (N), not of the whole class.
+shares_of_checked() {
+    n_checks=$(./echocheck --list | awk -F'\t' 'NF == 4' | wc -l)
+    cp "$1.log" "$tmp/last.out"
+    expect summary_share_of_checked grep -q "^failed most: [a-z/0-9-]*: failed by [1-9][0-9]* of $2 checked\$" "$1.log"
+    expect summary_no_other_share sh -c "! grep 'failed by' '$1.log' | grep -vq ' of $2 checked\$'"
+    cp "$1/class.html" "$tmp/last.out"
+    expect html_share_of_checked [ "$(grep -c "<td>[0-9]* of $2 checked ([0-9]*%)</td>" "$1/class.html")" = "$n_checks" ]
+    iso=$(sed -n 's/.*Isolation: \([0-9]*\) checked in namespaces .*, \([0-9]*\) without.*/\1 \2/p' \
+        "$1/class.html" | awk '{ print $1 + $2 }')
+    expect html_isolation_counts_the_checked [ "$iso" = "$2" ]
 }
 
 # The reader of results.json takes a later echocheck's fields (status,

@@ -97,11 +97,17 @@ class() {
     ./echocheck --class "$tmp/subs" --build 'make -s -C {dir}' -o "$out" $flags "$@" \
         -- '{dir}/server' '{port}' >"$out.log" 2>&1 &
     pid=$!
-    ( sleep $((${bound:-200} * scale)); kill -INT "$pid" 2>/dev/null ) &
+    # The watch ends within a second of the run (a long sleep left behind
+    # would hold whatever pipe the output goes to).
+    ( i=0 limit=$((${bound:-200} * scale))
+      while kill -0 "$pid" 2>/dev/null; do
+          sleep 1
+          i=$((i + 1))
+          [ "$i" -ge "$limit" ] && { kill -INT "$pid" 2>/dev/null; break; }
+      done ) >/dev/null 2>&1 &
     watch=$!
     wait "$pid"
     echo $? >"$out.rc"
-    kill "$watch" 2>/dev/null
     wait "$watch" 2>/dev/null
     cp "$out.log" "$tmp/last.out"
 }

@@ -17,6 +17,10 @@ static void note_survive(check_ctx_t *c, result_t *r, const char *error)
     note(r, "what the server met: %s", error);
     if (blame(r, CAUSE_HELD))
         return; /* its echoes never came at all */
+    if (served_clients == 0) { /* no client served yet: no "next" either */
+        blame_echo(r, CAUSE_NONE);
+        return;
+    }
     observe(r, EV_NEXT_UNSERVED);
     blame(r, CAUSE_NEXT_UNSERVED);
 }

@@ -27,6 +27,7 @@
 /* Filled by fs_prepare before any fork; the children only read. */
 static char folder[PATH_MAX];           /* the server's, writable */
 static char binds[MAX_BINDS][PATH_MAX]; /* its command's, under a tmpfs */
+static int bind_file[MAX_BINDS];        /* 1: a file right in /tmp, say */
 static int n_binds;
 static char hides[MAX_BINDS][PATH_MAX]; /* others' folders: an empty tmpfs */
 static int n_hides;
@@ -148,6 +149,23 @@ static void bind_fd(int fd, const char *path, int writable)
     close(fd);
 }
 
+/* A file of the command right in a private tmpfs's folder (python3
+ * /tmp/server.py): the file alone shown there, read-only. */
+static void bind_file_fd(int fd, const char *path)
+{
+    char src[64];
+    int t = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+
+    snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+    if (t < 0 || close(t) < 0)
+        iso_die("create ", path);
+    if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+        iso_die("bind ", path);
+    mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+          MS_NODEV, NULL);
+    close(fd);
+}
+
 void fs_enter(void)
 {
     int folder_fd, bind_fds[MAX_BINDS];
@@ -161,7 +179,8 @@ void fs_enter(void)
     if ((folder_fd = open(folder, O_RDONLY | O_DIRECTORY)) < 0)
         iso_die("open ", folder);
     for (int i = 0; i < n_binds; i++)
-        bind_fds[i] = open(binds[i], O_RDONLY | O_DIRECTORY);
+        bind_fds[i] = open(binds[i], bind_file[i] ? O_RDONLY
+                                                   : O_RDONLY | O_DIRECTORY);
     if (tree_attr("/", 1) < 0 && remount_all_readonly() < 0)
         iso_die("read-only ", "/");
     for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
@@ -175,7 +194,9 @@ void fs_enter(void)
                   "mode=0755,size=1m") < 0)
             iso_die("tmpfs on ", hides[i]);
     for (int i = 0; i < n_binds; i++)
-        if (bind_fds[i] >= 0)
+        if (bind_fds[i] >= 0 && bind_file[i])
+            bind_file_fd(bind_fds[i], binds[i]);
+        else if (bind_fds[i] >= 0)
             bind_fd(bind_fds[i], binds[i], 0);
     bind_fd(folder_fd, folder, 1);
     if (chdir(folder) < 0)
@@ -189,22 +210,28 @@ void fs_enter(void)
           NULL);
 }
 
-/* dir, kept readable if a private tmpfs would hide it. */
-static void keep_dir(const char *dir)
+/* path (a folder, or a file when is_file), kept readable if a private
+ * tmpfs would hide it: one below a hidden folder. A file is kept alone
+ * only where it sits right in the hidden folder itself (/tmp/x.py), lest
+ * the whole of /tmp be shown. */
+static void keep_path(const char *path, int is_file)
 {
     for (int i = 0; i < n_binds; i++)
-        if (strcmp(binds[i], dir) == 0)
+        if (strcmp(binds[i], path) == 0)
             return;
     for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
         size_t n = strlen(hidden[i]);
-        if (n_binds < MAX_BINDS && strncmp(dir, hidden[i], n) == 0 &&
-            dir[n] == '/')
-            snprintf(binds[n_binds++], PATH_MAX, "%s", dir);
+        if (n_binds < MAX_BINDS && strncmp(path, hidden[i], n) == 0 &&
+            path[n] == '/' && (!is_file || strchr(path + n + 1, '/') == NULL)) {
+            bind_file[n_binds] = is_file;
+            snprintf(binds[n_binds++], PATH_MAX, "%s", path);
+        }
     }
 }
 
 /* The folders a file of the command needs: the one it is named in (a
- * symbolic link's) and the one it really is in. */
+ * symbolic link's) and the one it really is in; or, right in /tmp (or
+ * another hidden folder), the file itself. */
 static void keep_readable(const char *path)
 {
     char real[PATH_MAX], named[PATH_MAX];
@@ -215,13 +242,23 @@ static void keep_readable(const char *path)
     snprintf(named, sizeof(named), "%s", path);
     char *slash = strrchr(named, '/');
     if (!S_ISDIR(st.st_mode) && slash) {
+        char base[NAME_MAX + 1];
+        snprintf(base, sizeof(base), "%s", slash + 1);
         *slash = '\0';
-        if (realpath(named[0] ? named : "/", named) != NULL)
-            keep_dir(named);
+        if (realpath(named[0] ? named : "/", named) != NULL) {
+            keep_path(named, 0);
+            size_t n = strlen(named);
+            snprintf(named + n, sizeof(named) - n, "/%s", base);
+            keep_path(named, 1); /* the name it was given, if right in /tmp */
+        }
     }
-    if (!S_ISDIR(st.st_mode))
-        *strrchr(real, '/') = '\0'; /* realpath's answer has one */
-    keep_dir(real);
+    if (S_ISDIR(st.st_mode)) {
+        keep_path(real, 0);
+        return;
+    }
+    keep_path(real, 1);
+    *strrchr(real, '/') = '\0'; /* realpath's answer has one */
+    keep_path(real, 0);
 }
 
 /* ECHOCHECK_HIDE: folders to show empty, a line each (a class run's:

@@ -178,7 +178,8 @@ if [ "$(cat "$tmp/probe.rc")" != 0 ] || ! isolation_lines "$tmp/probe" | grep -q
     [ -n "$why" ] || why="echocheck --isolate: status $(cat "$tmp/probe.rc"): $(head -n 1 "$tmp/probe")"
     for t in decoys_reachable_outside isolation_line json_mode connect signal \
         write fork class_same_port class_build_cannot_write \
-        class_hides_the_others_and_the_report cgroup_holds_the_server; do
+        class_hides_the_others_and_the_report cgroup_holds_the_server \
+        a_file_right_in_tmp_stays_readable; do
         skip "$t" "$why"
     done
     # --no-isolate needs no isolation.
@@ -342,4 +343,13 @@ if grep -q '^isolation: on (.*cgroup: ' "$tmp/probe"; then
 else
     skip cgroup_holds_the_server "echocheck makes no cgroup here: $(grep -m 1 '^isolation:' "$tmp/probe")"
 fi
+
+# A server's script right in /tmp (python3 /tmp/server.py): the private
+# /tmp shows that file alone, read-only.
+script=/tmp/echocheck_isolate.$label.$$.sh
+printf '#!/bin/sh\nexec "%s/echoserveri" "$1"\n' "$top" >"$script" && chmod 0644 "$script"
+check "$tmp/tmpfile" --isolate --check echo/short-line -- sh "$script" {port}
+rm -f "$script"
+if grep -q '^PASS echo/short-line' "$tmp/tmpfile"; then pass a_file_right_in_tmp_stays_readable
+else fail a_file_right_in_tmp_stays_readable "want sh $script to run isolated and pass" "$tmp/tmpfile"; fi
 finish

@@ -22,7 +22,8 @@ for s in "$@"; do servers="$servers ${s#./}"; done
 
 # The valgrind run checks the single-threaded servers under memcheck here
 # too (its resources group excepted: valgrind's own threads and
-# descriptors are not the server's).
+# descriptors are not the server's), not isolated: memcheck writes its
+# log into the reports folder, which an isolated server's uid may not.
 valgrind_wrap() {
     case " ${TEST_VALGRIND:-} " in
     *" $1 "*) echo "valgrind --leak-check=full --errors-for-leak-kinds=definite" \
@@ -48,7 +49,7 @@ for name in $servers; do
     wrap=$(valgrind_wrap "$name")
     if [ -n "$wrap" ]; then
         for g in echo concurrency robustness shutdown; do
-            good "$name@$g" -m $model -g $g -- $wrap ./$name {port} $args
+            good "$name@$g" -m $model -g $g --no-isolate -- $wrap ./$name {port} $args
         done
         good "$name@resources" -m $model -g resources -- ./$name {port} $args
     else

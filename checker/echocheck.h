@@ -22,6 +22,7 @@
  *   crowd.c     many clients at once, each with a line of its own
  *   provoke.c   whether a check met the condition it tests, as seen
  *               from outside (/proc/net/tcp, a client's socket)
+ *   result.c    a check's verdict and detail lines, as it runs
  *   report.c    PASS/FAIL/SKIP lines, "not judged" for a fault shown
  *               before, tallies, the root causes, results.json
  *   points.c    the rubric (--points FILE): what each check is worth
@@ -224,7 +225,7 @@ int group_exists(pid_t pgid);
 /* Threads of every process of this user (for RLIMIT_NPROC). */
 int count_user_tasks(void);
 
-/* ---- Results (report.c) ---- */
+/* ---- Results (result.c: fail, unfail, note; the rest report.c) ---- */
 
 /* The first call sets the one-line summary; every call may add details. */
 void fail(result_t *r, const char *fmt, ...);

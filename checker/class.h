@@ -9,6 +9,8 @@
  *   class_watch.c   what /proc shows of a child's server: forking without
  *                   end, filling memory (Linux; elsewhere nothing)
  *   class_json.c    reading back the results.json a child wrote
+ *   class_words.c   echocheck's words in it: a failure's cause, a failed
+ *                   start's first words
  *   class_report.c  OUT/class.csv, OUT/class.html, the terminal's summary
  * The driver is one thread: a loop over the children's pipes, so nothing
  * here is shared between threads.
@@ -91,6 +93,14 @@ const char *status_word(int status);
 /* Fills s's cells, counts and, for a run that never started, status and
  * why, from the JSON in path. Returns 0, or -1 when it cannot be read. */
 int read_results(const char *path, sub_t *s);
+
+/* ---- echocheck's words read (class_words.c) ---- */
+/* What caused a failure, from its output: its likely cause joined, else
+ * its first line with long numbers as N. A new string, 160 bytes at most. */
+char *failure_cause(const char *output);
+/* The server's first words in a failed start's detail lines (a quoted line
+ * that says something, else the first note): into out; 0 when none. */
+int first_words(const char *detail, char *out, size_t size);
 
 /* ---- The report (class_report.c) ---- */
 /* Rewrites OUT/class.csv and OUT/class.html from every submission; 0 or

@@ -143,7 +143,7 @@ tests/bin/test_benchmath: LDLIBS += -lm
 # (checker/echocheck.h lists its parts). make check-server SERVER='./mine
 # {port}' [MODEL=pool=4] runs it; SERVER is split by the shell, on purpose.
 CHECKER_OBJS = $(patsubst %.c,%.o,$(wildcard checker/*.c))
-checker/%.o: checker/%.c checker/echocheck.h checker/causes.h checker/client.h checker/class.h checker/isolate.h checker/isolate_cg.h checker/isolate_fs.h checker/pathsearch.h csapp.h
+checker/%.o: checker/%.c checker/echocheck.h checker/causes.h checker/client.h checker/class.h checker/isolate.h checker/isolate_cg.h checker/isolate_fs.h checker/pathsearch.h checker/g_res.h csapp.h
 	$(CC) $(STD) -I. $(CPPFLAGS) $(CFLAGS) -pthread -c $< -o $@
 echocheck: $(CHECKER_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

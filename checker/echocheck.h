@@ -255,8 +255,8 @@ int cause_shown(int id);
 /* The root causes, the last line and -j FILE; returns the exit status
  * (0 or 1). */
 int report_finish(void);
-/* Ctrl-C's last lines: said so, then the tally so far (only write(2):
- * called from the signal handler). */
+/* Ctrl-C's last lines: said so, then the tally so far (csapp's sio_puts
+ * and sio_putl: it is called from the signal handler). */
 void report_interrupted(void);
 /* A server that never got ready: its one line, then the end. */
 int report_never_ready(instance_t *in);

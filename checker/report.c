@@ -327,44 +327,19 @@ int report_begin(void)
     return opt.json ? write_json() : 0;
 }
 
-/* Appends the decimal digits of v (not negative) to buf at n. */
-static size_t put_int(char *buf, size_t n, int v)
-{
-    char d[12];
-    int k = 0;
-
-    do
-        d[k++] = (char)('0' + v % 10);
-    while ((v /= 10) > 0 && k < 12);
-    while (k > 0)
-        buf[n++] = d[--k];
-    return n;
-}
-
-static size_t put_str(char *buf, size_t n, const char *s)
-{
-    while (*s)
-        buf[n++] = *s++;
-    return n;
-}
-
 void report_interrupted(void)
 {
-    char buf[160];
-    size_t n = put_str(buf, 0, "== interrupted: the checks not run are "
-                               "not counted\n");
-    n = put_int(buf, n, passed);
-    n = put_str(buf, n, " passed, ");
-    n = put_int(buf, n, failed);
-    n = put_str(buf, n, " failed");
+    sio_puts("== interrupted: the checks not run are not counted\n");
+    sio_putl(passed);
+    sio_puts(" passed, ");
+    sio_putl(failed);
+    sio_puts(" failed");
     if (skipped > 0) {
-        n = put_str(buf, n, ", ");
-        n = put_int(buf, n, skipped);
-        n = put_str(buf, n, " skipped");
+        sio_puts(", ");
+        sio_putl(skipped);
+        sio_puts(" skipped");
     }
-    n = put_str(buf, n, "\n");
-    ssize_t rc = write(1, buf, n);
-    (void)rc;
+    sio_puts("\n");
 }
 
 int report_finish(void)

@@ -47,6 +47,9 @@
 
 isolation_t isolation;
 
+/* How the probe's refusals to reach the command begin. */
+#define UNREACHABLE "the server's uid cannot "
+
 #ifdef __linux__
 #include <grp.h>
 #include <net/if.h>
@@ -284,9 +287,9 @@ static void probe_reach(const char *cmd0)
 {
     errno = 0; /* (cmd0: NULL when echocheck's own user cannot run it) */
     if (access(fs_folder(), X_OK) < 0)
-        iso_die("the server's uid cannot enter ", fs_folder());
+        iso_die(UNREACHABLE "enter ", fs_folder());
     if (cmd0 && access(cmd0, X_OK) < 0)
-        iso_die("the server's uid cannot run ", cmd0);
+        iso_die(UNREACHABLE "run ", cmd0);
     _exit(0);
 }
 
@@ -454,7 +457,7 @@ const char *isolation_line(void)
         snprintf(out, size, "isolation: on (%s)", isolation.why);
     else if (strcmp(isolation.why, "--no-isolate") == 0)
         snprintf(out, size, "isolation: off (--no-isolate)");
-    else if (strncmp(isolation.why, "the server's uid cannot", 23) == 0)
+    else if (strncmp(isolation.why, UNREACHABLE, strlen(UNREACHABLE)) == 0)
         snprintf(out, size, "isolation: off (%s; the server runs in a "
                  "process group with limits; for isolation, name a program "
                  "and folder every user may reach, such as /usr/bin/python3)",
